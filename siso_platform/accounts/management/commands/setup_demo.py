@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from siso_platform.accounts.demo_users import DEMO_PASSWORD, ensure_demo_users
+from siso_platform.people.models import Person
+
+
+class Command(BaseCommand):
+    help = _("Load the territory, demo persons and one demo login per role (idempotent).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=3000)
+
+    def handle(self, *args, persons, **options):
+        if not settings.DEBUG:
+            raise CommandError(_("Demo data and demo passwords are for DEBUG settings only."))
+        call_command("load_territory", stdout=self.stdout)
+        if not Person.objects.exists():
+            call_command("generate_demo_data", persons=persons, stdout=self.stdout)
+        logins = ensure_demo_users()
+        self.stdout.write("")
+        self.stdout.write(
+            _("Demo logins (password: %s) at http://127.0.0.1:8000/admin/") % DEMO_PASSWORD
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.role} - {login.where}")

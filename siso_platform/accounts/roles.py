@@ -1,0 +1,98 @@
+"""What each role may do, as Django groups; a user's groups follow their active memberships.
+
+Model permissions say which kinds of record a role works on; `scoping` says which rows.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from .models import Membership, Role
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+_TERRITORY_CONFIG = [
+    f"territory.{action}_{model}"
+    for model in ("socialzone", "municipality", "citizenoffice")
+    for action in ("add", "change", "view")
+]
+_CASEWORK_PEOPLE = [
+    f"people.{action}_{model}"
+    for model in ("person", "household", "householdmembership")
+    for action in ("add", "change", "view")
+] + ["people.view_fact", "people.add_fact"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.REGIONAL_ADMIN: [
+        ADMIN_ACCESS,
+        *_TERRITORY_CONFIG,
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "accounts.view_membership",
+        "wagtailcore.add_page",
+        "wagtailcore.change_page",
+        "wagtailcore.publish_page",
+    ],
+    Role.ZONE_ADMIN: [
+        ADMIN_ACCESS,
+        "territory.view_citizenoffice",
+        "territory.change_citizenoffice",
+        "territory.add_citizenoffice",
+        "accounts.view_organisation",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.view_membership",
+        *_CASEWORK_PEOPLE,
+    ],
+    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE],
+    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE],
+    Role.DATA_STEWARD: [
+        ADMIN_ACCESS,
+        "people.view_person",
+        "people.view_household",
+        "people.view_fact",
+        "people.add_fact",
+    ],
+    Role.THIRD_SECTOR_OPERATOR: ["people.view_person", "people.view_household"],
+    Role.AUDITOR: [ADMIN_ACCESS, "audit.view_auditevent"],
+}
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    known = {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    missing = sorted(set(names) - known)
+    if missing:
+        raise LookupError(f"Unknown permissions for roles: {', '.join(missing)}")
+    return found
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """Create one group per role with exactly its permissions (run after every migrate)."""
+    # post_migrate reaches this app before later apps have their permissions: make them now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        group.permissions.set(_permissions(names))
+
+
+def sync_user_groups(user) -> None:
+    """Make the user's role groups match their active memberships."""
+    roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+    wanted = {group_name(role) for role in roles}
+    role_groups = Group.objects.filter(name__startswith="role:")
+    user.groups.remove(*[g for g in role_groups if g.name not in wanted])
+    user.groups.add(*[g for g in role_groups if g.name in wanted])

@@ -1,0 +1,103 @@
+"""The region's territory: social zones, municipalities and their citizen offices."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    istat_code = models.CharField(_("ISTAT code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class SocialZone(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="zones")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    lead_municipality = models.ForeignKey(
+        "Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("social zone")
+        verbose_name_plural = _("social zones")
+        ordering = ["region", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "number"], name="unique_zone_number")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    istat_code = models.CharField(_("ISTAT code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.CharField(_("province"), max_length=2)
+    cadastral_code = models.CharField(_("cadastral code"), max_length=4, unique=True)
+    population_2011 = models.PositiveIntegerField(_("population (2011 census)"))
+    zone = models.ForeignKey(
+        SocialZone,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("social zone"),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.province})"
+
+
+class CitizenOffice(models.Model):
+    """Ufficio di Cittadinanza: where citizens are received and followed."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_default = models.BooleanField(
+        _("default office"),
+        default=False,
+        help_text=_("The office created for every municipality when the territory is loaded."),
+    )
+
+    class Meta:
+        verbose_name = _("citizen office")
+        verbose_name_plural = _("citizen offices")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="unique_office_name"),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(is_default=True),
+                name="one_default_office_per_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return self.municipality.zone

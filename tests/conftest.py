@@ -1,0 +1,68 @@
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from siso_platform.accounts.models import Membership, Organisation, Role
+from siso_platform.territory.models import Municipality, Region, SocialZone
+
+from .factories import PersonFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The real territory is reference data every test stands on: load it once.
+    with django_db_blocker.unblock():
+        call_command("load_territory", verbosity=0)
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (Italian is the default language)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.get()
+
+
+def zone(number: int) -> SocialZone:
+    return SocialZone.objects.get(number=number)
+
+
+def municipality_in_zone(number: int) -> Municipality:
+    return zone(number).lead_municipality
+
+
+@pytest.fixture
+def make_member(db):
+    """A user with one role: in a zone (by number), a municipality, the region or a body."""
+
+    def make(role: str, *, zone_number: int | None = None, organisation=None, office=True):
+        user = UserFactory()
+        office_obj = None
+        if organisation is None:
+            if role in (Role.REGIONAL_ADMIN, Role.AUDITOR):
+                organisation = Organisation.objects.get(region=Region.objects.get())
+            elif role == Role.ZONE_ADMIN:
+                organisation = Organisation.objects.get(zone=zone(zone_number))
+            else:
+                municipality = municipality_in_zone(zone_number)
+                organisation = Organisation.objects.get(municipality=municipality)
+                if office and role in (Role.OPERATOR, Role.SOCIAL_WORKER):
+                    office_obj = municipality.offices.get(is_default=True)
+        Membership.objects.create(
+            user=user, organisation=organisation, role=role, office=office_obj
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def person_in_zone(db):
+    def make(number: int, **kwargs):
+        return PersonFactory(residence_municipality=municipality_in_zone(number), **kwargs)
+
+    return make
