@@ -63,6 +63,7 @@ def make_member(db):
 @pytest.fixture
 def person_in_zone(db):
     def make(number: int, **kwargs):
-        return PersonFactory(residence_municipality=municipality_in_zone(number), **kwargs)
+        kwargs.setdefault("residence_municipality", municipality_in_zone(number))
+        return PersonFactory(**kwargs)
 
     return make

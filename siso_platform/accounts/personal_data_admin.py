@@ -78,8 +78,9 @@ class ScopedEditView(_Scoped, generic.EditView):
         return self.scoped_queryset()
 
     def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)  # finds self.object, in scope
         self.audit("view", self.object, _("admin edit form"))
-        return super().get(request, *args, **kwargs)
+        return response
 
     def save_instance(self):
         instance = super().save_instance()

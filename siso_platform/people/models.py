@@ -62,8 +62,12 @@ class Person(models.Model):
         place = tc.place(self.birth_place_code) if self.birth_place_code else None
         return f"{place.name} ({place.province})" if place else self.birth_place_code
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Normalise first, so that " rssmra80a01h501u " is not refused for its length.
         self.tax_code = tc.normalize(self.tax_code or "")
+        super().clean_fields(exclude)
+
+    def clean(self):
         try:
             decoded = tc.decode(self.tax_code)
         except tc.TaxCodeError as error:

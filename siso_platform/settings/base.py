@@ -126,6 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = ["siso_platform.accounts.backends.MembershipBackend"]
 LOGIN_URL = "wagtailadmin_login"
 
 # Italian first: the users' language. English is the second language.

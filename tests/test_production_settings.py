@@ -1,0 +1,63 @@
+"""The production settings pass `check --deploy` cleanly and refuse to start without essentials.
+
+Each test runs manage.py in a subprocess with a cleaned copy of the environment, so neither the
+test settings nor the developer's shell variables leak into what is checked.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).parents[1]
+SETTINGS = "--settings=siso_platform.settings.production"
+# Variables that would change what production settings load; removed before each run.
+LEAKY_VARS = (
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DEBUG",
+    "TASKS_BACKEND",
+)
+
+
+def run_manage(*args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in LEAKY_VARS}
+    env.update(env_vars)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issues():
+    result = run_manage(
+        "check",
+        "--deploy",
+        SETTINGS,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="siso.example.org",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output.splitlines()
+    assert "WARNINGS" not in output
+    assert "issues:" not in output
+
+
+def test_refuses_to_start_without_secret_key():
+    result = run_manage("check", SETTINGS, ALLOWED_HOSTS="siso.example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+
+
+def test_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", SETTINGS, SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ALLOWED_HOSTS must be set" in result.stderr
