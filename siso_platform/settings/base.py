@@ -110,6 +110,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     # WAL lets the task worker and the web server share the file without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -154,7 +155,7 @@ TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
-TASKS = {"default": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}
+TASKS = {"default": TASK_BACKENDS[os.environ.get("TASKS_BACKEND") or "database"]}
 RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # Wagtail
@@ -167,6 +168,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The OpenAPI schema documents the project's API only, not wagtail's own admin API views
+# (which drf-spectacular cannot introspect: its deploy check warns about them).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SISO API",
+    "PREPROCESSING_HOOKS": ["siso_platform.openapi.only_project_api"],
 }
 
 LOGGING = {
