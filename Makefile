@@ -17,7 +17,8 @@ install: $(STAMP)
 
 # Migrate, load the territory and demo data, then serve with one task worker beside it.
 run: install
-	$(MANAGE) migrate --noinput
+	@echo "Preparing the database (the first time takes a minute)..."
+	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) setup_demo
 	$(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

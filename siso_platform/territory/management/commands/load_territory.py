@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if not report.changed:
             self.stdout.write(_("Territory already up to date (%d municipalities).") % len(rows))
             return
-        for kind, number in sorted(report.created.items()):
-            self.stdout.write(_("created %(number)d %(kind)s") % {"number": number, "kind": kind})
-        for kind, number in sorted(report.updated.items()):
-            self.stdout.write(_("updated %(number)d %(kind)s") % {"number": number, "kind": kind})
+        for message, counts in (
+            (_("created %(number)d %(kind)s"), report.created),
+            (_("updated %(number)d %(kind)s"), report.updated),
+        ):
+            for kind, number in sorted(counts.items()):
+                label = apps.get_model("territory", kind)._meta.verbose_name_plural
+                self.stdout.write(message % {"number": number, "kind": label})
