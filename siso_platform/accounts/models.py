@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siso_platform.periods import PeriodQuerySet
+
 
 class OrganisationKind(models.TextChoices):
     REGION = "region", _("region")
@@ -129,12 +131,9 @@ class Organisation(models.Model):
                 raise ValidationError({other: _("Not allowed for this kind of organisation.")})
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(PeriodQuerySet):
     def active(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on, organisation__active=True).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=on)
-        )
+        return self.current(on or timezone.localdate()).filter(organisation__active=True)
 
 
 class Membership(models.Model):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from siso_platform.periods import PeriodQuerySet
+
 from . import tax_code as tc
 
 
@@ -128,13 +130,6 @@ class Relation(models.TextChoices):
     COHABITANT = "cohabitant", _("cohabitant")
 
 
-class HouseholdMembershipQuerySet(models.QuerySet):
-    def current(self, on=None):
-        if on is None:
-            return self.filter(valid_to__isnull=True)
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-
-
 class HouseholdMembership(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
@@ -144,7 +139,7 @@ class HouseholdMembership(models.Model):
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Exclusive."))
 
-    objects = HouseholdMembershipQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household membership")
@@ -193,13 +188,6 @@ class FactKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class FactQuerySet(models.QuerySet):
-    def current(self, on=None):
-        if on is None:
-            return self.filter(valid_to__isnull=True)
-        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-
-
 class Fact(models.Model):
     """A value known about a person or a household for a period, and where it came from.
 
@@ -240,7 +228,7 @@ class Fact(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = FactQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fact")
