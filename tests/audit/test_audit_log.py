@@ -135,3 +135,10 @@ def test_the_auditor_reads_and_filters_events_in_the_admin(client, make_member, 
 def test_an_operator_cannot_read_the_audit_log(client, operator):
     response = client.get(reverse("audit:index"))
     assert response.status_code in (302, 403)
+
+
+def test_a_listing_audits_only_the_page_shown(client, operator, person_in_zone):
+    for _ in range(25):
+        person_in_zone(2)
+    client.get(reverse("persons:index"))
+    assert AuditEvent.objects.count() == 20  # one page

@@ -1,0 +1,14 @@
+"""Records valid for a period [valid_from, valid_to), valid_to empty while still open."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+
+class PeriodQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Without a date: the open records (the latest value). With one: those in effect."""
+        if on is None:
+            return self.filter(valid_to__isnull=True)
+        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
