@@ -142,3 +142,13 @@ def test_a_listing_audits_only_the_page_shown(client, operator, person_in_zone):
         person_in_zone(2)
     client.get(reverse("persons:index"))
     assert AuditEvent.objects.count() == 20  # one page
+
+
+def test_searching_by_tax_code_finds_the_person_and_audits_the_query(
+    client, operator, person_in_zone
+):
+    wanted, _other = person_in_zone(2), person_in_zone(2)
+    page = client.get(reverse("persons:index"), {"q": wanted.tax_code}).content.decode()
+    assert wanted.tax_code in page and _other.tax_code not in page
+    event = AuditEvent.objects.get()
+    assert event.person_id == wanted.pk and event.detail == {"query": wanted.tax_code}
