@@ -16,7 +16,7 @@ from siso_platform.audit import log as audit
 
 class _Scoped:
     scope = None  # (user, queryset, change=bool) -> queryset
-    persons_of = None  # (obj) -> iterable of persons concerned
+    persons_of = None  # (objects) -> the persons they concern, in one query for a whole page
     change = False
 
     def scoped_queryset(self):
@@ -30,7 +30,7 @@ class _Scoped:
             action,
             actor=self.request.user,
             obj=obj,
-            persons=self.persons_of(obj),
+            persons=self.persons_of([obj]),
             purpose=str(purpose),
             detail=detail,
         )
@@ -43,12 +43,11 @@ class ScopedIndexView(_Scoped, generic.IndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A listing shows names and tax codes: one event per person on the page.
-        shown = [person for obj in context["object_list"] for person in self.persons_of(obj)]
         audit.record_for_persons(
             "view",
             actor=self.request.user,
             obj=self.model._meta.label_lower,
-            persons=shown,
+            persons=self.persons_of(context["object_list"]),
             purpose=str(_("admin listing")),
             detail={"query": self.request.GET.get("q", "")},
         )

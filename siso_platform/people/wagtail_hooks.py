@@ -5,13 +5,13 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from siso_platform.accounts import scoping
 from siso_platform.accounts.personal_data_admin import PersonalDataViewSet
 
-from .models import Household, Person
+from .models import Household, HouseholdMembership, Person
 
 
 class PersonViewSet(PersonalDataViewSet):
     model = Person
     scope = staticmethod(scoping.persons)
-    persons_of = staticmethod(lambda person: [person])
+    persons_of = staticmethod(list)
     icon = "user"
     menu_label = _("Persons")
     list_display = ["last_name", "first_name", "tax_code", "birth_date", "residence_municipality"]
@@ -38,7 +38,11 @@ class HouseholdViewSet(PersonalDataViewSet):
     model = Household
     scope = staticmethod(scoping.households)
     persons_of = staticmethod(
-        lambda household: [m.person_id for m in household.memberships.current()]
+        lambda households: (
+            HouseholdMembership.objects.current()
+            .filter(household__in=households)
+            .values_list("person_id", flat=True)
+        )
     )
     icon = "group"
     menu_label = _("Households")

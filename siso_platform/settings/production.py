@@ -34,7 +34,6 @@ CSRF_COOKIE_SECURE = True
 # preview views set SAMEORIGIN on their own responses, so the admin's preview panel works.
 X_FRAME_OPTIONS = "DENY"
 
-
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

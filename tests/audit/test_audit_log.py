@@ -152,3 +152,22 @@ def test_searching_by_tax_code_finds_the_person_and_audits_the_query(
     assert wanted.tax_code in page and _other.tax_code not in page
     event = AuditEvent.objects.get()
     assert event.person_id == wanted.pk and event.detail == {"query": wanted.tax_code}
+
+
+def test_viewing_a_household_audits_each_current_member(client, operator, person_in_zone):
+    import datetime
+
+    from siso_platform.people.facts import join_household
+
+    from ..factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    members = [person_in_zone(2), person_in_zone(2)]
+    for member in members:
+        join_household(member, household, "head", since=datetime.date(2024, 1, 1))
+    assert client.get(reverse("households:inspect", args=[household.pk])).status_code == 200
+    client.get(reverse("households:index"))
+    events = AuditEvent.objects.filter(object_type="people.household", object_id=str(household.pk))
+    assert sorted(events.values_list("person_id", flat=True)) == sorted(m.pk for m in members)
+    listed = AuditEvent.objects.filter(purpose__contains="elenco")
+    assert sorted(listed.values_list("person_id", flat=True)) == sorted(m.pk for m in members)
