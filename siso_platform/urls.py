@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("forms/", include("forms.urls")),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

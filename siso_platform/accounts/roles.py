@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from wagtail.snippets.models import create_extra_permissions as create_snippet_permissions
 
 from .models import Membership, Role
 
@@ -22,6 +23,14 @@ _CASEWORK_PEOPLE = [
     for action in ("add", "change", "view")
 ] + ["people.view_fact", "people.add_fact"]
 
+# Questionnaires: administrators design them (editing is limited to their own by the form
+# engine's owner policy); front-line roles fill them in.
+_FORM_DESIGN = [
+    f"forms.{action}_formdefinition"
+    for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+]
+_FORM_FILLING = ["forms.add_submission", "forms.view_submission"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
@@ -36,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.add_page",
         "wagtailcore.change_page",
         "wagtailcore.publish_page",
+        *_FORM_DESIGN,
     ],
     Role.ZONE_ADMIN: [
         ADMIN_ACCESS,
@@ -47,9 +57,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_membership",
         "accounts.view_membership",
         *_CASEWORK_PEOPLE,
+        *_FORM_DESIGN,
+        *_FORM_FILLING,
     ],
-    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE],
-    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE],
+    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_FORM_FILLING],
+    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_FORM_FILLING],
     Role.DATA_STEWARD: [
         ADMIN_ACCESS,
         "people.view_person",
@@ -84,6 +96,7 @@ def ensure_role_groups(**kwargs) -> None:
     # post_migrate reaches this app before later apps have their permissions: make them now.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    create_snippet_permissions(apps.get_app_config("wagtailsnippets"))  # publish, lock, unlock
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         group.permissions.set(_permissions(names))

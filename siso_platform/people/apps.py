@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "siso_platform.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from .form_hooks import register
+
+        register()

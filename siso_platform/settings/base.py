@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "siso_platform.people",
     "siso_platform.audit",
     "home",
+    "forms",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -128,6 +129,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = ["siso_platform.accounts.backends.MembershipBackend"]
+
+# The form engine's plug points (see forms/host.py): who owns questionnaires, whom they are
+# about, and how reads and submissions are audited.
+FORMS_OWNER_MODEL = "accounts.Organisation"
+FORMS_SUBJECT_MODEL = "people.Person"
+FORMS_HOST = "siso_platform.accounts.forms_host.SisoFormsHost"
 LOGIN_URL = "wagtailadmin_login"
 
 # Italian first: the users' language. English is the second language.
@@ -168,6 +175,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "api.errors.handler",
 }
 # The OpenAPI schema documents the project's API only, not wagtail's own admin API views
 # (which drf-spectacular cannot introspect: its deploy check warns about them).

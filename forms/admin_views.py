@@ -1,0 +1,361 @@
+"""Wagtail admin for questionnaires: editing with a publish check, versions, the difference of a
+zone variant from its template, try-out, export and import (JSON or XLSForm)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.widgets.button import HeaderButton, MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+
+from . import xlsform
+from .checks import problems
+from .diff import differences
+from .host import host
+from .models import FormDefinition, FormVersion
+from .publishing import ImportRefused, current, export_definition, import_definition, read_export
+from .rendering import try_context
+
+EDITING = ("change", "publish", "delete", "lock", "unlock")
+
+
+class OwnerPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, and editing only the definitions of an owner the user administers."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if action in EDITING and not user.is_superuser:
+            return host().owners_for(user).filter(pk=instance.owner_id).exists()
+        return True
+
+    def instances_user_has_permission_for(self, user, action):
+        objects = super().instances_user_has_permission_for(user, action)
+        if action in EDITING and not user.is_superuser:
+            objects = objects.filter(owner__in=host().owners_for(user))
+        return objects
+
+
+class _OwnedForm:
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if "owner" in form.fields:
+            form.fields["owner"].queryset = host().owners_for(self.request.user)
+        if "based_on" in form.fields:
+            form.fields["based_on"].queryset = FormDefinition.objects.filter(based_on=None)
+        return form
+
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if valid and self.action == "publish":
+            found = problems(form.instance.schema)
+            for problem in found:
+                form.add_error("body", str(problem))
+            if found:
+                self.produced_error_code = "validation_error"
+                self.produced_error_message = _("The questionnaire cannot be published: %s") % (
+                    "; ".join(str(problem) for problem in found)
+                )
+                return False
+        return valid
+
+
+class DefinitionCreateView(_OwnedForm, CreateView):
+    pass
+
+
+class DefinitionEditView(_OwnedForm, EditView):
+    def get_object(self, queryset=None):
+        definition = super().get_object(queryset)
+        # wagtail checks the model permission; the owner decides on this very definition.
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", definition
+        ):
+            raise PermissionDenied
+        return definition
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        pk = self.object.pk
+        buttons += [
+            HeaderButton(
+                _("Versions"), url=reverse("forms_admin:versions", args=[pk]), icon_name="history"
+            ),
+            HeaderButton(_("Try it"), url=reverse("forms_admin:try", args=[pk]), icon_name="view"),
+            HeaderButton(
+                _("Export"), url=reverse("forms_admin:export", args=[pk]), icon_name="download"
+            ),
+        ]
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        update = self.object.template_update
+        if update is not None:
+            messages.info(
+                self.request,
+                _(
+                    "The template “%(template)s” has published version %(number)s: "
+                    "review it on the Versions page."
+                )
+                % {"template": update.definition, "number": update.number},
+            )
+        return context
+
+
+class DefinitionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons += [
+            MenuItem(
+                _("Versions"),
+                reverse("forms_admin:versions", args=[instance.pk]),
+                icon_name="history",
+                priority=40,
+            ),
+            MenuItem(
+                _("Export"),
+                reverse("forms_admin:export", args=[instance.pk]),
+                icon_name="download",
+                priority=50,
+            ),
+        ]
+        if instance.based_on_id is None:
+            buttons.append(
+                MenuItem(
+                    _("Create a zone variant"),
+                    reverse("forms_admin:variant", args=[instance.pk]),
+                    icon_name="copy",
+                    priority=60,
+                )
+            )
+        return buttons
+
+    @property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            HeaderButton(_("Import"), url=reverse("forms_admin:import"), icon_name="upload"),
+        ]
+
+
+def _update_column(definition):
+    update = definition.template_update
+    return _("update available: v%s") % update.number if update else ""
+
+
+class FormDefinitionViewSet(SnippetViewSet):
+    model = FormDefinition
+    icon = "form"
+    menu_label = gettext_lazy("Questionnaires")
+    menu_order = 300
+    add_to_admin_menu = True
+    url_prefix = "questionnaires"
+    list_display = ["title", "slug", "owner", "based_on", "live"]
+    list_filter = ["owner"]
+    search_fields = ["title", "slug"]
+    add_view_class = DefinitionCreateView
+    edit_view_class = DefinitionEditView
+    index_view_class = DefinitionIndexView
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("title_en"),
+        FieldPanel("slug"),
+        FieldPanel("owner"),
+        FieldPanel("based_on"),
+        FieldPanel("description"),
+        FieldPanel("body"),
+    ]
+
+    def get_queryset(self, request):
+        return FormDefinition.objects.select_related("owner", "based_on")
+
+
+# Extra pages, mounted under /admin/questionnaires-tools/ by wagtail_hooks.
+
+
+def _viewable(request, pk) -> FormDefinition:
+    if not request.user.has_perm("forms.view_formdefinition") and not request.user.has_perm(
+        "forms.change_formdefinition"
+    ):
+        raise PermissionDenied
+    return get_object_or_404(FormDefinition, pk=pk)
+
+
+def _editable(request, pk) -> FormDefinition:
+    definition = _viewable(request, pk)
+    if not OwnerPermissionPolicy(FormDefinition).user_has_permission_for_instance(
+        request.user, "change", definition
+    ):
+        raise PermissionDenied
+    return definition
+
+
+def versions(request, pk):
+    definition = _viewable(request, pk)
+    template_version = definition.template_update or definition.based_on_version
+    if request.method == "POST" and definition.template_update:
+        _editable(request, pk)
+        definition.based_on_version = definition.template_update
+        definition.save(update_fields=["based_on_version"])
+        messages.success(request, _("Marked the template's new version as reviewed."))
+        return redirect("forms_admin:versions", pk=pk)
+    changes = None
+    if definition.based_on_id and template_version is not None:
+        changes = differences(template_version.schema, current(definition).schema)
+    return TemplateResponse(
+        request,
+        "forms/admin/versions.html",
+        {
+            "definition": definition,
+            "versions": definition.versions.select_related("published_by"),
+            "update": definition.template_update,
+            "template_version": template_version,
+            "changes": changes,
+            "edit_url": reverse("wagtailsnippets_forms_formdefinition:edit", args=[pk]),
+        },
+    )
+
+
+def version_json(request, pk):
+    version = get_object_or_404(FormVersion, pk=pk)
+    _viewable(request, version.definition_id)
+    return HttpResponse(
+        json.dumps(version.schema, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+
+
+def try_form(request, pk):
+    """Fill the draft content on one page and see what the validation engine makes of it."""
+    definition = _viewable(request, pk)
+    context = try_context(
+        current(definition).schema, request.POST if request.method == "POST" else None
+    )
+    context.update(definition=definition, try_url=request.path)
+    return TemplateResponse(request, "forms/preview.html", context)
+
+
+def export(request, pk):
+    definition = _viewable(request, pk)
+    response = HttpResponse(export_definition(definition), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{definition.slug}.json"'
+    return response
+
+
+def variant(request, pk):
+    template = _viewable(request, pk)
+    owners = host().owners_for(request.user)
+    form = VariantForm(request.POST or None, owners=owners, template=template)
+    if request.method == "POST" and form.is_valid():
+        # A variant adapts what the template published (its draft, if never published).
+        published = template.latest_version
+        copy = import_definition(
+            {
+                "schema": published.schema if published else current(template).schema,
+                "title": {"it": template.title, "en": template.title_en},
+            },
+            owner=form.cleaned_data["owner"],
+            user=request.user,
+            slug=form.cleaned_data["slug"],
+        )
+        copy.based_on = template
+        copy.based_on_version = template.latest_version
+        copy.owner = form.cleaned_data["owner"]
+        copy.save(update_fields=["based_on", "based_on_version", "owner"])
+        messages.success(request, _("Zone variant created as a draft."))
+        return redirect("wagtailsnippets_forms_formdefinition:edit", copy.pk)
+    return TemplateResponse(
+        request,
+        "forms/admin/file_form.html",
+        {"form": form, "title": _("Create a zone variant"), "definition": template},
+    )
+
+
+class VariantForm(django_forms.Form):
+    owner = django_forms.ModelChoiceField(queryset=None, label=gettext_lazy("owner"))
+    slug = django_forms.SlugField(label=gettext_lazy("slug"))
+
+    def __init__(self, *args, owners, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.initial.setdefault("slug", f"{template.slug}-variante")
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if FormDefinition.objects.filter(slug=slug).exists():
+            raise django_forms.ValidationError(_("A questionnaire with this slug exists."))
+        return slug
+
+
+class ImportForm(django_forms.Form):
+    file = django_forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy("A questionnaire exported as JSON, or an XLSForm (.xlsx)."),
+    )
+    owner = django_forms.ModelChoiceField(queryset=None, label=gettext_lazy("owner"))
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        try:
+            if upload.name.lower().endswith(".xlsx"):
+                schema = xlsform.schema_from_xlsform(upload)
+                cleaned["document"] = {"slug": slugify(schema["slug"]), "schema": schema}
+            else:
+                cleaned["document"] = read_export(upload.read())
+        except (ImportRefused, xlsform.XLSFormError) as error:
+            raise django_forms.ValidationError({"file": str(error)}) from None
+        return cleaned
+
+
+def import_view(request):
+    if not request.user.has_perm("forms.add_formdefinition"):
+        raise PermissionDenied
+    form = ImportForm(
+        request.POST or None, request.FILES or None, owners=host().owners_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        existing = FormDefinition.objects.filter(slug=document["slug"]).first()
+        if existing and not OwnerPermissionPolicy(FormDefinition).user_has_permission_for_instance(
+            request.user, "change", existing
+        ):
+            form.add_error("file", _("A questionnaire with this slug belongs to another owner."))
+        else:
+            definition = import_definition(
+                document, owner=form.cleaned_data["owner"], user=request.user
+            )
+            messages.success(request, _("Imported as a draft: check it and publish."))
+            return redirect("wagtailsnippets_forms_formdefinition:edit", definition.pk)
+    return TemplateResponse(
+        request, "forms/admin/file_form.html", {"form": form, "title": _("Import a questionnaire")}
+    )
+
+
+urlpatterns = [
+    path("<int:pk>/versions/", versions, name="versions"),
+    path("versions/<int:pk>.json", version_json, name="version_json"),
+    path("<int:pk>/try/", try_form, name="try"),
+    path("<int:pk>/export/", export, name="export"),
+    path("<int:pk>/variant/", variant, name="variant"),
+    path("import/", import_view, name="import"),
+]

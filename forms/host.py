@@ -1,0 +1,29 @@
+"""The project's side of the form engine: who owns definitions, whom forms are about, auditing.
+
+`settings.FORMS_HOST` names a class with the methods of `FormsHost`; the engine asks it
+instead of importing domain packages.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class FormsHost:
+    def owners_for(self, user):
+        """Owners (organisations) whose definitions `user` may edit and publish."""
+        raise NotImplementedError
+
+    def subjects_for(self, user, *, change: bool = False):
+        """The subjects (persons) `user` may see, or fill forms about when `change`."""
+        raise NotImplementedError
+
+    def audit(self, action: str, *, user, obj, subject, purpose: str) -> None:
+        """Record that `user` read (`view`) or wrote (`create`) `obj` about `subject`."""
+        raise NotImplementedError
+
+
+@cache
+def host() -> FormsHost:
+    return import_string(settings.FORMS_HOST)()

@@ -1,0 +1,38 @@
+"""Where the project plugs domain knowledge into the generic form engine.
+
+- value checks: a kind whose values need domain validation (the tax code) registers a
+  function `check(value) -> (normalised value, error message or None)`;
+- prefill sources: a named source a field can be prefilled from, resolved against the
+  form's subject (for example the person's latest ISEE, or their household members).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ValueCheck = Callable[[str], tuple[str, str | None]]
+
+value_checks: dict[str, ValueCheck] = {}
+
+
+@dataclass(frozen=True)
+class PrefillSource:
+    name: str
+    label: str
+    resolve: Callable[[object], object]  # subject -> value in the field's cleaned shape
+
+
+prefill_sources: dict[str, PrefillSource] = {}
+
+
+def register_value_check(kind: str, check: ValueCheck) -> None:
+    value_checks[kind] = check
+
+
+def register_prefill(name: str, label, resolve: Callable[[object], object]) -> None:
+    prefill_sources[name] = PrefillSource(name, label, resolve)
+
+
+def prefill_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(s.name, str(s.label)) for s in prefill_sources.values()]

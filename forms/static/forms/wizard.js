@@ -1,0 +1,81 @@
+/* Show and hide fields live with the same JSON Logic the server applies (forms/validation.py).
+   The server stays the authority: it drops hidden answers whatever the browser did. */
+(function () {
+  "use strict";
+  var dataNode = document.getElementById("logic-data");
+  var base = dataNode ? JSON.parse(dataNode.textContent) : {};
+
+  function number(text) {
+    if (text === "" || text === null) return null;
+    var value = Number(String(text).replace(",", "."));
+    return isNaN(value) ? null : value;
+  }
+
+  function valueOf(box) {
+    var kind = box.getAttribute("data-kind");
+    var inputs = box.querySelectorAll("input, select, textarea");
+    if (kind === "multichoice") {
+      var picked = [];
+      inputs.forEach(function (i) { if (i.checked) picked.push(i.value); });
+      return picked.length ? picked : null;
+    }
+    if (kind === "choice" || kind === "boolean") {
+      var chosen = null;
+      inputs.forEach(function (i) {
+        if ((i.type === "radio" && i.checked) || (i.tagName === "SELECT" && i.value)) chosen = i.value;
+      });
+      if (kind === "boolean" && chosen !== null) return chosen === "true";
+      return chosen;
+    }
+    if (kind === "address") {
+      var parts = {};
+      inputs.forEach(function (i) { if (i.value) parts[i.name.split("__").pop()] = i.value; });
+      return Object.keys(parts).length ? parts : null;
+    }
+    var input = inputs[0];
+    if (!input || input.type === "file") return null;
+    var text = input.value.trim();
+    if (kind === "integer" || kind === "decimal") return number(text);
+    if (kind === "tax_code") return text ? text.toUpperCase() : null;
+    return text || null;
+  }
+
+  function fieldsIn(scope, rowScoped) {
+    var values = {};
+    scope.querySelectorAll("[data-key][data-kind]").forEach(function (box) {
+      var inRow = box.parentElement.closest("[data-row]");
+      if (!!inRow !== rowScoped) return;
+      if (rowScoped && inRow !== scope) return;
+      if (box.getAttribute("data-kind") === "group" || box.getAttribute("data-kind") === "note") return;
+      values[box.getAttribute("data-key")] = box.hidden ? null : valueOf(box);
+    });
+    return values;
+  }
+
+  function update() {
+    var form = document.getElementById("wizard-form") || document.querySelector("main form");
+    if (!form) return;
+    var data = Object.assign({}, base, fieldsIn(form, false));
+    form.querySelectorAll("[data-group]").forEach(function (row) {
+      var key = row.getAttribute("data-group");
+      (data[key] = data[key] || []).push(fieldsIn(row, true));
+    });
+    form.querySelectorAll("[data-visible-if]").forEach(function (box) {
+      var rule = box.getAttribute("data-visible-if");
+      if (!rule) return;
+      var scope = data;
+      var row = box.closest("[data-row]");
+      if (row && row !== box) {
+        scope = Object.assign({}, data, { row: fieldsIn(row, true), row_index: Number(row.getAttribute("data-row")) });
+      }
+      var shown;
+      try { shown = jsonLogic.truthy(jsonLogic.apply(JSON.parse(rule), scope)); } catch (e) { shown = true; }
+      box.hidden = !shown;
+    });
+  }
+
+  document.addEventListener("input", update);
+  document.addEventListener("change", update);
+  document.addEventListener("DOMContentLoaded", update);
+  update();
+})();

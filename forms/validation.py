@@ -1,0 +1,347 @@
+"""The validation engine: one pure function shared by the admin preview, the wizard and the API.
+
+`validate(form, answers)` coerces raw answers (strings from an HTML form or JSON values from
+the API) to each kind's cleaned value, computes computed fields, drops the answers of hidden
+fields and steps, enforces (conditional) requirements and validations, and returns the
+cleaned answers or the errors keyed by field path (`members[2].birth_date`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import logic, registry
+from .schema import (
+    ADDRESS,
+    ADDRESS_PARTS,
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    EMAIL,
+    FILE,
+    FILE_PARTS,
+    GROUP,
+    INTEGER,
+    MULTICHOICE,
+    NOTE,
+    PHONE,
+    ROW,
+    ROW_INDEX,
+    TAX_CODE,
+    CompiledForm,
+    Field,
+    compile_form,
+    text,
+)
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "1", "si", "sì"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ./-]{6,20}$")
+TAX_CODE_PATTERN = re.compile(r"^([A-Z0-9]{16}|[0-9]{11})$")
+POSTCODE_PATTERN = re.compile(r"^[0-9]{5}$")
+
+
+@dataclass
+class Result:
+    cleaned: dict
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+class Invalid(Exception):
+    """A raw value that cannot become its kind's value; the message is for the user."""
+
+
+def validate(form: CompiledForm | dict, answers: dict, *, today: datetime.date | None = None):
+    """Clean `answers` against a form version's schema (or its compiled form)."""
+    if not isinstance(form, CompiledForm):
+        form = compile_form(form)
+    today = today or datetime.date.today()
+    errors: dict[str, list[str]] = {}
+    data: dict = {}
+    hidden_steps: dict[str, bool] = {}
+    hidden: set[str] = set()
+    for item in form.order:
+        step = item.step
+        if step not in hidden_steps:
+            hidden_steps[step] = not _visible(form.step_of(step).visible_if, data, today)
+        if hidden_steps[step] or not _visible(item.visible_if, data, today):
+            data[item.key] = None
+            hidden.add(item.key)
+            continue
+        if item.kind == GROUP:
+            data[item.key] = _clean_group(item, answers.get(item.key), data, errors, today)
+        elif item.computed is not None:
+            data[item.key] = logic.evaluate(item.computed, data, today=today)
+        elif item.kind != NOTE:
+            data[item.key] = _clean_field(item, answers.get(item.key), errors, item.key)
+    # Requirements and validations read the final data, so a rule may look at any field.
+    for item in form.order:
+        if item.key not in hidden:
+            _check_field(item, item.key, data.get(item.key), data, errors, today)
+    cleaned = {key: value for key, value in data.items() if value is not None}
+    return Result(cleaned, errors)
+
+
+def _visible(expression, data, today) -> bool:
+    return expression is None or logic.truthy(logic.evaluate(expression, data, today=today))
+
+
+def _clean_group(item: Field, raw, data, errors, today) -> list | None:
+    if raw in (None, "", []):
+        return None
+    if isinstance(raw, dict):  # rows posted as {"0": {...}, "1": {...}}
+        raw = [raw[index] for index in sorted(raw, key=int)]
+    if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+        errors.setdefault(item.key, []).append(_("Enter a list of rows."))
+        return None
+    rows = []
+    for index, raw_row in enumerate(raw):
+        row: dict = {}
+        scope = {**data, ROW: row, ROW_INDEX: index}
+        shown = []
+        for child in item.fields:
+            if not _visible(child.visible_if, scope, today):
+                continue
+            shown.append(child)
+            path = f"{item.key}[{index}].{child.key}"
+            if child.computed is not None:
+                row[child.key] = logic.evaluate(child.computed, scope, today=today)
+            elif child.kind != NOTE:
+                row[child.key] = _clean_field(child, raw_row.get(child.key), errors, path)
+        for child in shown:
+            path = f"{item.key}[{index}].{child.key}"
+            _check_field(child, path, row.get(child.key), scope, errors, today)
+        row = {key: value for key, value in row.items() if value is not None}
+        if row:
+            rows.append(row)
+    return rows or None
+
+
+def _clean_field(item: Field, raw, errors, path: str):
+    if _is_empty(raw):
+        return None
+    try:
+        return COERCERS[item.kind](item, raw)
+    except Invalid as error:
+        errors.setdefault(path, []).append(str(error))
+        return None
+
+
+def _check_field(item: Field, path: str, value, data, errors, today) -> None:
+    if path in errors or item.kind == NOTE or item.computed is not None:
+        return
+    if value is None:
+        required = item.required
+        if required is True or (
+            required not in (None, False)
+            and logic.truthy(logic.evaluate(required, data, today=today))
+        ):
+            errors[path] = [_("This field is required.")]
+        return
+    messages = _limits(item, value)
+    for rule in item.validations.get("rules") or ():
+        if not logic.truthy(logic.evaluate(rule.get("rule"), data, today=today)):
+            messages.append(text(rule.get("message"), get_language() or "it") or _("Invalid."))
+    if messages:
+        errors[path] = messages
+
+
+def _limits(item: Field, value) -> list[str]:
+    checks = item.validations
+    messages = []
+    measure = len(value) if item.kind in (GROUP, MULTICHOICE) else value
+    if item.kind == GROUP:
+        low, high = item.spec.get("min_rows"), item.spec.get("max_rows")
+    elif not checks:
+        return messages
+    else:
+        low, high = checks.get("min"), checks.get("max")
+    if item.kind in (INTEGER, DECIMAL, DATE, GROUP, MULTICHOICE):
+        if low not in (None, "") and measure < _bound(low, item):
+            messages.append(_("Enter a value of at least %(limit)s.") % {"limit": low})
+        if high not in (None, "") and measure > _bound(high, item):
+            messages.append(_("Enter a value of at most %(limit)s.") % {"limit": high})
+    if isinstance(value, str):
+        shortest, longest = checks.get("min_length"), checks.get("max_length")
+        if shortest and len(value) < int(shortest):
+            messages.append(_("Enter at least %(limit)s characters.") % {"limit": shortest})
+        if longest and len(value) > int(longest):
+            messages.append(_("Enter at most %(limit)s characters.") % {"limit": longest})
+        pattern = checks.get("pattern")
+        if pattern and not re.fullmatch(pattern, value):
+            messages.append(_("Enter a value in the expected format."))
+    return messages
+
+
+def _bound(limit, item: Field):
+    if item.kind == DATE:
+        return str(limit)
+    return float(limit) if item.kind == DECIMAL else int(limit)
+
+
+def _is_empty(raw) -> bool:
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, dict) and set(raw) <= set(ADDRESS_PARTS):
+        return all(_is_empty(part) for part in raw.values())
+    return False
+
+
+# Coercion, one function per kind: raw value -> cleaned value, or Invalid.
+
+
+def _text(item, raw):
+    if isinstance(raw, (dict, list, bool)):
+        raise Invalid(_("Enter text."))
+    return str(raw).strip()
+
+
+def _integer(item, raw):
+    if isinstance(raw, bool):
+        raise Invalid(_("Enter a whole number."))
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise Invalid(_("Enter a whole number.")) from None
+
+
+def _decimal(item, raw):
+    if isinstance(raw, (bool, dict, list)):
+        raise Invalid(_("Enter a number."))
+    try:
+        number = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise Invalid(_("Enter a number.")) from None
+    if not number.is_finite():
+        raise Invalid(_("Enter a number."))
+    places = int(item.spec.get("decimal_places", 2))
+    if -number.as_tuple().exponent > places:
+        raise Invalid(
+            _("Enter a number with at most %(places)s decimal places.") % {"places": places}
+        )
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _date(item, raw):
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    value = str(raw).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise Invalid(_("Enter a valid date (DD/MM/YYYY)."))
+
+
+def _choice(item, raw):
+    value = str(raw)
+    if value not in item.choice_values:
+        raise Invalid(_("“%(value)s” is not one of the available choices.") % {"value": value})
+    return value
+
+
+def _multichoice(item, raw):
+    values = raw if isinstance(raw, list) else [raw]
+    return [_choice(item, value) for value in values]
+
+
+def _boolean(item, raw):
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise Invalid(_("Answer yes or no."))
+
+
+def _tax_code(item, raw):
+    value = _text(item, raw).upper().replace(" ", "")
+    check = registry.value_checks.get(TAX_CODE)
+    if check is not None:
+        value, message = check(value)
+        if message:
+            raise Invalid(message)
+    elif not TAX_CODE_PATTERN.match(value):
+        raise Invalid(_("Enter a tax code of 16 characters (or 11 digits)."))
+    return value
+
+
+def _email(item, raw):
+    value = _text(item, raw)
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise Invalid(_("Enter a valid email address.")) from None
+    return value
+
+
+def _phone(item, raw):
+    value = _text(item, raw)
+    digits = sum(character.isdigit() for character in value)
+    if not PHONE_PATTERN.match(value) or not 6 <= digits <= 15:
+        raise Invalid(_("Enter a phone number of 6 to 15 digits."))
+    return value
+
+
+def _address(item, raw):
+    if not isinstance(raw, dict) or set(raw) - set(ADDRESS_PARTS):
+        raise Invalid(_("Enter an address with street, number, postcode and municipality."))
+    value = {part: str(raw[part]).strip() for part in ADDRESS_PARTS if not _is_empty(raw.get(part))}
+    if not value.get("street") or not value.get("municipality"):
+        raise Invalid(_("Enter at least the street and the municipality."))
+    if "postcode" in value and not POSTCODE_PATTERN.match(value["postcode"]):
+        raise Invalid(_("Enter a postcode of 5 digits."))
+    return value
+
+
+def _file(item, raw):
+    if not isinstance(raw, dict) or not raw.get("name") or not raw.get("path"):
+        raise Invalid(_("Upload a file."))
+    value = {part: raw[part] for part in FILE_PARTS if part in raw}
+    checks = item.validations
+    extensions = [ext.lower().lstrip(".") for ext in checks.get("extensions") or ()]
+    if extensions and value["name"].rsplit(".", 1)[-1].lower() not in extensions:
+        raise Invalid(_("Upload a file of type %(types)s.") % {"types": ", ".join(extensions)})
+    max_size = checks.get("max_size")
+    if max_size and int(value.get("size") or 0) > int(max_size):
+        raise Invalid(_("The file is larger than %(size)s KB.") % {"size": int(max_size) // 1024})
+    return value
+
+
+COERCERS = {
+    "text": _text,
+    "textarea": _text,
+    INTEGER: _integer,
+    DECIMAL: _decimal,
+    DATE: _date,
+    CHOICE: _choice,
+    MULTICHOICE: _multichoice,
+    BOOLEAN: _boolean,
+    TAX_CODE: _tax_code,
+    EMAIL: _email,
+    PHONE: _phone,
+    ADDRESS: _address,
+    FILE: _file,
+}

@@ -1,0 +1,115 @@
+"""Operator pages around the wizard: choose a questionnaire and a person, drafts, submissions."""
+
+from __future__ import annotations
+
+from django import forms as django_forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import registry
+from .host import host
+from .models import Draft, FormVersion, Submission
+from .rendering import summary
+
+
+def latest_versions():
+    """The newest published version of every live definition."""
+    newest = FormVersion.objects.values("definition").annotate(number=Max("number"))
+    pairs = {(row["definition"], row["number"]) for row in newest}
+    versions = FormVersion.objects.filter(
+        definition__in=[definition for definition, _n in pairs], definition__live=True
+    ).select_related("definition")
+    return sorted(
+        (v for v in versions if (v.definition_id, v.number) in pairs),
+        key=lambda v: v.definition.title,
+    )
+
+
+class SubjectForm(django_forms.Form):
+    tax_code = django_forms.CharField(
+        label=gettext_lazy("Tax code of the person"), max_length=16, strip=True
+    )
+
+    def __init__(self, *args, subjects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = subjects
+
+    def clean_tax_code(self):
+        code = self.cleaned_data["tax_code"].upper().replace(" ", "")
+        subject = self.subjects.filter(tax_code=code).first()
+        if subject is None:
+            raise django_forms.ValidationError(
+                _("No person with this tax code among the persons you follow.")
+            )
+        self.subject = subject
+        return code
+
+
+@login_required
+def index(request):
+    drafts = Draft.objects.filter(owner=request.user).select_related(
+        "version__definition", "subject"
+    )
+    return render(request, "forms/index.html", {"versions": latest_versions(), "drafts": drafts})
+
+
+@permission_required("forms.add_submission", raise_exception=True)
+def start(request, slug):
+    version = (
+        FormVersion.objects.filter(definition__slug=slug, definition__live=True)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    subjects = host().subjects_for(request.user, change=True)
+    form = SubjectForm(request.POST or None, subjects=subjects)
+    if request.method == "POST" and form.is_valid():
+        draft = start_draft(version, form.subject, request.user)
+        return redirect("forms:fill", uuid=draft.uuid)
+    return render(request, "forms/start.html", {"version": version, "form": form})
+
+
+def start_draft(version: FormVersion, subject, user) -> Draft:
+    prefill = {}
+    for step in version.compiled.steps:
+        for item in step.fields:
+            source = registry.prefill_sources.get(item.spec.get("prefill") or "")
+            if source is not None:
+                value = source.resolve(subject)
+                if value not in (None, "", []):
+                    prefill[item.key] = value
+    state = {"step": None, "step_data": {}, "step_files": {}, "extra_data": {"prefill": prefill}}
+    return Draft.objects.create(version=version, subject=subject, owner=user, state=state)
+
+
+@login_required
+@require_POST
+def discard(request, uuid):
+    get_object_or_404(Draft, uuid=uuid, owner=request.user).delete()
+    return redirect("forms:index")
+
+
+@login_required
+def submission(request, uuid):
+    subjects = host().subjects_for(request.user)
+    item = get_object_or_404(
+        Submission.objects.select_related("version__definition", "subject", "submitted_by"),
+        uuid=uuid,
+        subject__in=subjects,
+    )
+    host().audit(
+        "view", user=request.user, obj=item, subject=item.subject, purpose=_("submission read")
+    )
+    language = request.LANGUAGE_CODE
+    context = {
+        "submission": item,
+        "title": item.version.title_in(language),
+        "summary": summary(item.version.compiled, item.answers, language),
+    }
+    return render(request, "forms/submission.html", context)

@@ -1,0 +1,556 @@
+"""Import an XLSForm (the ODK / KoboToolbox spreadsheet standard) as a canonical form schema.
+
+`schema_from_xlsform(file)` reads the `survey`, `choices` and `settings` sheets of an .xlsx
+workbook (through pyxform's reader, which returns each sheet as row dicts in sheet order) and
+returns the schema described in docs/forms.md. Every problem found is collected and raised
+together as one `XLSFormError` whose messages name the sheet and row.
+
+Mapping:
+
+- top-level `begin group` ... `end group` is a step (its `relevant` the step's `visible_if`);
+  questions outside any group form a step named after the form; a group nested in a step (or
+  in a repeat) adds no level: its `relevant` is and-ed into the `visible_if` of its questions;
+- `begin repeat` ... `end repeat` is a `group` field whose `fields` are the repeat's questions
+  (a literal `repeat_count` is its `max_rows`); repeats inside repeats are refused;
+- columns `label`, `hint`, `constraint_message` may be per language (`label::Italian (it)`,
+  `label::English (en)`, `label::it`); a plain column fills the languages not given;
+- `relevant`, `required`, `constraint` and `calculation` are translated by `forms.xpath`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2json_backends import xlsx_to_dict
+
+from .schema import KEY_PATTERN
+from .xpath import FieldRef, XPathError, constraint_to_validation, to_json_logic
+
+LANGUAGES = ("it", "en")
+LANGUAGE_NAMES = {
+    "it": "it",
+    "italian": "it",
+    "italiano": "it",
+    "en": "en",
+    "english": "en",
+    "inglese": "en",
+}
+COLUMN_ALIASES = {
+    "caption": "label",
+    "relevance": "relevant",
+    "constraining_message": "constraint_message",
+    "calculate": "calculation",
+    "count": "repeat_count",
+    "jr:count": "repeat_count",
+    "value": "name",
+    "list_name": "list_name",
+    "set_form_id": "form_id",
+    "id_string": "form_id",
+    "set_form_title": "form_title",
+}
+SIMPLE_TYPES = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "note": "note",
+    "acknowledge": "boolean",
+    "trigger": "boolean",
+    "calculate": "decimal",
+}
+SELECT_TYPES = {
+    "select_one": "choice",
+    "select one": "choice",
+    "select1": "choice",
+    "select_multiple": "multichoice",
+    "select multiple": "multichoice",
+    "select all that apply": "multichoice",
+}
+# Metadata the phone records by itself; there is no question to ask, so they are skipped.
+METADATA_TYPES = frozenset(
+    "start end today deviceid subscriberid simserial phonenumber username email audit "
+    "start-geopoint background-geopoint".split()
+)
+YES = frozenset({"yes", "true", "true()", "1"})
+NO = frozenset({"no", "false", "false()", "0"})
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TOO_MANY_ROWS = {
+    "it": "Ci sono più righe del numero indicato.",
+    "en": "There are more rows than the number given.",
+}
+SHEETS = ("settings", "choices", "survey")  # the order problems are listed in
+FIRST_ROW = 2  # sheet row number of the first data row (row 1 holds the headers)
+
+
+class XLSFormError(ValueError):
+    """The workbook cannot be imported; `problems` lists every problem, one per row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    cells: dict  # (column, language or None) -> text
+
+    def get(self, column: str, default: str = "") -> str:
+        return self.cells.get((column, None), default)
+
+    def text(self, column: str) -> dict[str, str]:
+        """`{"it": ..., "en": ...}` from `column::<language>` cells, the plain column filling
+        a missing language, then the other language."""
+        plain = self.cells.get((column, None), "")
+        given = {lang: self.cells.get((column, lang), "") for lang in LANGUAGES}
+        return {
+            lang: given[lang] or plain or next((v for v in given.values() if v), "")
+            for lang in LANGUAGES
+        }
+
+    def where(self, column: str | None = None) -> str:
+        place = f"{self.sheet} row {self.number}"
+        name = self.get("name")
+        if self.sheet == "survey" and name:
+            place += f" ({name})"
+        return f"{place}, {column}" if column else place
+
+
+@dataclass
+class Pending:
+    """An expression to translate once every field name is known."""
+
+    row: Row
+    column: str
+    expression: str
+    current: str | None
+    group: str | None
+
+
+@dataclass
+class Context:
+    """An open `begin group` / `begin repeat`."""
+
+    kind: str  # "step", "group" (nested, flattened), "repeat" or "skipped" (a refused repeat)
+    row: Row
+    conditions: list[Pending] = field(default_factory=list)  # inherited relevant
+    spec: dict | None = None  # the step, or the repeat's group field
+
+
+class Importer:
+    def __init__(self, book: dict, fallback_id: str | None = None):
+        self.book = book
+        self.fallback_id = fallback_id
+        self.problems: list[tuple[int, int, str]] = []  # (sheet, row, message), sorted later
+        self.steps: list[dict] = []
+        self.fields: dict[str, FieldRef] = {}
+        self.rows_of: dict[str, Row] = {}  # name -> the row that defined it
+        self.jobs: list[tuple[dict, str, Any]] = []  # (spec, attribute, how to fill it)
+
+    def problem(self, row: Row | None, message: str, column: str | None = None) -> None:
+        if row is None:
+            self.problems.append((-1, 0, message))
+        else:
+            sheet = SHEETS.index(row.sheet) if row.sheet in SHEETS else len(SHEETS)
+            self.problems.append((sheet, row.number, f"{row.where(column)}: {message}"))
+
+    # sheets
+
+    def sheet(self, name: str) -> list[Row]:
+        rows = []
+        for index, raw in enumerate(self.book.get(name) or ()):
+            cells = {}
+            for header, value in raw.items():
+                column, language = split_header(header)
+                if column and language is not False:
+                    cells[(column, language)] = str(value).strip()
+            if any(cells.values()):
+                rows.append(Row(name, index + FIRST_ROW, cells))
+        return rows
+
+    def run(self) -> dict:
+        if "survey" not in self.book:
+            raise XLSFormError(["The workbook has no “survey” sheet."])
+        slug, title = self.settings()
+        choices = self.choices()
+        self.survey(self.sheet("survey"), choices, title)
+        self.translate()
+        self.name_loose_steps(slug, title)
+        if not self.steps and not self.problems:
+            self.problem(None, "survey: the form has no questions.")
+        if self.problems:
+            ordered = sorted(self.problems, key=lambda problem: problem[:2])
+            raise XLSFormError([message for *_where, message in ordered])
+        return {"slug": slug, "title": title, "steps": self.steps}
+
+    def settings(self) -> tuple[str, dict]:
+        rows = self.sheet("settings")
+        row = rows[0] if rows else None
+        form_id = (row.get("form_id") if row else "") or self.fallback_id or ""
+        slug = form_id.strip().lower()
+        if not slug:
+            self.problem(None, "settings: form_id is missing (it becomes the form's slug).")
+        elif not SLUG_PATTERN.match(slug):
+            where = row if row and row.get("form_id") else None
+            self.problem(
+                where,
+                f"form_id {form_id!r} is not a valid slug: use letters, digits, _ and -.",
+                "form_id",
+            )
+        title = row.text("form_title") if row else {lang: "" for lang in LANGUAGES}
+        if not any(title.values()):
+            title = {lang: form_id for lang in LANGUAGES}
+        return slug, title
+
+    def choices(self) -> dict[str, list[dict]]:
+        lists: dict[str, list[dict]] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for row in self.sheet("choices"):
+            list_name, value = row.get("list_name"), row.get("name")
+            if not list_name or not value:
+                missing = "list_name" if not list_name else "name"
+                self.problem(row, f"{missing} is missing.")
+                continue
+            if (list_name, value) in seen:
+                first = seen[(list_name, value)]
+                self.problem(
+                    row, f"choice {value!r} is already in list {list_name!r} (row {first})."
+                )
+                continue
+            seen[(list_name, value)] = row.number
+            label = row.text("label")
+            if not any(label.values()):
+                label = {lang: value for lang in LANGUAGES}
+            lists.setdefault(list_name, []).append({"value": value, "label": label})
+        return lists
+
+    # survey
+
+    def survey(self, rows: list[Row], choices: dict[str, list[dict]], title: dict) -> None:
+        stack: list[Context] = []
+        loose: dict | None = None  # the step collecting questions outside any group
+        for row in rows:
+            type_ = " ".join(row.get("type").split())
+            word = type_.lower()
+            if not word:
+                self.problem(row, "type is missing.", "type")
+            elif word in ("begin group", "begin_group"):
+                stack.append(self.begin_group(row, stack))
+            elif word in ("begin repeat", "begin_repeat"):
+                if any(context.kind == "repeat" for context in stack):
+                    self.problem(row, f"type {type_!r}: repeats inside repeats are not supported.")
+                    stack.append(Context("skipped", row))  # still closed by its `end repeat`
+                    continue
+                context = self.begin_repeat(row, stack)
+                if context.kind == "repeat" and not stack:
+                    loose = self.loose_step(loose)
+                    loose["fields"].append(context.spec)
+                stack.append(context)
+            elif word in ("end group", "end_group", "end repeat", "end_repeat"):
+                closed = self.end(row, word.replace("_", " ").split()[1], stack)
+                if closed is not None and closed.kind == "step":
+                    loose = None  # questions after a group start a new step
+            elif word in METADATA_TYPES or word.startswith("uri:"):
+                continue
+            else:
+                spec = self.question(row, type_, choices, stack)
+                if spec is None:
+                    continue
+                repeat = self.repeat_of(stack)
+                if repeat is not None:
+                    repeat.spec["fields"].append(spec)
+                elif stack:
+                    stack[0].spec["fields"].append(spec)
+                else:
+                    loose = self.loose_step(loose)
+                    loose["fields"].append(spec)
+        for context in reversed(stack):
+            kind = "repeat" if context.kind in ("repeat", "skipped") else "group"
+            self.problem(context.row, f"begin {kind} has no matching end {kind}.", "type")
+
+    @staticmethod
+    def repeat_of(stack: list[Context]) -> Context | None:
+        return next((context for context in stack if context.kind == "repeat"), None)
+
+    def loose_step(self, step: dict | None) -> dict:
+        if step is None:
+            step = {"key": "", "title": {}, "visible_if": None, "fields": []}
+            self.steps.append(step)
+        return step
+
+    def name_loose_steps(self, slug: str, title: dict) -> None:
+        """Questions outside any group form a step named after the form (`<form>_2`, ... if
+        there are several)."""
+        taken = {step["key"] for step in self.steps if step["key"]}
+        base = re.sub(r"[^a-z0-9_]+", "_", slug).strip("_") or "form"
+        if not base[0].isalpha():
+            base = f"form_{base}"
+        counter = 1
+        for step in self.steps:
+            if step["key"]:
+                continue
+            key = base if counter == 1 else f"{base}_{counter}"
+            while key in taken:
+                counter += 1
+                key = f"{base}_{counter}"
+            taken.add(key)
+            counter += 1
+            step["key"], step["title"] = key, dict(title)
+
+    def name(self, row: Row) -> str | None:
+        """The row's key: its `name`, lower case; refused when invalid or already used."""
+        raw = row.get("name")
+        if not raw:
+            self.problem(row, "name is missing.", "name")
+            return None
+        name = raw.lower()
+        if not KEY_PATTERN.match(name):
+            self.problem(
+                row,
+                f"name {raw!r} is not valid: use lowercase letters, digits and _, "
+                "starting with a letter.",
+                "name",
+            )
+            return None
+        if name in self.rows_of:
+            first = self.rows_of[name]
+            self.problem(row, f"name {raw!r} is already used in {first.sheet} row {first.number}.")
+            return None
+        self.rows_of[name] = row
+        return name
+
+    def inherited(self, stack: list[Context]) -> list[Pending]:
+        """Conditions of the nested groups a question sits in (below its step or repeat)."""
+        conditions = []
+        for context in stack:
+            if context.kind in ("step", "repeat"):
+                conditions = []
+            else:
+                conditions.extend(context.conditions)
+        return conditions
+
+    def pending(self, row: Row, column: str, current: str | None, stack) -> Pending | None:
+        expression = row.get(column)
+        if not expression:
+            return None
+        repeat = self.repeat_of(stack)
+        group = repeat.spec["key"] if repeat is not None and repeat.spec else None
+        return Pending(row, column, expression, current, group)
+
+    def begin_group(self, row: Row, stack: list[Context]) -> Context:
+        name = self.name(row)
+        relevant = self.pending(row, "relevant", None, stack)
+        if stack:  # nested: flattened into the step (or repeat)
+            return Context("group", row, [relevant] if relevant else [])
+        label = row.text("label")
+        step = {
+            "key": name or "",
+            "title": label
+            if any(label.values())
+            else {lang: row.get("name") for lang in LANGUAGES},
+            "visible_if": None,
+            "fields": [],
+        }
+        if name is None:  # keep going to find more problems, under a placeholder key
+            step["key"] = f"row_{row.number}"
+        self.steps.append(step)
+        if relevant:
+            self.jobs.append((step, "visible_if", [relevant]))
+        return Context("step", row, spec=step)
+
+    def begin_repeat(self, row: Row, stack: list[Context]) -> Context:
+        name = self.name(row) or f"row_{row.number}"
+        self.fields[name] = FieldRef(None, "group")
+        spec = self.base_spec(name, "group", row)
+        spec["fields"] = []
+        count = row.get("repeat_count")
+        if re.fullmatch(r"\d+", count):
+            spec["max_rows"] = int(count)
+        elif count:  # a number given by an answer: at most that many rows
+            self.jobs.append((spec, "max_rows", self.pending(row, "repeat_count", None, stack)))
+        conditions = self.inherited(stack)
+        relevant = self.pending(row, "relevant", None, stack)
+        if conditions or relevant:
+            self.jobs.append((spec, "visible_if", [*conditions, *([relevant] if relevant else [])]))
+        if stack:
+            stack[0].spec["fields"].append(spec)
+        return Context("repeat", row, spec=spec)
+
+    def end(self, row: Row, kind: str, stack: list[Context]) -> Context | None:
+        if not stack:
+            self.problem(row, f"end {kind} without a begin {kind}.", "type")
+            return None
+        context = stack.pop()
+        opened = "repeat" if context.kind in ("repeat", "skipped") else "group"
+        if opened != kind:
+            self.problem(
+                row, f"end {kind} closes the begin {opened} of row {context.row.number}.", "type"
+            )
+        if context.spec is not None and not context.spec["fields"]:
+            self.problem(context.row, f"the {opened} has no questions.")
+        return context
+
+    def base_spec(self, key: str, kind: str, row: Row) -> dict:
+        label = row.text("label")
+        if not any(label.values()):
+            label = {lang: row.get("name") for lang in LANGUAGES}
+        return {
+            "key": key,
+            "kind": kind,
+            "label": label,
+            "help": row.text("hint"),
+            "required": False,
+            "visible_if": None,
+            "validations": {"rules": []},
+            "computed": None,
+            "prefill": None,
+        }
+
+    def question(self, row, type_: str, choices, stack: list[Context]) -> dict | None:
+        kind, list_name = self.kind(row, type_, choices)
+        name = self.name(row)
+        if kind is None or name is None:
+            return None
+        repeat = self.repeat_of(stack)
+        self.fields[name] = FieldRef(repeat.spec["key"] if repeat else None, kind)
+        if kind == "text" and "multiline" in row.get("appearance").lower().split():
+            kind = "textarea"
+        spec = self.base_spec(name, kind, row)
+        if list_name is not None:
+            spec["choices"] = [
+                {"value": choice["value"], "label": dict(choice["label"])}
+                for choice in choices[list_name]
+            ]
+        if row.get("choice_filter"):
+            self.problem(row, "choice_filter is not supported.", "choice_filter")
+        conditions = self.inherited(stack)
+        relevant = self.pending(row, "relevant", name, stack)
+        if conditions or relevant:
+            self.jobs.append((spec, "visible_if", [*conditions, *([relevant] if relevant else [])]))
+        if row.get("calculation"):
+            self.jobs.append((spec, "computed", self.pending(row, "calculation", name, stack)))
+        elif type_.lower() == "calculate":
+            self.problem(row, "a calculate needs a calculation.", "calculation")
+        if type_.lower() in ("note", "calculate"):
+            return spec  # nothing is typed in: no requirement, no constraint
+        required = row.get("required")
+        if required.lower() in YES:
+            spec["required"] = True
+        elif required and required.lower() not in NO:
+            self.jobs.append((spec, "required", self.pending(row, "required", name, stack)))
+        if row.get("constraint"):
+            job = self.pending(row, "constraint", name, stack)
+            self.jobs.append((spec, "constraint", (job, row.text("constraint_message"))))
+        return spec
+
+    def kind(self, row: Row, type_: str, choices) -> tuple[str | None, str | None]:
+        word = type_.lower()
+        if word in SIMPLE_TYPES:
+            return SIMPLE_TYPES[word], None
+        for prefix, kind in SELECT_TYPES.items():
+            if word.startswith(prefix + " "):
+                rest = type_[len(prefix) + 1 :].split()
+                if len(rest) == 1:
+                    if rest[0] not in choices:
+                        self.problem(
+                            row, f"type {type_!r}: the choices sheet has no list {rest[0]!r}."
+                        )
+                        return None, None
+                    return kind, rest[0]
+                break
+        self.problem(row, f"type {type_!r} is not supported.", "type")
+        return None, None
+
+    # expressions
+
+    def expression(self, job: Pending, mode: str = "logic"):
+        try:
+            if mode == "constraint":
+                return constraint_to_validation(
+                    job.expression, fields=self.fields, current=job.current, group=job.group
+                )
+            return to_json_logic(
+                job.expression, fields=self.fields, current=job.current, group=job.group
+            )
+        except XPathError as error:
+            self.problem(job.row, f"{error} in {job.expression!r}.", job.column)
+            return None
+
+    def translate(self) -> None:
+        for spec, attribute, how in self.jobs:
+            if attribute == "visible_if":
+                parts = [self.expression(job) for job in how]
+                if any(part is None for part in parts):
+                    continue
+                spec["visible_if"] = parts[0] if len(parts) == 1 else {"and": parts}
+            elif attribute == "constraint":
+                job, message = how
+                result = self.expression(job, "constraint")
+                if result is None:
+                    continue
+                if "pattern" in result:
+                    spec["validations"]["pattern"] = result["pattern"]
+                else:
+                    spec["validations"]["rules"].append(
+                        {"rule": result["rule"], "message": message}
+                    )
+            elif attribute == "max_rows":
+                result = self.expression(how)
+                if result is not None:
+                    rows = {"reduce": [{"var": spec["key"]}, {"+": [{"var": "accumulator"}, 1]}, 0]}
+                    rule = {"<=": [rows, result]}
+                    spec["validations"]["rules"].append({"rule": rule, "message": TOO_MANY_ROWS})
+            else:
+                result = self.expression(how)
+                if result is not None:
+                    spec[attribute] = result
+
+
+def split_header(header: str) -> tuple[str, str | bool | None]:
+    """(column, language) of a header: `label::English (en)` -> ("label", "en"); language is
+    None for a plain column and False for a language other than Italian and English."""
+    column, sep, language = str(header).partition("::")
+    column = column.strip().lower().replace(" ", "_")
+    column = COLUMN_ALIASES.get(column, column)
+    if not sep:
+        return column, None
+    code = re.search(r"\(\s*([A-Za-z_-]+)\s*\)\s*$", language)
+    name = (code.group(1) if code else language).strip().lower()
+    return column, LANGUAGE_NAMES.get(name, LANGUAGE_NAMES.get(name.split("-")[0], False))
+
+
+def read_workbook(file: str | os.PathLike | BinaryIO) -> tuple[dict, str | None]:
+    """The workbook's sheets as row dicts (pyxform's reader) and the file name's stem."""
+    stem = None
+    if isinstance(file, str | os.PathLike):
+        path = Path(file)
+        stem = path.stem
+        data = io.BytesIO(path.read_bytes())
+    else:
+        content = file.read()
+        data = io.BytesIO(content if isinstance(content, bytes) else content.encode())
+    try:
+        return xlsx_to_dict(data), stem
+    except PyXFormError as error:
+        raise XLSFormError([f"The file cannot be read as an .xlsx workbook: {error}"]) from error
+
+
+def schema_from_xlsform(file: str | os.PathLike | BinaryIO) -> dict:
+    """The canonical form schema of an XLSForm workbook (a path or a binary file object).
+
+    Raises `XLSFormError` listing every problem found, each naming its sheet and row.
+    """
+    book, stem = read_workbook(file)
+    return Importer(book, fallback_id=stem).run()
+
+
+__all__ = ["XLSFormError", "schema_from_xlsform"]

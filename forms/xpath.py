@@ -1,0 +1,670 @@
+"""Translate ODK XPath expressions (XLSForm `relevant`, `constraint`, `required`, `calculation`)
+into the JSON Logic of the canonical form schema (see docs/forms.md).
+
+A small tokenizer and recursive-descent parser build a syntax tree; a translator walks it.
+Nothing is evaluated. Anything outside the supported subset raises `XPathError` naming the
+token or function and its position (counted from 1).
+
+References: `${name}` becomes `{"var": "name"}`, or `{"var": "row.name"}` when `name` lives in
+the same repeat as the field the expression belongs to; `.` is that field's own value.
+Fields inside a repeat can be read from elsewhere only through `count()` and `sum()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GROUP = "group"
+DATE, NUMBER, STRING, BOOLEAN, LIST = "date", "number", "string", "boolean", "list"
+KIND_TYPES = {
+    "date": DATE,
+    "integer": NUMBER,
+    "decimal": NUMBER,
+    "boolean": BOOLEAN,
+    "multichoice": LIST,
+    "text": STRING,
+    "textarea": STRING,
+    "choice": STRING,
+}
+ACKNOWLEDGED = "OK"  # the value ODK stores for an acknowledge question; here it is `true`
+
+
+class XPathError(ValueError):
+    """An expression outside the supported subset; the message names the token and position."""
+
+    def __init__(self, message: str, position: int | None = None):
+        self.position = position
+        super().__init__(message if position is None else f"{message} (at position {position})")
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """What the translator needs to know about a field a reference may name."""
+
+    group: str | None = None  # key of the repeat (group field) the field lives in
+    kind: str | None = None  # canonical kind, for choices, dates and repeats
+
+
+# Tokens ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # num, str, ref, dot, dotdot, name, op, end
+    value: Any
+    pos: int  # 1-based
+
+
+TOKEN_PATTERN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<num>\d+(?:\.\d*)?|\.\d+)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<ref>\$\{\s*(?P<refname>[^}\s]*)\s*\})
+  | (?P<dotdot>\.\.)
+  | (?P<dot>\.)
+  | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_:.\-]*)
+    """,
+    re.VERBOSE,
+)
+KEYWORD_OPERATORS = ("and", "or", "div", "mod")
+
+
+def tokenize(expression: str) -> list[Token]:
+    tokens, index = [], 0
+    while index < len(expression):
+        match = TOKEN_PATTERN.match(expression, index)
+        if match is None:
+            char = expression[index]
+            if char in "'\"":
+                raise XPathError("unterminated string", index + 1)
+            if char == "$":
+                raise XPathError("malformed reference (write ${name})", index + 1)
+            hint = " (refer to fields as ${name})" if char in "/@[" else ""
+            raise XPathError(f"unsupported token {char!r}{hint}", index + 1)
+        kind = match.lastgroup
+        if kind == "refname":  # the named group inside `ref`
+            kind = "ref"
+        text = match.group()
+        if kind == "num":
+            value: Any = float(text) if "." in text else int(text)
+        elif kind == "str":
+            value = text[1:-1]
+        elif kind == "ref":
+            value = match.group("refname")
+            if not value:
+                raise XPathError("empty reference ${}", index + 1)
+        else:
+            value = text
+        if kind != "space":
+            tokens.append(Token(kind, value, index + 1))
+        index = match.end()
+    tokens.append(Token("end", None, len(expression) + 1))
+    return tokens
+
+
+# Syntax tree ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any
+    pos: int
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Dot:
+    pos: int
+
+
+@dataclass(frozen=True)
+class DotDot:
+    pos: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str
+    operand: Any
+    pos: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str
+    left: Any
+    right: Any
+    pos: int
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple
+    pos: int
+
+
+class Parser:
+    """or > and > = != > < <= > >= > + - > * div mod > unary - > primary (loosest first)."""
+
+    LEVELS = (("or",), ("and",), ("=", "!="), ("<", "<=", ">", ">="), ("+", "-"))
+    LEVELS += (("*", "div", "mod"),)
+
+    def __init__(self, expression: str):
+        self.tokens = tokenize(expression)
+        self.index = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.token
+        self.index += 1
+        return token
+
+    def is_operator(self, token: Token, operators: tuple[str, ...]) -> bool:
+        if token.kind == "op":
+            return token.value in operators
+        return (
+            token.kind == "name" and token.value in KEYWORD_OPERATORS and token.value in operators
+        )
+
+    def expect(self, value: str) -> Token:
+        if self.token.kind == "op" and self.token.value == value:
+            return self.advance()
+        raise XPathError(f"expected {value!r}, found {self.describe(self.token)}", self.token.pos)
+
+    @staticmethod
+    def describe(token: Token) -> str:
+        if token.kind == "end":
+            return "end of expression"
+        if token.kind == "ref":
+            return f"${{{token.value}}}"
+        return repr(token.value if token.kind != "str" else f"'{token.value}'")
+
+    def parse(self):
+        if self.token.kind == "end":
+            raise XPathError("empty expression", 1)
+        node = self.binary(0)
+        if self.token.kind != "end":
+            raise XPathError(f"unexpected {self.describe(self.token)}", self.token.pos)
+        return node
+
+    def binary(self, level: int):
+        if level == len(self.LEVELS):
+            return self.unary()
+        operators = self.LEVELS[level]
+        node = self.binary(level + 1)
+        while self.is_operator(self.token, operators):
+            token = self.advance()
+            node = Binary(token.value, node, self.binary(level + 1), token.pos)
+        return node
+
+    def unary(self):
+        if self.token.kind == "op" and self.token.value == "-":
+            token = self.advance()
+            return Unary("-", self.unary(), token.pos)
+        return self.primary()
+
+    def primary(self):
+        token = self.advance()
+        if token.kind in ("num", "str"):
+            return Literal(token.value, token.pos)
+        if token.kind == "ref":
+            return Ref(token.value, token.pos)
+        if token.kind == "dot":
+            return Dot(token.pos)
+        if token.kind == "dotdot":
+            return DotDot(token.pos)
+        if token.kind == "op" and token.value == "(":
+            node = self.binary(0)
+            self.expect(")")
+            return node
+        if token.kind == "name" and self.token.kind == "op" and self.token.value == "(":
+            self.advance()
+            args = []
+            if not (self.token.kind == "op" and self.token.value == ")"):
+                args.append(self.binary(0))
+                while self.token.kind == "op" and self.token.value == ",":
+                    self.advance()
+                    args.append(self.binary(0))
+            self.expect(")")
+            return Call(token.value, tuple(args), token.pos)
+        if token.kind == "name":
+            raise XPathError(
+                f"unsupported name {token.value!r} (refer to fields as ${{name}})", token.pos
+            )
+        raise XPathError(f"unexpected {self.describe(token)}", token.pos)
+
+
+def parse(expression: str):
+    """The syntax tree of `expression`; raises `XPathError` on a syntax error."""
+    return Parser(str(expression)).parse()
+
+
+# Translation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Out:
+    logic: Any
+    type: str | None = None
+
+
+def _is_empty_string(node) -> bool:
+    return isinstance(node, Literal) and node.value == ""
+
+
+# JSON Logic has no length, truncation or rounding: they are built from standard operations
+# (`reduce` reads each item as "current"), so any JSON Logic engine evaluates them.
+
+
+def _empty(logic) -> dict:
+    """True when a value is unanswered: `null` (the engine's empty answer) or ''.
+
+    `===` for '': with `==`, 0 would equal '' (JavaScript's loose equality)."""
+    return {"or": [{"==": [logic, None]}, {"===": [logic, ""]}]}
+
+
+def _count(logic) -> dict:
+    """The length of a list (rows of a group, options of a multichoice); 0 when empty."""
+    return {"reduce": [logic, {"+": [{"var": "accumulator"}, 1]}, 0]}
+
+
+def _length(logic) -> dict:
+    """The length of a string (0 when empty): `"length"` of the one item of `[value]`."""
+    return {"reduce": [[logic], {"var": ["current.length", 0]}, 0]}
+
+
+def _trunc(logic) -> dict:
+    """The integer part (towards zero, like ODK's int()): x - x % 1 (% keeps x's sign)."""
+    return {"-": [logic, {"%": [logic, 1]}]}
+
+
+def _round(logic, places: int) -> Any:
+    """Half away from zero, to `places` decimals."""
+    scale = 10**places
+    scaled = logic if scale == 1 else {"*": [logic, scale]}
+    up = _trunc({"+": [scaled, 0.5]})
+    down = {"-": [_trunc({"+": [{"-": [scaled]}, 0.5]})]}
+    rounded = {"if": [{"<": [scaled, 0]}, down, up]}
+    return rounded if scale == 1 else {"/": [rounded, scale]}
+
+
+def _flatten(op: str, left, right) -> dict:
+    args = []
+    for side in (left, right):
+        if isinstance(side, dict) and list(side) == [op] and isinstance(side[op], list):
+            args.extend(side[op])
+        else:
+            args.append(side)
+    return {op: args}
+
+
+COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+ARITHMETIC = {"+": "+", "-": "-", "*": "*", "div": "/", "mod": "%"}
+
+
+class Translator:
+    def __init__(
+        self,
+        fields: Mapping[str, FieldRef] | None = None,
+        current: str | None = None,
+        group: str | None = None,
+    ):
+        self.fields = fields
+        self.current = current
+        self.group = group
+        if fields is not None and current is not None and current in fields:
+            self.group = fields[current].group if group is None else group
+
+    # references
+
+    def info(self, name: str, pos: int) -> FieldRef | None:
+        if self.fields is None:
+            return None
+        info = self.fields.get(name)
+        if info is None:
+            raise XPathError(f"unknown field ${{{name}}}", pos)
+        return info
+
+    def var(self, name: str, pos: int) -> Out:
+        info = self.info(name, pos)
+        if info is None:
+            return Out({"var": name})
+        if info.kind == GROUP:
+            raise XPathError(f"${{{name}}} is a repeat: use count(${{{name}}})", pos)
+        kind = KIND_TYPES.get(info.kind or "")
+        if info.group is None:
+            return Out({"var": name}, kind)
+        if info.group == self.group:
+            return Out({"var": f"row.{name}"}, kind)
+        raise XPathError(
+            f"${{{name}}} is inside the repeat {info.group!r}: "
+            "use it there, or in count() or sum()",
+            pos,
+        )
+
+    def self_var(self, pos: int) -> Out:
+        if self.current is None:
+            raise XPathError("'.' has no field here", pos)
+        if self.fields is None or self.current not in self.fields:
+            name = f"row.{self.current}" if self.group else self.current
+            return Out({"var": name})
+        return self.var(self.current, pos)
+
+    # nodes
+
+    def emit(self, node) -> Out:
+        if isinstance(node, Literal):
+            return Out(node.value, NUMBER if isinstance(node.value, int | float) else STRING)
+        if isinstance(node, Ref):
+            return self.var(node.name, node.pos)
+        if isinstance(node, Dot):
+            return self.self_var(node.pos)
+        if isinstance(node, DotDot):
+            raise XPathError("unsupported token '..'", node.pos)
+        if isinstance(node, Unary):
+            operand = self.emit(node.operand)
+            if isinstance(operand.logic, int | float) and not isinstance(operand.logic, bool):
+                return Out(-operand.logic, NUMBER)
+            return Out({"-": [operand.logic]}, NUMBER)
+        if isinstance(node, Binary):
+            return self.binary(node)
+        return self.call(node)
+
+    def binary(self, node: Binary) -> Out:
+        if node.op in ("and", "or"):
+            left, right = self.emit(node.left), self.emit(node.right)
+            return Out(_flatten(node.op, left.logic, right.logic), BOOLEAN)
+        if node.op in COMPARISONS:
+            return self.compare(node)
+        left, right = self.emit(node.left), self.emit(node.right)
+        if node.op == "-" and left.type == DATE and right.type == DATE:
+            return Out({"days_between": [right.logic, left.logic]}, NUMBER)
+        if node.op in ("+", "-") and DATE in (left.type, right.type):
+            date, days = (left, right) if left.type == DATE else (right, left)
+            if days.type == DATE or (node.op == "-" and date is right):
+                raise XPathError(f"cannot apply {node.op!r} to these dates", node.pos)
+            if node.op == "-":
+                days = self.emit(Unary("-", node.right, node.pos))
+            return Out({"add_days": [date.logic, days.logic]}, DATE)
+        op = ARITHMETIC[node.op]
+        if op in ("+", "*"):
+            return Out(_flatten(op, left.logic, right.logic), NUMBER)
+        return Out({op: [left.logic, right.logic]}, NUMBER)
+
+    def compare(self, node: Binary) -> Out:
+        op = COMPARISONS[node.op]
+        if op in ("==", "!=") and (_is_empty_string(node.left) or _is_empty_string(node.right)):
+            other = self.emit(node.right if _is_empty_string(node.left) else node.left)
+            empty = _empty(other.logic)
+            return Out(empty if op == "==" else {"!": [empty]}, BOOLEAN)
+        left, right = self.emit(node.left), self.emit(node.right)
+        right, left = self.align(left, node.right, right), self.align(right, node.left, left)
+        return Out({op: [left.logic, right.logic]}, BOOLEAN)
+
+    @staticmethod
+    def align(other: Out, node, out: Out) -> Out:
+        """Literal compared with a field: 'OK' against an acknowledge is `true`, a number
+        against a choice is the option's (string) value."""
+        if not isinstance(node, Literal):
+            return out
+        if other.type == BOOLEAN and node.value == ACKNOWLEDGED:
+            return Out(True, BOOLEAN)
+        if other.type in (STRING, LIST) and isinstance(node.value, int | float):
+            return Out(_number_text(node.value), STRING)
+        return out
+
+    def call(self, node: Call) -> Out:
+        handler = getattr(self, "fn_" + node.name.replace("-", "_"), None)
+        if handler is None or not re.fullmatch(r"[a-z][a-z\-]*", node.name):
+            raise XPathError(f"unsupported function {node.name}()", node.pos)
+        arity = FUNCTION_ARITY[node.name]
+        low, high = arity if isinstance(arity, tuple) else (arity, arity)
+        if len(node.args) < low or (high is not None and len(node.args) > high):
+            count = low if low == high else f"{low} to {high}" if high else f"at least {low}"
+            raise XPathError(f"{node.name}() takes {count} argument(s)", node.pos)
+        return handler(node)
+
+    def args(self, node: Call) -> list[Out]:
+        return [self.emit(arg) for arg in node.args]
+
+    # functions (arity in FUNCTION_ARITY)
+
+    def fn_selected(self, node: Call) -> Out:
+        field, value = node.args
+        choices = self.emit(field)
+        if isinstance(value, Literal):
+            option = Out(_number_text(value.value), STRING)
+        else:
+            option = self.emit(value)
+        if choices.type == STRING:  # selected() on a single choice: equality, not substring
+            return Out({"==": [choices.logic, option.logic]}, BOOLEAN)
+        return Out({"in": [option.logic, choices.logic]}, BOOLEAN)
+
+    def fn_count_selected(self, node: Call) -> Out:
+        return Out(_count(self.emit(node.args[0]).logic), NUMBER)
+
+    def fn_count(self, node: Call) -> Out:
+        group = self.repeat_of(node, "count")
+        return Out(_count({"var": group}), NUMBER)
+
+    def fn_sum(self, node: Call) -> Out:
+        group = self.repeat_of(node, "sum")
+        name = node.args[0].name
+        if name == group:
+            raise XPathError(f"sum() needs a field inside a repeat, not ${{{name}}}", node.pos)
+        total = {"+": [{"var": "accumulator"}, {"var": [f"current.{name}", 0]}]}
+        return Out({"reduce": [{"var": group}, total, 0]}, NUMBER)
+
+    def repeat_of(self, node: Call, function: str) -> str:
+        """The repeat a count()/sum() argument names (the repeat itself or one of its fields)."""
+        arg = node.args[0]
+        if not isinstance(arg, Ref):
+            raise XPathError(f"{function}() needs a ${{field}} of a repeat", node.pos)
+        info = self.info(arg.name, arg.pos)
+        if info is None:  # no field list: a plain name is taken as the repeat
+            return arg.name
+        group = arg.name if info.kind == GROUP else info.group
+        if group is None:
+            raise XPathError(f"{function}() needs a repeat, ${{{arg.name}}} is not in one", arg.pos)
+        if group == self.group:
+            raise XPathError(f"{function}() over the repeat {group!r} from inside it", node.pos)
+        return group
+
+    def fn_today(self, node: Call) -> Out:
+        return Out({"today": []}, DATE)
+
+    def fn_date(self, node: Call) -> Out:
+        value = self.emit(node.args[0])
+        if isinstance(value.logic, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.logic):
+            raise XPathError(f"date() needs a YYYY-MM-DD date, not {value.logic!r}", node.pos)
+        return Out(value.logic, DATE)
+
+    def fn_if(self, node: Call) -> Out:
+        condition, then, otherwise = self.args(node)
+        kind = then.type if then.type == otherwise.type else None
+        return Out({"if": [condition.logic, then.logic, otherwise.logic]}, kind)
+
+    def fn_not(self, node: Call) -> Out:
+        return Out({"!": [self.emit(node.args[0]).logic]}, BOOLEAN)
+
+    def fn_boolean(self, node: Call) -> Out:
+        return Out({"!!": [self.emit(node.args[0]).logic]}, BOOLEAN)
+
+    def fn_true(self, node: Call) -> Out:
+        return Out(True, BOOLEAN)
+
+    def fn_false(self, node: Call) -> Out:
+        return Out(False, BOOLEAN)
+
+    def fn_number(self, node: Call) -> Out:
+        return Out({"+": [self.emit(node.args[0]).logic]}, NUMBER)
+
+    def fn_int(self, node: Call) -> Out:
+        return Out(_trunc(self.emit(node.args[0]).logic), NUMBER)
+
+    def fn_round(self, node: Call) -> Out:
+        places = 0
+        if len(node.args) == 2:
+            digits = node.args[1]
+            if not (isinstance(digits, Literal) and isinstance(digits.value, int)):
+                raise XPathError("round() needs a whole number of decimal places", digits.pos)
+            places = digits.value
+        return Out(_round(self.emit(node.args[0]).logic, places), NUMBER)
+
+    def fn_string_length(self, node: Call) -> Out:
+        return Out(_length(self.emit(node.args[0]).logic), NUMBER)
+
+    def fn_string(self, node: Call) -> Out:
+        return Out({"cat": [self.emit(node.args[0]).logic]}, STRING)
+
+    def fn_concat(self, node: Call) -> Out:
+        return Out({"cat": [arg.logic for arg in self.args(node)]}, STRING)
+
+    def fn_coalesce(self, node: Call) -> Out:
+        first, second = self.args(node)
+        kind = first.type if first.type == second.type else None
+        return Out({"if": [_empty(first.logic), second.logic, first.logic]}, kind)
+
+    def fn_contains(self, node: Call) -> Out:
+        haystack, needle = self.args(node)
+        return Out({"in": [needle.logic, haystack.logic]}, BOOLEAN)
+
+    def fn_min(self, node: Call) -> Out:
+        return Out({"min": [arg.logic for arg in self.args(node)]}, NUMBER)
+
+    def fn_max(self, node: Call) -> Out:
+        return Out({"max": [arg.logic for arg in self.args(node)]}, NUMBER)
+
+    def fn_position(self, node: Call) -> Out:
+        if not isinstance(node.args[0], DotDot) or self.group is None:
+            raise XPathError("only position(..) inside a repeat is supported", node.pos)
+        return Out({"+": [{"var": "row_index"}, 1]}, NUMBER)
+
+    def fn_regex(self, node: Call) -> Out:
+        raise XPathError(
+            "regex() is only supported as the whole constraint, as regex(., 'pattern')", node.pos
+        )
+
+
+FUNCTION_ARITY: dict[str, int | tuple[int, int | None]] = {
+    "selected": 2,
+    "count-selected": 1,
+    "count": 1,
+    "sum": 1,
+    "today": 0,
+    "date": 1,
+    "if": 3,
+    "not": 1,
+    "boolean": 1,
+    "true": 0,
+    "false": 0,
+    "number": 1,
+    "int": 1,
+    "round": (1, 2),
+    "string-length": 1,
+    "string": 1,
+    "concat": (1, None),
+    "coalesce": 2,
+    "contains": 2,
+    "min": (1, None),
+    "max": (1, None),
+    "position": 1,
+    "regex": 2,
+}
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+# Public API -----------------------------------------------------------------------------------
+
+
+def to_json_logic(
+    expression: str,
+    *,
+    fields: Mapping[str, FieldRef] | None = None,
+    current: str | None = None,
+    group: str | None = None,
+) -> Any:
+    """JSON Logic for an ODK XPath expression.
+
+    `fields` maps every field name a reference may use to its `FieldRef`; without it any
+    `${name}` is taken as a top-level field. `current` is the field the expression belongs to
+    (what `.` means); `group` is the repeat the expression is evaluated in (by default the
+    repeat of `current`), whose fields are read as `row.<name>`.
+    """
+    return Translator(fields, current, group).emit(parse(expression)).logic
+
+
+def constraint_to_validation(
+    expression: str,
+    *,
+    fields: Mapping[str, FieldRef] | None = None,
+    current: str | None = None,
+    group: str | None = None,
+) -> dict:
+    """A constraint as `{"pattern": regex}` when it is exactly `regex(., 'pattern')`,
+    otherwise as `{"rule": <JSON Logic>}`."""
+    tree = parse(expression)
+    if isinstance(tree, Call) and tree.name == "regex" and len(tree.args) == 2:
+        value, pattern = tree.args
+        if isinstance(value, Dot) and isinstance(pattern, Literal) and current is not None:
+            if not isinstance(pattern.value, str):
+                raise XPathError("regex() needs a quoted pattern", pattern.pos)
+            return {"pattern": full_match_pattern(pattern.value, pattern.pos)}
+    return {"rule": Translator(fields, current, group).emit(tree).logic}
+
+
+def full_match_pattern(pattern: str, pos: int | None = None) -> str:
+    """ODK's regex() matches anywhere in the value, the schema's `pattern` the whole value:
+    a pattern already anchored at both ends is kept, any other is wrapped to match anywhere."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise XPathError(f"invalid regular expression {pattern!r}: {error}", pos) from None
+    if _anchored(pattern):
+        return pattern
+    return rf"[\s\S]*(?:{pattern})[\s\S]*"
+
+
+def _anchored(pattern: str) -> bool:
+    """`^...$` with no alternative `|` outside brackets or parentheses."""
+    if not (pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith(r"\$")):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
+
+
+__all__ = ["FieldRef", "XPathError", "constraint_to_validation", "parse", "to_json_logic"]
