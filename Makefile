@@ -42,3 +42,4 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/bench_tax_code.py
+	$(BIN)/python bench/bench_forms.py

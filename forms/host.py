@@ -15,6 +15,10 @@ class FormsHost:
         """Owners (organisations) whose definitions `user` may edit and publish."""
         raise NotImplementedError
 
+    def owner_named(self, name: str):
+        """The owner called `name` (for the command line), or None."""
+        raise NotImplementedError
+
     def subjects_for(self, user, *, change: bool = False):
         """The subjects (persons) `user` may see, or fill forms about when `change`."""
         raise NotImplementedError

@@ -24,6 +24,10 @@ class SisoFormsHost:
         ).values("organisation")
         return Organisation.objects.filter(Q(pk__in=regions) | Q(pk__in=zones))
 
+    def owner_named(self, name):
+        kinds = [OrganisationKind.REGION, OrganisationKind.SOCIAL_ZONE]
+        return Organisation.objects.filter(kind__in=kinds, name=name).first()
+
     def subjects_for(self, user, *, change=False):
         return scoping.persons(user, Person.objects.all(), change=change)
 

@@ -1,15 +1,12 @@
 """Small schemas the form tests share, and the seeded intake questionnaire."""
 
 import json
-from pathlib import Path
 
-import siso_platform.people
-
-INTAKE_FILE = Path(siso_platform.people.__file__).parent / "questionnaires" / "scheda_accesso.json"
+from siso_platform.people.questionnaires import INTAKE_FORM
 
 
 def intake_document() -> dict:
-    return json.loads(INTAKE_FILE.read_text())
+    return json.loads(INTAKE_FORM.read_text())
 
 
 def label(text: str) -> dict:

@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from forms import checks, logic
 from forms.xlsform import XLSFormError, schema_from_xlsform
 from forms.xpath import FieldRef, XPathError, constraint_to_validation, to_json_logic
 
@@ -127,13 +128,11 @@ def test_household_form_imports_steps_repeat_and_logic():
 
 
 def test_imported_household_form_passes_the_publish_checks():
-    checks = pytest.importorskip("forms.checks")
     schema = schema_from_xlsform(xlsx(HOUSEHOLD, CHOICES, SETTINGS))
     assert checks.problems(schema) == []
 
 
 def test_imported_logic_evaluates_like_the_odk_form():
-    logic = pytest.importorskip("forms.logic")
     fields = fields_by_key(schema_from_xlsform(xlsx(HOUSEHOLD, CHOICES, SETTINGS)))
     job_visible = fields["partner_job"]["visible_if"]
     data = {"tenure": "rented", "rent": 600, "members": [{"relation": "partner"}, {}]}
@@ -215,7 +214,6 @@ def test_selected_required_and_constraints_translate():
     assert fields["postcode"]["required"] is False
     assert fields["postcode"]["validations"] == {"rules": [], "pattern": "^[0-9]{5}$"}
 
-    logic = pytest.importorskip("forms.logic")
     other = fields["other"]["visible_if"]
     assert logic.evaluate(other, {"needs": ["food", "rent"], "postcode": "40100"}) is True
     assert logic.evaluate(other, {"needs": ["food", "rent"], "postcode": None}) is False
@@ -364,7 +362,6 @@ def test_a_repeat_count_from_an_answer_limits_the_rows():
     members = fields_by_key(schema_from_xlsform(xlsx(survey, settings=SETTINGS)))["members"]
     assert "max_rows" not in members
     (rule,) = members["validations"]["rules"]
-    logic = pytest.importorskip("forms.logic")
     assert logic.evaluate(rule["rule"], {"how_many": 2, "members": [{}, {}]}) is True
     assert logic.evaluate(rule["rule"], {"how_many": 1, "members": [{}, {}]}) is False
 
@@ -505,7 +502,6 @@ def test_regex_constraint_becomes_a_full_match_pattern():
     ],
 )
 def test_xpath_translation_evaluates_like_odk(expression, data, expected):
-    logic = pytest.importorskip("forms.logic")
     result = logic.evaluate(
         to_json_logic(expression, fields=FIELDS), data, today=datetime.date(2024, 1, 10)
     )

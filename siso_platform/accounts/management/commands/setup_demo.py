@@ -3,8 +3,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from forms.models import FormDefinition
 from siso_platform.accounts.demo_users import DEMO_PASSWORD, ensure_demo_users
 from siso_platform.people.models import Person
+from siso_platform.people.questionnaires import INTAKE_FORM
 
 
 class Command(BaseCommand):
@@ -19,6 +21,10 @@ class Command(BaseCommand):
         call_command("load_territory", stdout=self.stdout)
         if not Person.objects.exists():
             call_command("generate_demo_data", persons=persons, stdout=self.stdout)
+        if not FormDefinition.objects.filter(slug="scheda-accesso").exists():
+            call_command(
+                "import_form", INTAKE_FORM, owner="Regione Umbria", publish=True, stdout=self.stdout
+            )
         logins = ensure_demo_users()
         self.stdout.write("")
         self.stdout.write(
