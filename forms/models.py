@@ -99,6 +99,20 @@ class FormDefinition(
         return {**super().get_preview_context(request, mode_name), **try_context(self.schema)}
 
 
+class FormVersionQuerySet(models.QuerySet):
+    def newest_published(self):
+        """The newest version of every live definition, by title."""
+        newer = FormVersion.objects.filter(
+            definition=models.OuterRef("definition"), number__gt=models.OuterRef("number")
+        )
+        return (
+            self.filter(definition__live=True)
+            .exclude(models.Exists(newer))
+            .select_related("definition")
+            .order_by("definition__title")
+        )
+
+
 class FormVersion(models.Model):
     definition = models.ForeignKey(
         FormDefinition, on_delete=models.PROTECT, related_name="versions"
@@ -109,6 +123,8 @@ class FormVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = FormVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("questionnaire version")

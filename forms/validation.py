@@ -109,6 +109,8 @@ def _clean_group(item: Field, raw, data, errors, today) -> list | None:
         return None
     rows = []
     for index, raw_row in enumerate(raw):
+        if all(_is_empty(value) for value in raw_row.values()):
+            continue  # a blank row (the wizard always offers one) is no row
         row: dict = {}
         scope = {**data, ROW: row, ROW_INDEX: index}
         shown = []

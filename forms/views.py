@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,19 +14,6 @@ from . import registry
 from .host import host
 from .models import Draft, FormVersion, Submission
 from .rendering import summary
-
-
-def latest_versions():
-    """The newest published version of every live definition."""
-    newest = FormVersion.objects.values("definition").annotate(number=Max("number"))
-    pairs = {(row["definition"], row["number"]) for row in newest}
-    versions = FormVersion.objects.filter(
-        definition__in=[definition for definition, _n in pairs], definition__live=True
-    ).select_related("definition")
-    return sorted(
-        (v for v in versions if (v.definition_id, v.number) in pairs),
-        key=lambda v: v.definition.title,
-    )
 
 
 class SubjectForm(django_forms.Form):
@@ -55,7 +41,11 @@ def index(request):
     drafts = Draft.objects.filter(owner=request.user).select_related(
         "version__definition", "subject"
     )
-    return render(request, "forms/index.html", {"versions": latest_versions(), "drafts": drafts})
+    return render(
+        request,
+        "forms/index.html",
+        {"versions": FormVersion.objects.newest_published(), "drafts": drafts},
+    )
 
 
 @permission_required("forms.add_submission", raise_exception=True)
@@ -85,7 +75,12 @@ def start_draft(version: FormVersion, subject, user) -> Draft:
                 if value not in (None, "", []):
                     prefill[item.key] = value
     state = {"step": None, "step_data": {}, "step_files": {}, "extra_data": {"prefill": prefill}}
-    return Draft.objects.create(version=version, subject=subject, owner=user, state=state)
+    draft = Draft.objects.create(version=version, subject=subject, owner=user, state=state)
+    if prefill:
+        host().audit(
+            "view", user=user, obj=draft, subject=subject, purpose=_("questionnaire prefilled")
+        )
+    return draft
 
 
 @login_required

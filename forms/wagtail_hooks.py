@@ -1,5 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
@@ -14,3 +16,15 @@ register_snippet(admin_views.FormDefinitionViewSet)
 @hooks.register("register_admin_urls")
 def register_tools():
     return [path("questionnaires-tools/", include((admin_views.urlpatterns, "forms_admin")))]
+
+
+class FillMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("forms.add_submission")
+
+
+@hooks.register("register_admin_menu_item")
+def register_fill_menu_item():
+    return FillMenuItem(
+        _("Fill in a questionnaire"), reverse("forms:index"), icon_name="doc-full", order=310
+    )

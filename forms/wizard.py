@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
 
@@ -40,13 +41,12 @@ class DraftStorage(BaseStorage):
 
     def update_response(self, response):
         super().update_response(response)
-        if Draft.objects.filter(pk=self.draft.pk).exists():  # gone once submitted
-            Draft.objects.filter(pk=self.draft.pk).update(state=self.data)
+        Draft.objects.filter(pk=self.draft.pk).update(state=self.data)  # none once submitted
 
 
 class ReviewForm(django_forms.Form):
     confirm = django_forms.BooleanField(
-        required=True, label=_("I have checked the answers with the person")
+        required=True, label=gettext_lazy("I have checked the answers with the person")
     )
 
 

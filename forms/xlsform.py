@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import xlsx_to_dict
 
@@ -118,11 +119,21 @@ class Row:
         }
 
     def where(self, column: str | None = None) -> str:
-        place = f"{self.sheet} row {self.number}"
-        name = self.get("name")
-        if self.sheet == "survey" and name:
-            place += f" ({name})"
-        return f"{place}, {column}" if column else place
+        """Where the row is, for a problem: sheet and row number, the survey row's name, the
+        column. Sheet and column names are the workbook's own (not translated)."""
+        name = self.get("name") if self.sheet == "survey" else ""
+        values = {"sheet": self.sheet, "row": self.number, "name": name, "column": column}
+        if name and column:
+            # Translators: where a problem is in an XLSForm workbook; keep sheet and column.
+            return _("%(sheet)s row %(row)s (%(name)s), %(column)s") % values
+        if name:
+            # Translators: where a problem is in an XLSForm workbook; keep the sheet.
+            return _("%(sheet)s row %(row)s (%(name)s)") % values
+        if column:
+            # Translators: where a problem is in an XLSForm workbook; keep sheet and column.
+            return _("%(sheet)s row %(row)s, %(column)s") % values
+        # Translators: where a problem is in an XLSForm workbook; keep the sheet.
+        return _("%(sheet)s row %(row)s") % values
 
 
 @dataclass
@@ -161,7 +172,9 @@ class Importer:
             self.problems.append((-1, 0, message))
         else:
             sheet = SHEETS.index(row.sheet) if row.sheet in SHEETS else len(SHEETS)
-            self.problems.append((sheet, row.number, f"{row.where(column)}: {message}"))
+            # Translators: a problem in an XLSForm workbook, after where it is.
+            line = _("%(where)s: %(problem)s") % {"where": row.where(column), "problem": message}
+            self.problems.append((sheet, row.number, line))
 
     # sheets
 
@@ -179,14 +192,14 @@ class Importer:
 
     def run(self) -> dict:
         if "survey" not in self.book:
-            raise XLSFormError(["The workbook has no “survey” sheet."])
+            raise XLSFormError([_("The workbook has no “survey” sheet.")])
         slug, title = self.settings()
         choices = self.choices()
         self.survey(self.sheet("survey"), choices, title)
         self.translate()
         self.name_loose_steps(slug, title)
         if not self.steps and not self.problems:
-            self.problem(None, "survey: the form has no questions.")
+            self.problem(None, _("survey: the form has no questions."))
         if self.problems:
             ordered = sorted(self.problems, key=lambda problem: problem[:2])
             raise XLSFormError([message for *_where, message in ordered])
@@ -198,12 +211,13 @@ class Importer:
         form_id = (row.get("form_id") if row else "") or self.fallback_id or ""
         slug = form_id.strip().lower()
         if not slug:
-            self.problem(None, "settings: form_id is missing (it becomes the form's slug).")
+            self.problem(None, _("settings: form_id is missing (it becomes the form's slug)."))
         elif not SLUG_PATTERN.match(slug):
             where = row if row and row.get("form_id") else None
             self.problem(
                 where,
-                f"form_id {form_id!r} is not a valid slug: use letters, digits, _ and -.",
+                _("form_id %(form_id)s is not a valid slug: use letters, digits, _ and -.")
+                % {"form_id": repr(form_id)},
                 "form_id",
             )
         title = row.text("form_title") if row else {lang: "" for lang in LANGUAGES}
@@ -218,12 +232,14 @@ class Importer:
             list_name, value = row.get("list_name"), row.get("name")
             if not list_name or not value:
                 missing = "list_name" if not list_name else "name"
-                self.problem(row, f"{missing} is missing.")
+                self.problem(row, _("%(column)s is missing.") % {"column": missing})
                 continue
             if (list_name, value) in seen:
                 first = seen[(list_name, value)]
                 self.problem(
-                    row, f"choice {value!r} is already in list {list_name!r} (row {first})."
+                    row,
+                    _("choice %(choice)s is already in list %(list)s (row %(row)s).")
+                    % {"choice": repr(value), "list": repr(list_name), "row": first},
                 )
                 continue
             seen[(list_name, value)] = row.number
@@ -242,12 +258,16 @@ class Importer:
             type_ = " ".join(row.get("type").split())
             word = type_.lower()
             if not word:
-                self.problem(row, "type is missing.", "type")
+                self.problem(row, _("type is missing."), "type")
             elif word in ("begin group", "begin_group"):
                 stack.append(self.begin_group(row, stack))
             elif word in ("begin repeat", "begin_repeat"):
                 if any(context.kind == "repeat" for context in stack):
-                    self.problem(row, f"type {type_!r}: repeats inside repeats are not supported.")
+                    self.problem(
+                        row,
+                        _("type %(type)s: repeats inside repeats are not supported.")
+                        % {"type": repr(type_)},
+                    )
                     stack.append(Context("skipped", row))  # still closed by its `end repeat`
                     continue
                 context = self.begin_repeat(row, stack)
@@ -275,7 +295,11 @@ class Importer:
                     loose["fields"].append(spec)
         for context in reversed(stack):
             kind = "repeat" if context.kind in ("repeat", "skipped") else "group"
-            self.problem(context.row, f"begin {kind} has no matching end {kind}.", "type")
+            # Translators: "begin group", "end repeat"... are XLSForm types: keep them.
+            message = _("%(begin)s has no matching %(end)s.")
+            self.problem(
+                context.row, message % {"begin": f"begin {kind}", "end": f"end {kind}"}, "type"
+            )
 
     @staticmethod
     def repeat_of(stack: list[Context]) -> Context | None:
@@ -310,20 +334,27 @@ class Importer:
         """The row's key: its `name`, lower case; refused when invalid or already used."""
         raw = row.get("name")
         if not raw:
-            self.problem(row, "name is missing.", "name")
+            self.problem(row, _("name is missing."), "name")
             return None
         name = raw.lower()
         if not KEY_PATTERN.match(name):
             self.problem(
                 row,
-                f"name {raw!r} is not valid: use lowercase letters, digits and _, "
-                "starting with a letter.",
+                _(
+                    "name %(name)s is not valid: use lowercase letters, digits and _, "
+                    "starting with a letter."
+                )
+                % {"name": repr(raw)},
                 "name",
             )
             return None
         if name in self.rows_of:
             first = self.rows_of[name]
-            self.problem(row, f"name {raw!r} is already used in {first.sheet} row {first.number}.")
+            self.problem(
+                row,
+                _("name %(name)s is already used in %(sheet)s row %(row)s.")
+                % {"name": repr(raw), "sheet": first.sheet, "row": first.number},
+            )
             return None
         self.rows_of[name] = row
         return name
@@ -387,16 +418,22 @@ class Importer:
 
     def end(self, row: Row, kind: str, stack: list[Context]) -> Context | None:
         if not stack:
-            self.problem(row, f"end {kind} without a begin {kind}.", "type")
+            # Translators: "begin group", "end repeat"... are XLSForm types: keep them.
+            message = _("%(end)s without a %(begin)s.")
+            self.problem(row, message % {"end": f"end {kind}", "begin": f"begin {kind}"}, "type")
             return None
         context = stack.pop()
         opened = "repeat" if context.kind in ("repeat", "skipped") else "group"
         if opened != kind:
-            self.problem(
-                row, f"end {kind} closes the begin {opened} of row {context.row.number}.", "type"
-            )
+            # Translators: "begin group", "end repeat"... are XLSForm types: keep them.
+            message = _("%(end)s closes the %(begin)s of row %(row)s.")
+            values = {"end": f"end {kind}", "begin": f"begin {opened}", "row": context.row.number}
+            self.problem(row, message % values, "type")
         if context.spec is not None and not context.spec["fields"]:
-            self.problem(context.row, f"the {opened} has no questions.")
+            if opened == "repeat":
+                self.problem(context.row, _("the repeat has no questions."))
+            else:
+                self.problem(context.row, _("the group has no questions."))
         return context
 
     def base_spec(self, key: str, kind: str, row: Row) -> dict:
@@ -431,7 +468,7 @@ class Importer:
                 for choice in choices[list_name]
             ]
         if row.get("choice_filter"):
-            self.problem(row, "choice_filter is not supported.", "choice_filter")
+            self.problem(row, _("choice_filter is not supported."), "choice_filter")
         conditions = self.inherited(stack)
         relevant = self.pending(row, "relevant", name, stack)
         if conditions or relevant:
@@ -439,7 +476,7 @@ class Importer:
         if row.get("calculation"):
             self.jobs.append((spec, "computed", self.pending(row, "calculation", name, stack)))
         elif type_.lower() == "calculate":
-            self.problem(row, "a calculate needs a calculation.", "calculation")
+            self.problem(row, _("a calculate needs a calculation."), "calculation")
         if type_.lower() in ("note", "calculate"):
             return spec  # nothing is typed in: no requirement, no constraint
         required = row.get("required")
@@ -462,12 +499,14 @@ class Importer:
                 if len(rest) == 1:
                     if rest[0] not in choices:
                         self.problem(
-                            row, f"type {type_!r}: the choices sheet has no list {rest[0]!r}."
+                            row,
+                            _("type %(type)s: the choices sheet has no list %(list)s.")
+                            % {"type": repr(type_), "list": repr(rest[0])},
                         )
                         return None, None
                     return kind, rest[0]
                 break
-        self.problem(row, f"type {type_!r} is not supported.", "type")
+        self.problem(row, _("type %(type)s is not supported.") % {"type": repr(type_)}, "type")
         return None, None
 
     # expressions
@@ -482,7 +521,11 @@ class Importer:
                 job.expression, fields=self.fields, current=job.current, group=job.group
             )
         except XPathError as error:
-            self.problem(job.row, f"{error} in {job.expression!r}.", job.column)
+            # Translators: an expression's problem (see forms/xpath.py), then the expression.
+            message = _("%(error)s in %(expression)s.")
+            self.problem(
+                job.row, message % {"error": error, "expression": repr(job.expression)}, job.column
+            )
             return None
 
     def translate(self) -> None:
@@ -541,7 +584,8 @@ def read_workbook(file: str | os.PathLike | BinaryIO) -> tuple[dict, str | None]
     try:
         return xlsx_to_dict(data), stem
     except PyXFormError as error:
-        raise XLSFormError([f"The file cannot be read as an .xlsx workbook: {error}"]) from error
+        message = _("The file cannot be read as an .xlsx workbook: %(error)s") % {"error": error}
+        raise XLSFormError([message]) from error
 
 
 def schema_from_xlsform(file: str | os.PathLike | BinaryIO) -> dict:

@@ -17,6 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 GROUP = "group"
 DATE, NUMBER, STRING, BOOLEAN, LIST = "date", "number", "string", "boolean", "list"
 KIND_TYPES = {
@@ -37,7 +40,13 @@ class XPathError(ValueError):
 
     def __init__(self, message: str, position: int | None = None):
         self.position = position
-        super().__init__(message if position is None else f"{message} (at position {position})")
+        if position is not None:
+            # Translators: a problem in an XLSForm expression, then where it is (from 1).
+            message = _("%(message)s (at position %(position)s)") % {
+                "message": message,
+                "position": position,
+            }
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,14 @@ def tokenize(expression: str) -> list[Token]:
         if match is None:
             char = expression[index]
             if char in "'\"":
-                raise XPathError("unterminated string", index + 1)
+                raise XPathError(_("unterminated string"), index + 1)
             if char == "$":
-                raise XPathError("malformed reference (write ${name})", index + 1)
-            hint = " (refer to fields as ${name})" if char in "/@[" else ""
-            raise XPathError(f"unsupported token {char!r}{hint}", index + 1)
+                raise XPathError(_("malformed reference (write ${name})"), index + 1)
+            if char in "/@[":
+                message = _("unsupported token %(token)s (refer to fields as ${name})")
+            else:
+                message = _("unsupported token %(token)s")
+            raise XPathError(message % {"token": repr(char)}, index + 1)
         kind = match.lastgroup
         if kind == "refname":  # the named group inside `ref`
             kind = "ref"
@@ -97,7 +109,7 @@ def tokenize(expression: str) -> list[Token]:
         elif kind == "ref":
             value = match.group("refname")
             if not value:
-                raise XPathError("empty reference ${}", index + 1)
+                raise XPathError(_("empty reference ${}"), index + 1)
         else:
             value = text
         if kind != "space":
@@ -183,22 +195,33 @@ class Parser:
     def expect(self, value: str) -> Token:
         if self.token.kind == "op" and self.token.value == value:
             return self.advance()
-        raise XPathError(f"expected {value!r}, found {self.describe(self.token)}", self.token.pos)
+        if self.token.kind == "end":
+            message = _("expected %(expected)s, found end of expression")
+        else:
+            message = _("expected %(expected)s, found %(found)s")
+        found = self.describe(self.token)
+        raise XPathError(message % {"expected": repr(value), "found": found}, self.token.pos)
 
     @staticmethod
     def describe(token: Token) -> str:
-        if token.kind == "end":
-            return "end of expression"
+        """The token as written (the end of the expression has its own messages)."""
         if token.kind == "ref":
             return f"${{{token.value}}}"
         return repr(token.value if token.kind != "str" else f"'{token.value}'")
 
+    @classmethod
+    def unexpected(cls, token: Token) -> XPathError:
+        if token.kind == "end":
+            return XPathError(_("unexpected end of expression"), token.pos)
+        message = _("unexpected %(token)s") % {"token": cls.describe(token)}
+        return XPathError(message, token.pos)
+
     def parse(self):
         if self.token.kind == "end":
-            raise XPathError("empty expression", 1)
+            raise XPathError(_("empty expression"), 1)
         node = self.binary(0)
         if self.token.kind != "end":
-            raise XPathError(f"unexpected {self.describe(self.token)}", self.token.pos)
+            raise self.unexpected(self.token)
         return node
 
     def binary(self, level: int):
@@ -242,10 +265,9 @@ class Parser:
             self.expect(")")
             return Call(token.value, tuple(args), token.pos)
         if token.kind == "name":
-            raise XPathError(
-                f"unsupported name {token.value!r} (refer to fields as ${{name}})", token.pos
-            )
-        raise XPathError(f"unexpected {self.describe(token)}", token.pos)
+            message = _("unsupported name %(word)s (refer to fields as ${name})")
+            raise XPathError(message % {"word": repr(token.value)}, token.pos)
+        raise self.unexpected(token)
 
 
 def parse(expression: str):
@@ -336,7 +358,7 @@ class Translator:
             return None
         info = self.fields.get(name)
         if info is None:
-            raise XPathError(f"unknown field ${{{name}}}", pos)
+            raise XPathError(_("unknown field %(field)s") % {"field": f"${{{name}}}"}, pos)
         return info
 
     def var(self, name: str, pos: int) -> Out:
@@ -344,21 +366,21 @@ class Translator:
         if info is None:
             return Out({"var": name})
         if info.kind == GROUP:
-            raise XPathError(f"${{{name}}} is a repeat: use count(${{{name}}})", pos)
+            message = _("%(field)s is a repeat: use count(%(field)s)")
+            raise XPathError(message % {"field": f"${{{name}}}"}, pos)
         kind = KIND_TYPES.get(info.kind or "")
         if info.group is None:
             return Out({"var": name}, kind)
         if info.group == self.group:
             return Out({"var": f"row.{name}"}, kind)
-        raise XPathError(
-            f"${{{name}}} is inside the repeat {info.group!r}: "
-            "use it there, or in count() or sum()",
-            pos,
+        message = _(
+            "%(field)s is inside the repeat %(repeat)s: use it there, or in count() or sum()"
         )
+        raise XPathError(message % {"field": f"${{{name}}}", "repeat": repr(info.group)}, pos)
 
     def self_var(self, pos: int) -> Out:
         if self.current is None:
-            raise XPathError("'.' has no field here", pos)
+            raise XPathError(_("'.' has no field here"), pos)
         if self.fields is None or self.current not in self.fields:
             name = f"row.{self.current}" if self.group else self.current
             return Out({"var": name})
@@ -374,7 +396,7 @@ class Translator:
         if isinstance(node, Dot):
             return self.self_var(node.pos)
         if isinstance(node, DotDot):
-            raise XPathError("unsupported token '..'", node.pos)
+            raise XPathError(_("unsupported token '..'"), node.pos)
         if isinstance(node, Unary):
             operand = self.emit(node.operand)
             if isinstance(operand.logic, int | float) and not isinstance(operand.logic, bool):
@@ -396,7 +418,8 @@ class Translator:
         if node.op in ("+", "-") and DATE in (left.type, right.type):
             date, days = (left, right) if left.type == DATE else (right, left)
             if days.type == DATE or (node.op == "-" and date is right):
-                raise XPathError(f"cannot apply {node.op!r} to these dates", node.pos)
+                message = _("cannot apply %(operator)s to these dates")
+                raise XPathError(message % {"operator": repr(node.op)}, node.pos)
             if node.op == "-":
                 days = self.emit(Unary("-", node.right, node.pos))
             return Out({"add_days": [date.logic, days.logic]}, DATE)
@@ -430,12 +453,27 @@ class Translator:
     def call(self, node: Call) -> Out:
         handler = getattr(self, "fn_" + node.name.replace("-", "_"), None)
         if handler is None or not re.fullmatch(r"[a-z][a-z\-]*", node.name):
-            raise XPathError(f"unsupported function {node.name}()", node.pos)
+            message = _("unsupported function %(function)s()")
+            raise XPathError(message % {"function": node.name}, node.pos)
         arity = FUNCTION_ARITY[node.name]
         low, high = arity if isinstance(arity, tuple) else (arity, arity)
         if len(node.args) < low or (high is not None and len(node.args) > high):
-            count = low if low == high else f"{low} to {high}" if high else f"at least {low}"
-            raise XPathError(f"{node.name}() takes {count} argument(s)", node.pos)
+            values = {"function": node.name, "low": low, "high": high}
+            if low == high:
+                message = ngettext(
+                    "%(function)s() takes %(low)s argument",
+                    "%(function)s() takes %(low)s arguments",
+                    low,
+                )
+            elif high:
+                message = _("%(function)s() takes %(low)s to %(high)s arguments")
+            else:
+                message = ngettext(
+                    "%(function)s() takes at least %(low)s argument",
+                    "%(function)s() takes at least %(low)s arguments",
+                    low,
+                )
+            raise XPathError(message % values, node.pos)
         return handler(node)
 
     def args(self, node: Call) -> list[Out]:
@@ -465,7 +503,8 @@ class Translator:
         group = self.repeat_of(node, "sum")
         name = node.args[0].name
         if name == group:
-            raise XPathError(f"sum() needs a field inside a repeat, not ${{{name}}}", node.pos)
+            message = _("sum() needs a field inside a repeat, not %(field)s")
+            raise XPathError(message % {"field": f"${{{name}}}"}, node.pos)
         total = {"+": [{"var": "accumulator"}, {"var": [f"current.{name}", 0]}]}
         return Out({"reduce": [{"var": group}, total, 0]}, NUMBER)
 
@@ -473,15 +512,18 @@ class Translator:
         """The repeat a count()/sum() argument names (the repeat itself or one of its fields)."""
         arg = node.args[0]
         if not isinstance(arg, Ref):
-            raise XPathError(f"{function}() needs a ${{field}} of a repeat", node.pos)
+            message = _("%(function)s() needs a ${field} of a repeat")
+            raise XPathError(message % {"function": function}, node.pos)
         info = self.info(arg.name, arg.pos)
         if info is None:  # no field list: a plain name is taken as the repeat
             return arg.name
         group = arg.name if info.kind == GROUP else info.group
         if group is None:
-            raise XPathError(f"{function}() needs a repeat, ${{{arg.name}}} is not in one", arg.pos)
+            message = _("%(function)s() needs a repeat, %(field)s is not in one")
+            raise XPathError(message % {"function": function, "field": f"${{{arg.name}}}"}, arg.pos)
         if group == self.group:
-            raise XPathError(f"{function}() over the repeat {group!r} from inside it", node.pos)
+            message = _("%(function)s() over the repeat %(repeat)s from inside it")
+            raise XPathError(message % {"function": function, "repeat": repr(group)}, node.pos)
         return group
 
     def fn_today(self, node: Call) -> Out:
@@ -490,7 +532,8 @@ class Translator:
     def fn_date(self, node: Call) -> Out:
         value = self.emit(node.args[0])
         if isinstance(value.logic, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.logic):
-            raise XPathError(f"date() needs a YYYY-MM-DD date, not {value.logic!r}", node.pos)
+            message = _("date() needs a YYYY-MM-DD date, not %(value)s")
+            raise XPathError(message % {"value": repr(value.logic)}, node.pos)
         return Out(value.logic, DATE)
 
     def fn_if(self, node: Call) -> Out:
@@ -521,7 +564,7 @@ class Translator:
         if len(node.args) == 2:
             digits = node.args[1]
             if not (isinstance(digits, Literal) and isinstance(digits.value, int)):
-                raise XPathError("round() needs a whole number of decimal places", digits.pos)
+                raise XPathError(_("round() needs a whole number of decimal places"), digits.pos)
             places = digits.value
         return Out(_round(self.emit(node.args[0]).logic, places), NUMBER)
 
@@ -551,12 +594,12 @@ class Translator:
 
     def fn_position(self, node: Call) -> Out:
         if not isinstance(node.args[0], DotDot) or self.group is None:
-            raise XPathError("only position(..) inside a repeat is supported", node.pos)
+            raise XPathError(_("only position(..) inside a repeat is supported"), node.pos)
         return Out({"+": [{"var": "row_index"}, 1]}, NUMBER)
 
     def fn_regex(self, node: Call) -> Out:
         raise XPathError(
-            "regex() is only supported as the whole constraint, as regex(., 'pattern')", node.pos
+            _("regex() is only supported as the whole constraint, as regex(., 'pattern')"), node.pos
         )
 
 
@@ -627,7 +670,7 @@ def constraint_to_validation(
         value, pattern = tree.args
         if isinstance(value, Dot) and isinstance(pattern, Literal) and current is not None:
             if not isinstance(pattern.value, str):
-                raise XPathError("regex() needs a quoted pattern", pattern.pos)
+                raise XPathError(_("regex() needs a quoted pattern"), pattern.pos)
             return {"pattern": full_match_pattern(pattern.value, pattern.pos)}
     return {"rule": Translator(fields, current, group).emit(tree).logic}
 
@@ -638,7 +681,8 @@ def full_match_pattern(pattern: str, pos: int | None = None) -> str:
     try:
         re.compile(pattern)
     except re.error as error:
-        raise XPathError(f"invalid regular expression {pattern!r}: {error}", pos) from None
+        message = _("invalid regular expression %(pattern)s: %(error)s")
+        raise XPathError(message % {"pattern": repr(pattern), "error": error}, pos) from None
     if _anchored(pattern):
         return pattern
     return rf"[\s\S]*(?:{pattern})[\s\S]*"

@@ -147,7 +147,8 @@ def test_group_rows_are_added_without_losing_answers(wizard, person):
 
 def test_draft_resumes_on_another_device(wizard, person, operator):
     wizard.post({**PERSONA, "tax_code": person.tax_code})
-    wizard.post({"members__rows": "0", "tenure": "owned"})
+    # the blank row the wizard offers for the members is no member
+    wizard.post({"members__rows": "1", "members__0__member_name": "", "tenure": "owned"})
     assert wizard.step == "economia"
     response = wizard.post(ECONOMIA, save_draft="1")
     assert response.status_code == 302

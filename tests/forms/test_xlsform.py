@@ -269,7 +269,7 @@ def test_nested_group_relevant_is_added_to_its_questions():
     assert fields["rent_known"]["visible_if"] == {"==": [{"var": "tenure"}, "rented"]}
 
 
-def test_bad_rows_are_all_reported_with_their_row_numbers():
+def test_bad_rows_are_all_reported_with_their_row_numbers(english):
     survey = [
         ["type", "name", "label", "relevant"],
         ["text", "first_name", "Nome"],  # row 2
@@ -309,7 +309,7 @@ def test_bad_rows_are_all_reported_with_their_row_numbers():
     ), text
 
 
-def test_structure_errors_name_their_rows():
+def test_structure_errors_name_their_rows(english):
     survey = [
         ["type", "name", "label"],
         ["begin group", "a", "A"],  # row 2, never closed
@@ -326,7 +326,7 @@ def test_structure_errors_name_their_rows():
     assert problems == ["survey row 2 (a), type: begin group has no matching end group."]
 
 
-def test_choices_and_settings_errors_name_their_sheet():
+def test_choices_and_settings_errors_name_their_sheet(english):
     choices = [
         ["list_name", "name", "label"],
         ["yn", "yes", "Sì"],
@@ -340,12 +340,12 @@ def test_choices_and_settings_errors_name_their_sheet():
     assert any(p.startswith("settings row 2, form_id:") for p in problems), problems
 
 
-def test_a_file_that_is_not_a_workbook_is_refused():
+def test_a_file_that_is_not_a_workbook_is_refused(english):
     with pytest.raises(XLSFormError, match=r"cannot be read as an \.xlsx workbook"):
         schema_from_xlsform(io.BytesIO(b"type,name\ntext,a\n"))
 
 
-def test_a_regex_that_is_not_the_whole_constraint_is_refused():
+def test_a_regex_that_is_not_the_whole_constraint_is_refused(english):
     survey = [["type", "name", "constraint"], ["text", "code", "regex(., '[A-Z]') and . != 'X'"]]
     (problem,) = import_errors(survey)
     assert problem.startswith("survey row 2 (code), constraint: regex() is only supported")
@@ -450,13 +450,18 @@ def test_xpath_inside_a_repeat_reads_row_fields_and_the_current_value():
         ("${age} > 1)", "unexpected ')' (at position 11)"),
         ("${relation} = 'child'", "${relation} is inside the repeat 'members'"),
         ("${members} > 1", "${members} is a repeat: use count(${members})"),
-        ("selected(${needs})", "selected() takes 2 argument(s)"),
+        ("selected(${needs})", "selected() takes 2 arguments"),
+        ("today(1)", "today() takes 0 arguments"),
+        ("not()", "not() takes 1 argument (at position 1)"),
+        ("round(1, 2, 3)", "round() takes 1 to 2 arguments"),
+        ("concat()", "concat() takes at least 1 argument (at position 1)"),
+        ("(${age} > 1", "expected ')', found end of expression (at position 12)"),
         ("regex(${name}, 'a')", "regex() is only supported as the whole constraint"),
         ("'open", "unterminated string (at position 1)"),
         ("age > 1", "unsupported name 'age'"),
     ],
 )
-def test_xpath_errors_name_the_token_and_position(expression, message):
+def test_xpath_errors_name_the_token_and_position(expression, message, english):
     with pytest.raises(XPathError) as caught:
         to_json_logic(expression, fields=FIELDS, current="age")
     assert message in str(caught.value)
