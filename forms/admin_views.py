@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
@@ -152,9 +153,9 @@ class DefinitionIndexView(IndexView):
         ]
 
 
-def _update_column(definition):
+def _template_update(definition) -> str:
     update = definition.template_update
-    return _("update available: v%s") % update.number if update else ""
+    return _("version %s to review") % update.number if update else ""
 
 
 class FormDefinitionViewSet(SnippetViewSet):
@@ -164,7 +165,14 @@ class FormDefinitionViewSet(SnippetViewSet):
     menu_order = 300
     add_to_admin_menu = True
     url_prefix = "questionnaires"
-    list_display = ["title", "slug", "owner", "based_on", "live"]
+    list_display = [
+        "title",
+        "slug",
+        "owner",
+        "based_on",
+        Column("template_update", label=gettext_lazy("template update"), accessor=_template_update),
+        "live",
+    ]
     list_filter = ["owner"]
     search_fields = ["title", "slug"]
     add_view_class = DefinitionCreateView

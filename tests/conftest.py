@@ -23,6 +23,13 @@ def english():
 
 
 @pytest.fixture
+def english_client(client, english):
+    """A test client whose requests ask for English pages (the default is Italian)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def region(db):
     return Region.objects.get()
 

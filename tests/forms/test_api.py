@@ -54,7 +54,7 @@ def test_post_a_valid_submission(api, intake, person_in_zone):
     assert AuditEvent.objects.filter(action="create", person=person).exists()
 
 
-def test_errors_come_back_by_field_path(api, intake, person_in_zone, english):
+def test_errors_come_back_by_field_path(api, intake, person_in_zone):
     person = person_in_zone(2)
     answers = {
         **ANSWERS,
@@ -77,7 +77,7 @@ def test_errors_come_back_by_field_path(api, intake, person_in_zone, english):
     assert not Submission.objects.exists()
 
 
-def test_persons_out_of_scope_are_refused(api, intake, person_in_zone, english):
+def test_persons_out_of_scope_are_refused(api, intake, person_in_zone):
     url = reverse("api-v1:form-submissions", args=["scheda-accesso", 1])
     response = api.post(
         url, {"person": person_in_zone(5).pk, "answers": ANSWERS}, content_type="application/json"

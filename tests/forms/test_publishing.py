@@ -88,7 +88,7 @@ def test_publish_refuses_logic_naming_a_missing_field(region_org):
 
 
 def test_admin_publish_button_refuses_with_the_field_named(
-    client, make_member, region_org, english
+    client, make_member, region_org
 ):
     admin = make_member(Role.REGIONAL_ADMIN)
     schema = housing_schema()
@@ -117,8 +117,9 @@ def test_zone_admin_cannot_edit_the_regional_template(client, make_member, intak
 
 
 def test_zone_variant_shows_differences_and_template_updates(
-    client, make_member, intake, zone_org, english
+    english_client, make_member, intake, zone_org
 ):
+    client = english_client
     zone_admin = make_member(Role.ZONE_ADMIN, zone_number=2)
     client.force_login(zone_admin)
     response = client.post(
@@ -153,7 +154,7 @@ def test_zone_variant_shows_differences_and_template_updates(
     client.post(reverse("forms_admin:versions", args=[variant.pk]))
     variant.refresh_from_db()
     assert variant.template_update is None
-    assert "scheda-accesso-zona-2" in listing
+    assert "scheda-accesso-zona-2" in listing and "version 2 to review" in listing
 
 
 def test_export_and_import_round_trip(client, make_member, intake, zone_org):

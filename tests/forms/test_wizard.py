@@ -186,8 +186,9 @@ def test_prefill_brings_the_household_members(client, operator, intake, person, 
 
 
 def test_operators_cannot_fill_forms_about_persons_out_of_scope(
-    client, operator, intake, person_in_zone, english
+    english_client, operator, intake, person_in_zone
 ):
+    client = english_client
     stranger = person_in_zone(5)
     client.force_login(operator)
     response = client.post(
@@ -204,3 +205,24 @@ def test_a_draft_belongs_to_its_operator(wizard, make_member):
     colleague = Client()
     colleague.force_login(make_member(Role.OPERATOR, zone_number=2))
     assert colleague.get(wizard.url).status_code == 404
+
+
+def test_documents_are_uploaded_with_the_answers(wizard, person, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    wizard.post({**PERSONA, "tax_code": person.tax_code})
+    wizard.post({"members__rows": "0", "tenure": "owned"})
+    wizard.post(ECONOMIA)
+    program = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    wizard.post({**RICHIESTA, "documents": program})
+    assert wizard.step == "richiesta"
+    assert wizard.page.context["wizard"]["form"].errors["documents"]
+
+    scan = SimpleUploadedFile("isee.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    wizard.post({**RICHIESTA, "documents": scan})
+    assert wizard.step == "review"
+    wizard.post(**{"review-confirm": "on"})
+    document = Submission.objects.get().answers["documents"]
+    assert document["name"] == "isee.pdf" and document["size"] == 13
+    assert (tmp_path / document["path"]).read_bytes() == b"%PDF-1.4 test"

@@ -40,7 +40,8 @@ def test_xlsform_with_relevant_and_repeat_imports_and_validates(client, make_mem
     assert rented.cleaned["member_count"] == 2
 
 
-def test_a_broken_xlsform_is_refused_naming_the_row(client, make_member, region_org):
+def test_a_broken_xlsform_is_refused_naming_the_row(english_client, make_member, region_org):
+    client = english_client
     client.force_login(make_member(Role.REGIONAL_ADMIN))
     survey = [*HOUSEHOLD[:2], ["geopoint", "where", "Dove", "Where"], *HOUSEHOLD[2:]]
     upload = SimpleUploadedFile("bad.xlsx", xlsx(survey, CHOICES, SETTINGS).read())
