@@ -87,9 +87,7 @@ def test_publish_refuses_logic_naming_a_missing_field(region_org):
     assert not FormVersion.objects.filter(definition=definition).exists()
 
 
-def test_admin_publish_button_refuses_with_the_field_named(
-    client, make_member, region_org
-):
+def test_admin_publish_button_refuses_with_the_field_named(client, make_member, region_org):
     admin = make_member(Role.REGIONAL_ADMIN)
     schema = housing_schema()
     schema["steps"][0]["fields"][1]["visible_if"] = {"==": [{"var": "tenancy"}, "rented"]}
