@@ -87,6 +87,8 @@ def django_field(item: Field) -> forms.Field:
     }.get(kind, forms.TextInput())
     if item.computed is not None:
         widget.attrs["readonly"] = True
+    elif item.required is True:
+        widget.attrs["aria-required"] = "true"
     return forms.CharField(widget=widget, strip=True, **options)
 
 
@@ -215,6 +217,7 @@ class StepForm(forms.Form):
             "help": text(item.spec.get("help"), language),
             "required": item.required is True,
             "visible_if": json.dumps(item.visible_if) if item.visible_if is not None else "",
+            "computed": json.dumps(item.computed) if item.computed is not None else "",
         }
         if item.kind == GROUP:
             entry["rows"] = [

@@ -155,7 +155,13 @@ class FillWizard(WizardView):
         if step == REVIEW:
             return {}
         known = {**self.storage.extra_data.get("prefill", {}), **self.answers.get(step, {})}
-        return initial_for(self.compiled.step_of(step), known)
+        # Computed fields show their value from what is known so far (the browser updates it).
+        cleaned = validate(self.compiled, {**self.answers_except(), **known}).cleaned
+        step_ = self.compiled.step_of(step)
+        for item in step_.fields:
+            if item.computed is not None and item.key in cleaned:
+                known[item.key] = cleaned[item.key]
+        return initial_for(step_, known)
 
     def process_step(self, form):
         if isinstance(form, StepForm):

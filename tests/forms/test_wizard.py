@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from forms.logic import evaluate
 from forms.models import Draft, Submission
 from siso_platform.audit.models import AuditEvent
 from siso_platform.people.models import Household, HouseholdMembership
@@ -64,6 +65,10 @@ def test_walk_the_intake_form(wizard, person, operator):
     html = wizard.page.content.decode()
     assert person.tax_code in html  # prefilled from the person's record
     assert 'for="id_persona-last_name"' in html  # labelled fields
+    # the computed age is shown (read-only) from the prefilled birth date
+    expected_age = evaluate({"age": [person.birth_date.isoformat()]}, {})
+    assert wizard.page.context["wizard"]["form"]["age"].value() == expected_age
+    assert 'aria-required="true"' in html
 
     wizard.post({**PERSONA, "tax_code": person.tax_code})
     assert wizard.step == "nucleo"

@@ -72,6 +72,16 @@
       try { shown = jsonLogic.truthy(jsonLogic.apply(JSON.parse(rule), scope)); } catch (e) { shown = true; }
       box.hidden = !shown;
     });
+    // computed values shown read-only, e.g. an age from the birth date
+    form.querySelectorAll("[data-computed]").forEach(function (box) {
+      var input = box.querySelector("input");
+      var row = box.closest("[data-row]");
+      var scope = row ? Object.assign({}, data, { row: fieldsIn(row, true) }) : data;
+      try {
+        var value = jsonLogic.apply(JSON.parse(box.getAttribute("data-computed")), scope);
+        input.value = value === null || value === undefined || value !== value ? "" : value;
+      } catch (e) { /* the server computes it anyway */ }
+    });
   }
 
   document.addEventListener("input", update);
