@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from forms import checks, logic
@@ -338,6 +339,17 @@ def test_choices_and_settings_errors_name_their_sheet(english):
     assert "choices row 3: choice 'yes' is already in list 'yn' (row 2)." in problems
     assert "choices row 4: name is missing." in problems
     assert any(p.startswith("settings row 2, form_id:") for p in problems), problems
+
+
+def test_problems_are_reported_in_italian():
+    survey = [["type", "name", "relevant"], ["geopoint", "where"], ["integer", "age", "${nobody}"]]
+    with translation.override("it"):
+        problems = import_errors(survey)
+    assert problems == [
+        "foglio survey, riga 2 (where), colonna type: type 'geopoint' non è supportato.",
+        "foglio survey, riga 3 (age), colonna relevant: "
+        "campo sconosciuto ${nobody} (in posizione 1) in '${nobody}'.",
+    ]
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(english):
