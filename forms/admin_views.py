@@ -23,13 +23,22 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 
 from . import xlsform
 from .checks import problems
-from .diff import differences
+from .diff import ADDED, CHANGED, MOVED, REMOVED, differences
 from .host import host
 from .models import FormDefinition, FormVersion
 from .publishing import ImportRefused, current, export_definition, import_definition, read_export
 from .rendering import try_context
 
 EDITING = ("change", "publish", "delete", "lock", "unlock")
+CHANGE_LABELS = {
+    (ADDED, "step"): gettext_lazy("step added"),
+    (REMOVED, "step"): gettext_lazy("step removed"),
+    (CHANGED, "step"): gettext_lazy("step changed"),
+    (ADDED, "field"): gettext_lazy("field added"),
+    (REMOVED, "field"): gettext_lazy("field removed"),
+    (CHANGED, "field"): gettext_lazy("field changed"),
+    (MOVED, "field"): gettext_lazy("field moved"),
+}
 
 
 class OwnerPermissionPolicy(ModelPermissionPolicy):
@@ -223,7 +232,10 @@ def versions(request, pk):
         return redirect("forms_admin:versions", pk=pk)
     changes = None
     if definition.based_on_id and template_version is not None:
-        changes = differences(template_version.schema, current(definition).schema)
+        changes = [
+            {**vars(change), "label": CHANGE_LABELS[change.change, change.what]}
+            for change in differences(template_version.schema, current(definition).schema)
+        ]
     return TemplateResponse(
         request,
         "forms/admin/versions.html",

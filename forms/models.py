@@ -152,7 +152,7 @@ class FormVersion(models.Model):
 
 class Submission(models.Model):
     class Channel(models.TextChoices):
-        WEB = "web", _("operator web")
+        WEB = "web", _("web page")
         API = "api", _("API")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -99,7 +99,11 @@ def submission(request, uuid):
         subject__in=subjects,
     )
     host().audit(
-        "view", user=request.user, obj=item, subject=item.subject, purpose=_("submission read")
+        "view",
+        user=request.user,
+        obj=item,
+        subject=item.subject,
+        purpose=_("questionnaire answers read"),
     )
     language = request.LANGUAGE_CODE
     context = {

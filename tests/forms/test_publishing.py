@@ -136,7 +136,7 @@ def test_zone_variant_shows_differences_and_template_updates(
     )
     import_definition({"slug": variant.slug, "schema": schema}, owner=zone_org)
     page = client.get(reverse("forms_admin:versions", args=[variant.pk])).content.decode()
-    assert "zone_note" in page and "added" in page
+    assert "zone_note" in page and "field added" in page
 
     # the region publishes a new version of the template: the variant is told
     template_schema = intake.schema
