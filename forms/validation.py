@@ -102,8 +102,8 @@ def _visible(expression, data, today) -> bool:
 def _clean_group(item: Field, raw, data, errors, today) -> list | None:
     if raw in (None, "", []):
         return None
-    if isinstance(raw, dict):  # rows posted as {"0": {...}, "1": {...}}
-        raw = [raw[index] for index in sorted(raw, key=int)]
+    if isinstance(raw, dict) and all(str(index).isdigit() for index in raw):
+        raw = [raw[index] for index in sorted(raw, key=int)]  # rows posted as {"0": {...}}
     if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
         errors.setdefault(item.key, []).append(_("Enter a list of rows."))
         return None

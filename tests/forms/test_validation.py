@@ -183,3 +183,9 @@ def test_seeded_intake_computes_the_fragility_score():
     assert result.cleaned["age"] == 46
     assert result.cleaned["household_size"] == 1
     assert "minors_school" not in result.cleaned
+
+
+def test_a_group_that_is_not_a_list_of_rows_is_refused(english):
+    for raw in ({"first": {"name": "A"}}, ["not a row"], "text"):
+        result = check({"tenure": "owned", "members": raw})
+        assert result.errors == {"members": ["Enter a list of rows."]}
