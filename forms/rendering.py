@@ -275,7 +275,12 @@ def summary(form: CompiledForm, answers: dict, language: str | None = None) -> l
     steps = []
     for step in form.steps:
         rows = [
-            {"label": item.label(language), "value": _display(item, answers[item.key], language)}
+            {
+                "key": item.key,
+                "kind": item.kind,
+                "label": item.label(language),
+                "value": _display(item, answers[item.key], language),
+            }
             for item in step.fields
             if item.kind != NOTE and answers.get(item.key) is not None
         ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("drafts/<uuid:uuid>/", FillWizard.as_view(), name="fill"),
     path("drafts/<uuid:uuid>/discard/", views.discard, name="discard"),
     path("submissions/<uuid:uuid>/", views.submission, name="submission"),
+    path("submissions/<uuid:uuid>/files/<slug:key>/", views.document, name="document"),
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from . import registry
 from .host import host
 from .models import Draft, FormVersion, Submission
 from .rendering import summary
+from .wizard import documents_folder
 
 
 class SubjectForm(django_forms.Form):
@@ -90,14 +92,17 @@ def discard(request, uuid):
     return redirect("forms:index")
 
 
-@login_required
-def submission(request, uuid):
-    subjects = host().subjects_for(request.user)
-    item = get_object_or_404(
+def _submission(request, uuid) -> Submission:
+    return get_object_or_404(
         Submission.objects.select_related("version__definition", "subject", "submitted_by"),
         uuid=uuid,
-        subject__in=subjects,
+        subject__in=host().subjects_for(request.user),
     )
+
+
+@login_required
+def submission(request, uuid):
+    item = _submission(request, uuid)
     host().audit(
         "view",
         user=request.user,
@@ -112,3 +117,21 @@ def submission(request, uuid):
         "summary": summary(item.version.compiled, item.answers, language),
     }
     return render(request, "forms/submission.html", context)
+
+
+@login_required
+def document(request, uuid, key):
+    """A document uploaded with a submission; only files kept under the same person."""
+    item = _submission(request, uuid)
+    answer = item.answers.get(key)
+    path = answer.get("path", "") if isinstance(answer, dict) else ""
+    if not path.startswith(documents_folder(item.subject_id)) or ".." in path:
+        raise Http404
+    try:
+        handle = default_storage.open(path)
+    except FileNotFoundError:
+        raise Http404 from None
+    host().audit(
+        "view", user=request.user, obj=item, subject=item.subject, purpose=_("document read")
+    )
+    return FileResponse(handle, as_attachment=True, filename=answer.get("name") or "document")

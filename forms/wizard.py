@@ -29,6 +29,11 @@ from .validation import validate
 REVIEW = "review"
 
 
+def documents_folder(subject_id) -> str:
+    """Where a person's uploaded documents are kept, so a read can be checked against it."""
+    return f"form-files/{subject_id}/"
+
+
 class DraftStorage(BaseStorage):
     """formtools storage kept in `Draft.state`; the wizard's prefix is `draft-<uuid>`."""
 
@@ -113,22 +118,29 @@ class FillWizard(WizardView):
         return self.render(self.get_form())
 
     def post(self, *args, **kwargs):
-        action = self.request.POST.get("row_action")
-        if action:  # add or remove a group row: redraw the step, keep what was typed
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            form.adjusting = True
-            form.is_valid()
+        if self.request.POST.get("row_action"):  # add or remove a group row: redraw the step
+            form = self._read_typed()
             self.answers[self.steps.current] = form.raw_answers()
             return self.render(self._redrawn(form))
         if self.request.POST.get("save_draft"):
-            form = self.get_form(data=self.request.POST, files=self.request.FILES)
-            form.adjusting = True
-            if form.is_valid():
-                self.answers[self.steps.current] = form.raw_answers()
-                self.storage.set_step_data(self.steps.current, self.process_step(form))
+            self._keep_typed()
             messages.success(self.request, _("Draft saved. You can resume it from any device."))
             return redirect("forms:drafts")
+        if self.request.POST.get("wizard_goto_step"):
+            self._keep_typed()  # going back keeps what was typed on this page
         return super().post(*args, **kwargs)
+
+    def _read_typed(self):
+        """The current page's form, read without validating."""
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        form.adjusting = True
+        form.is_valid()
+        return form
+
+    def _keep_typed(self) -> None:
+        if self.steps.current != REVIEW:
+            form = self._read_typed()
+            self.storage.set_step_data(self.steps.current, self.process_step(form))
 
     def _redrawn(self, form):
         """The step again, with the row added or removed and the answers kept."""
@@ -170,7 +182,8 @@ class FillWizard(WizardView):
                 key = name.removeprefix(f"{form.prefix}-")
                 if key in answers and upload:
                     path = default_storage.save(
-                        f"form-files/{self.draft.uuid}/{upload.name}", upload
+                        f"{documents_folder(self.draft.subject_id)}{self.draft.uuid}/{upload.name}",
+                        upload,
                     )
                     answers[key] = {
                         "name": upload.name,

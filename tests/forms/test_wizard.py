@@ -231,3 +231,39 @@ def test_documents_are_uploaded_with_the_answers(wizard, person, settings, tmp_p
     document = Submission.objects.get().answers["documents"]
     assert document["name"] == "isee.pdf" and document["size"] == 13
     assert (tmp_path / document["path"]).read_bytes() == b"%PDF-1.4 test"
+
+    # the submission's page links the document; downloading it is audited
+    page = wizard.client.get(reverse("forms:submission", args=[Submission.objects.get().uuid]))
+    link = reverse("forms:document", args=[Submission.objects.get().uuid, "documents"])
+    assert link in page.content.decode()
+    download = wizard.client.get(link)
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert AuditEvent.objects.filter(action="view", purpose="lettura di un documento").exists()
+
+
+def test_documents_outside_the_persons_folder_are_not_served(
+    client, operator, intake, person_in_zone
+):
+    person = person_in_zone(2)
+    submission = Submission.objects.create(
+        version=intake.latest_version,
+        subject=person,
+        answers={"documents": {"name": "x.pdf", "path": "form-files/999/other/x.pdf"}},
+        channel="api",
+        submitted_by=operator,
+    )
+    client.force_login(operator)
+    assert (
+        client.get(reverse("forms:document", args=[submission.uuid, "documents"])).status_code
+        == 404
+    )
+
+
+def test_going_back_keeps_what_was_typed(wizard, person):
+    wizard.post({**PERSONA, "tax_code": person.tax_code})
+    typed = {"members__rows": "0", "tenure": "rented", "rent": "480"}
+    wizard.post(typed, wizard_goto_step="persona")
+    assert wizard.step == "persona"
+    wizard.post({**PERSONA, "tax_code": person.tax_code})
+    assert wizard.step == "nucleo"
+    assert 'value="480"' in wizard.page.content.decode()
