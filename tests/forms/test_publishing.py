@@ -73,8 +73,8 @@ def test_earlier_submissions_keep_their_version(intake, person_in_zone, operator
     assert "tenure" not in validate(submission.version.compiled, answers).errors
     assert "tenure" in validate(intake.latest_version.compiled, answers).errors
     rendered = summary(submission.version.compiled, submission.answers, "it")
-    assert {"label": "Titolo di godimento dell'abitazione", "value": "Proprietà"} in [
-        answer for step in rendered for answer in step["answers"]
+    assert ("Titolo di godimento dell'abitazione", "Proprietà") in [
+        (answer["label"], answer["value"]) for step in rendered for answer in step["answers"]
     ]
 
 
