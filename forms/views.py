@@ -40,9 +40,14 @@ class SubjectForm(django_forms.Form):
 
 @login_required
 def index(request):
-    drafts = Draft.objects.filter(owner=request.user).select_related(
-        "version__definition", "subject"
-    )
+    # Only drafts about persons still in the operator's scope; listing them reads their names.
+    drafts = Draft.objects.filter(
+        owner=request.user, subject__in=host().subjects_for(request.user, change=True)
+    ).select_related("version__definition", "subject")
+    for draft in drafts:
+        host().audit(
+            "view", user=request.user, obj=draft, subject=draft.subject, purpose=_("my drafts")
+        )
     return render(
         request,
         "forms/index.html",

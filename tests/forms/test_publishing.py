@@ -187,3 +187,24 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_editor_preview_shows_the_unsaved_content(client, make_member, intake):
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    data = definition_post_data(intake)
+    data["body-0-value-fields-2-value-label_it"] = "Cognome da documento"
+    url = reverse("wagtailsnippets_forms_formdefinition:preview_on_edit", args=[intake.pk])
+    assert client.post(url, data).json()["is_valid"] is True
+    assert "Cognome da documento" in client.get(url).content.decode()
+
+
+def test_editor_refuses_logic_that_is_not_json(client, make_member, intake):
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    data = definition_post_data(intake)
+    data["body-0-value-fields-7-value-visible_if"] = '{"==": [{"var": "citizenship_kind"}'
+    url = reverse("wagtailsnippets_forms_formdefinition:edit", args=[intake.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["body"].as_data()[0]
+    assert "JSON valido" in str(errors.as_json_data())
+    assert intake.revisions.count() == 1  # nothing saved

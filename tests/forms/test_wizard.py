@@ -162,6 +162,7 @@ def test_draft_resumes_on_another_device(wizard, person, operator):
     other_device.force_login(operator)
     listing = other_device.get(reverse("forms:index")).content.decode()
     assert "Scheda di accesso" in listing and str(person) in listing
+    assert AuditEvent.objects.filter(action="view", object_type="forms.draft", person=person)
     resumed = Wizard(other_device, wizard.url)
     assert resumed.step == "economia"
     assert 'value="650"' in resumed.page.content.decode()
