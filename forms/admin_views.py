@@ -277,6 +277,8 @@ def export(request, pk):
 
 def variant(request, pk):
     template = _viewable(request, pk)
+    if not request.user.has_perm("forms.add_formdefinition"):
+        raise PermissionDenied
     owners = host().owners_for(request.user)
     form = VariantForm(request.POST or None, owners=owners, template=template)
     if request.method == "POST" and form.is_valid():
