@@ -208,8 +208,3 @@ def test_editor_refuses_logic_that_is_not_json(client, make_member, intake):
     errors = response.context["form"].errors["body"].as_data()[0]
     assert "JSON valido" in str(errors.as_json_data())
     assert intake.revisions.count() == 1  # nothing saved
-
-
-def test_operators_cannot_create_variants(client, operator, intake):
-    client.force_login(operator)
-    assert client.get(reverse("forms_admin:variant", args=[intake.pk])).status_code == 403
