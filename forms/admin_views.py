@@ -8,6 +8,7 @@ import json
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -241,7 +242,9 @@ def versions(request, pk):
         "forms/admin/versions.html",
         {
             "definition": definition,
-            "versions": definition.versions.select_related("published_by"),
+            "versions": definition.versions.select_related("published_by").annotate(
+                submission_count=Count("submissions")
+            ),
             "update": definition.template_update,
             "template_version": template_version,
             "changes": changes,
