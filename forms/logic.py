@@ -817,12 +817,7 @@ def _sc_all(values, data):
 
 
 def _sc_none(values, data):
-    items, logic = _scope(values, data)
-    if items:
-        for item in items:
-            if _truthy(_apply(logic, item)):
-                return False
-    return True
+    return not _sc_some(values, data)
 
 
 def _sc_some(values, data):

@@ -12,6 +12,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, Rev
 from wagtail.search import index
 
 from .blocks import STEPS
+from .rendering import try_context
 from .schema import CompiledForm, compile_form, text
 from .streamfield import schema_from_stream
 
@@ -94,8 +95,6 @@ class FormDefinition(
         return "forms/preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from .rendering import try_context
-
         return {**super().get_preview_context(request, mode_name), **try_context(self.schema)}
 
 

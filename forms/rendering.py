@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import validation
+from .checks import problems
 from .schema import (
     ADDRESS,
     ADDRESS_PARTS,
@@ -31,6 +32,7 @@ from .schema import (
     CompiledForm,
     Field,
     Step,
+    compile_form,
     text,
 )
 
@@ -320,9 +322,6 @@ def _display(item: Field, value, language: str):
 
 def try_context(schema: dict, data=None) -> dict:
     """The whole form on one page (admin preview and try-out); with `data`, validated."""
-    from .checks import problems
-    from .schema import compile_form
-
     found = problems(schema)
     context = {"problems": found, "steps": [], "logic_data": {}}
     if found:

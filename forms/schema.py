@@ -60,10 +60,6 @@ class Field:
     fields: list[Field] = field(default_factory=list)  # a group's row fields
 
     @property
-    def path(self) -> str:
-        return f"{self.group}[].{self.key}" if self.group else self.key
-
-    @property
     def required(self):
         return self.spec.get("required", False)
 

@@ -57,11 +57,7 @@ def index(request):
 
 @permission_required("forms.add_submission", raise_exception=True)
 def start(request, slug):
-    version = (
-        FormVersion.objects.filter(definition__slug=slug, definition__live=True)
-        .order_by("-number")
-        .first()
-    )
+    version = FormVersion.objects.newest_published().filter(definition__slug=slug).first()
     if version is None:
         raise Http404
     subjects = host().subjects_for(request.user, change=True)
