@@ -195,6 +195,9 @@ class Draft(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts"
     )
     state = models.JSONField(default=dict)  # formtools' wizard storage
+    # What the wizard was started for (a name in `registry.targets`) and which one.
+    target = models.CharField(max_length=40, blank=True)
+    target_reference = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,10 @@
 - value checks: a kind whose values need domain validation (the tax code) registers a
   function `check(value) -> (normalised value, error message or None)`;
 - prefill sources: a named source a field can be prefilled from, resolved against the
-  form's subject (for example the person's latest ISEE, or their household members).
+  form's subject (for example the person's latest ISEE, or their household members);
+- targets: what a wizard was started for (the intake of an access, a workflow task). When
+  that wizard is submitted, the target's `attach(submission, reference, user)` runs in the
+  same transaction and returns where the operator goes next.
 """
 
 from __future__ import annotations
@@ -36,3 +39,16 @@ def register_prefill(name: str, label, resolve: Callable[[object], object]) -> N
 
 def prefill_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(s.name, str(s.label)) for s in prefill_sources.values()]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    attach: Callable[[object, str, object], str | None]  # (submission, reference, user) -> url
+
+
+targets: dict[str, Target] = {}
+
+
+def register_target(name: str, attach: Callable[[object, str, object], str | None]) -> None:
+    targets[name] = Target(name, attach)

@@ -68,7 +68,12 @@ def start(request, slug):
     return render(request, "forms/start.html", {"version": version, "form": form})
 
 
-def start_draft(version: FormVersion, subject, user) -> Draft:
+def start_draft(
+    version: FormVersion, subject, user, *, target: str = "", target_reference: str = ""
+) -> Draft:
+    """A new wizard about `subject`, prefilled; `target` names what it is filled for."""
+    if target and target not in registry.targets:
+        raise LookupError(f"Unknown form target {target!r}")
     prefill = {}
     for step in version.compiled.steps:
         for item in step.fields:
@@ -78,7 +83,14 @@ def start_draft(version: FormVersion, subject, user) -> Draft:
                 if value not in (None, "", []):
                     prefill[item.key] = value
     state = {"step": None, "step_data": {}, "step_files": {}, "extra_data": {"prefill": prefill}}
-    draft = Draft.objects.create(version=version, subject=subject, owner=user, state=state)
+    draft = Draft.objects.create(
+        version=version,
+        subject=subject,
+        owner=user,
+        state=state,
+        target=target,
+        target_reference=str(target_reference),
+    )
     if prefill:
         host().audit(
             "view", user=user, obj=draft, subject=subject, purpose=_("questionnaire prefilled")

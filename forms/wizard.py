@@ -15,12 +15,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import WizardView
 
-from . import logic
+from . import logic, registry
 from .host import host
 from .models import Draft, Submission
 from .rendering import StepForm, initial_for, summary
@@ -246,6 +247,10 @@ class FillWizard(WizardView):
                 subject=self.draft.subject,
                 purpose=_("questionnaire submitted"),
             )
+            next_url = None
+            if self.draft.target:
+                target = registry.targets[self.draft.target]
+                next_url = target.attach(submission, self.draft.target_reference, self.request.user)
             self.draft.delete()
         messages.success(self.request, _("Questionnaire submitted."))
-        return redirect("forms:submission", uuid=submission.uuid)
+        return redirect(next_url or reverse("forms:submission", kwargs={"uuid": submission.uuid}))
