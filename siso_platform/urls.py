@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("casework/", include("siso_platform.casework.urls")),
     path("forms/", include("forms.urls")),
     path("api/", include("api.urls")),
 ]

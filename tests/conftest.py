@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -6,6 +8,8 @@ from siso_platform.accounts.models import Membership, Organisation, Role
 from siso_platform.territory.models import Municipality, Region, SocialZone
 
 from .factories import PersonFactory, UserFactory
+
+pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +63,13 @@ def make_member(db):
                 organisation = Organisation.objects.get(municipality=municipality)
                 if office and role in (Role.OPERATOR, Role.SOCIAL_WORKER):
                     office_obj = municipality.offices.get(is_default=True)
+        # Members since long ago, so that tests may freeze the clock at any recent date.
         Membership.objects.create(
-            user=user, organisation=organisation, role=role, office=office_obj
+            user=user,
+            organisation=organisation,
+            role=role,
+            office=office_obj,
+            valid_from=datetime.date(2020, 1, 1),
         )
         return user
 

@@ -23,6 +23,18 @@ _CASEWORK_PEOPLE = [
     for action in ("add", "change", "view")
 ] + ["people.view_fact", "people.add_fact"]
 
+# The regional catalogues: the region keeps them (entries are retired, never deleted); the
+# zones record casework against them.
+_CATALOGUES = ("needcategory", "catalogueitem")
+_CATALOGUE_KEEPING = [
+    f"casework.{action}_{model}" for model in _CATALOGUES for action in ("add", "change", "view")
+]
+_CASEWORK = [f"casework.view_{model}" for model in _CATALOGUES] + [
+    f"casework.{action}_{model}"
+    for model in ("access", "case", "need", "careplan", "goal", "intervention", "assignment")
+    for action in ("add", "change", "view")
+]
+
 # Questionnaires: administrators design them (editing is limited to their own by the form
 # engine's owner policy); front-line roles fill them in.
 _FORM_DESIGN = [
@@ -46,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.change_page",
         "wagtailcore.publish_page",
         *_FORM_DESIGN,
+        *_CATALOGUE_KEEPING,
     ],
     Role.ZONE_ADMIN: [
         ADMIN_ACCESS,
@@ -57,11 +70,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_membership",
         "accounts.view_membership",
         *_CASEWORK_PEOPLE,
+        *_CASEWORK,
         *_FORM_DESIGN,
         *_FORM_FILLING,
     ],
-    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_FORM_FILLING],
-    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_FORM_FILLING],
+    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING],
+    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING],
     Role.DATA_STEWARD: [
         ADMIN_ACCESS,
         "people.view_person",
@@ -69,7 +83,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.view_fact",
         "people.add_fact",
     ],
-    Role.THIRD_SECTOR_OPERATOR: ["people.view_person", "people.view_household"],
+    Role.THIRD_SECTOR_OPERATOR: [
+        "people.view_person",
+        "people.view_household",
+        "casework.view_case",
+        "casework.view_need",
+        "casework.view_intervention",
+    ],
     Role.AUDITOR: [ADMIN_ACCESS, "audit.view_auditevent"],
 }
 

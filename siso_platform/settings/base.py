@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "siso_platform.accounts",
     "siso_platform.territory",
     "siso_platform.people",
+    "siso_platform.casework",
     "siso_platform.audit",
     "home",
     "forms",

@@ -1,82 +1,12 @@
-"""The wizard in a real browser: fields show, hide and compute live with the same JSON Logic.
-
-Chromium talks to Django through Playwright's request routing and the test client, so the
-test runs inside the test transaction (no live server). It needs Debian's `chromium`
-(installed by .ci/run) and the `playwright` wheel; without them it is skipped.
-"""
-
-import shutil
-from urllib.parse import urlsplit
+"""The wizard in a real browser: fields show, hide and compute live with the same JSON Logic."""
 
 import pytest
-from django.contrib.staticfiles import finders
-from django.db import connections
 from django.urls import reverse
-
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ORIGIN = "http://testserver"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(chromium, client, monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made while
-    # serving its requests are synchronous all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    context = chromium.new_context(base_url=ORIGIN)
-    connection = connections["default"]
-
-    def serve(route):
-        # Playwright calls handlers in another context, where Django would open a second
-        # connection that cannot see this test's transaction: hand it the test's own.
-        connections["default"] = connection
-        _serve(client, route)
-
-    context.route("**/*", serve)
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    yield page
-    context.close()
-
-
-def _serve(client, route):
-    request = route.request
-    url = urlsplit(request.url)
-    path = url.path
-    if f"{url.scheme}://{url.netloc}" != ORIGIN:
-        return route.abort()  # nothing leaves the machine
-    if path.startswith("/static/"):
-        found = finders.find(path.removeprefix("/static/"))
-        if found:
-            return route.fulfill(path=found)
-        return route.fulfill(status=404)
-    response = client.generic(
-        request.method,
-        request.url.removeprefix(ORIGIN),
-        data=request.post_data_buffer or b"",
-        content_type=request.headers.get("content-type", ""),
-    )
-    headers = {key: value for key, value in response.items()}
-    return route.fulfill(status=response.status_code, headers=headers, body=response.content)
+def page(open_page, client):
+    return open_page(client)
 
 
 @pytest.fixture

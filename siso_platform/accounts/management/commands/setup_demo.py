@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from forms.models import FormDefinition
 from siso_platform.accounts.demo_users import DEMO_PASSWORD, ensure_demo_users
+from siso_platform.casework import demo_data as casework_demo
 from siso_platform.people.models import Person
 from siso_platform.people.questionnaires import INTAKE_FORM
 
@@ -26,9 +27,12 @@ class Command(BaseCommand):
                 "import_form", INTAKE_FORM, owner="Regione Umbria", publish=True, stdout=self.stdout
             )
         logins = ensure_demo_users()
+        accesses = casework_demo.populate()
+        if accesses:
+            self.stdout.write(_("Demo casework: %(count)d accesses.") % {"count": accesses})
         self.stdout.write("")
         self.stdout.write(
-            _("Demo logins (password: %s) at http://127.0.0.1:8000/admin/") % DEMO_PASSWORD
+            _("Demo logins (password: %s) at http://127.0.0.1:8000/casework/") % DEMO_PASSWORD
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role} - {login.where}")

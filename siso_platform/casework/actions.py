@@ -1,0 +1,407 @@
+"""The one way casework records change: operator pages, the API and workflow actions call these.
+
+Each function checks the rules of `rules.py`, refuses bad input with a ValidationError keyed by
+field, writes in one transaction and leaves an audit event. Who may act on which record is
+the caller's business: pages and API views fetch records through `visibility` first.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siso_platform.accounts.models import Organisation, OrganisationKind
+from siso_platform.audit import log as audit
+from siso_platform.people.models import Household, HouseholdMembership, Person
+
+from . import rules
+from .models import (
+    Access,
+    Assignment,
+    CarePlan,
+    Case,
+    CaseStatus,
+    CatalogueItem,
+    Goal,
+    Intervention,
+    InterventionStatus,
+    Need,
+    NeedCategory,
+    NeedOrigin,
+    NeedStatus,
+)
+
+
+def _refuse(problems: rules.Problems) -> None:
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()})
+
+
+def _save(instance, *, exclude: Sequence[str] = ()) -> None:
+    # Field checks (choices, lengths); the friendlier rule messages came first.
+    instance.full_clean(exclude=list(exclude), validate_constraints=False)
+    instance.save()
+
+
+def _audit(action: str, by, obj, person, purpose: str, **detail) -> None:
+    audit.record(action, actor=by, obj=obj, person=person, purpose=purpose, detail=detail)
+
+
+def current_household(person: Person) -> Household | None:
+    membership = (
+        HouseholdMembership.objects.current().filter(person=person).select_related("household")
+    ).first()
+    return membership.household if membership else None
+
+
+@transaction.atomic
+def register_person(person: Person, *, by) -> Person:
+    """Save a person met for the first time; the tax code is checked against their data."""
+    person.full_clean()
+    person.save()
+    _audit("create", by, person, person, _("person registered"))
+    return person
+
+
+@transaction.atomic
+def register_access(
+    *,
+    by,
+    office,
+    person: Person,
+    channel: str,
+    reason: str,
+    outcome: str,
+    referred_to: str = "",
+    date: datetime.date | None = None,
+) -> Access:
+    date = date or timezone.localdate()
+    _refuse(
+        rules.access_problems(
+            date=date, today=timezone.localdate(), outcome=outcome, referred_to=referred_to
+        )
+    )
+    access = Access(
+        office=office,
+        person=person,
+        date=date,
+        channel=channel,
+        reason=reason,
+        outcome=outcome,
+        referred_to=referred_to,
+        recorded_by=by,
+    )
+    _save(access)
+    _audit("create", by, access, person, _("access registered"))
+    return access
+
+
+@transaction.atomic
+def attach_intake(access: Access, submission, *, by) -> Access:
+    """Link the intake questionnaire filled during the access."""
+    if submission.subject_id != access.person_id:
+        _refuse({"intake": _("The questionnaire is about another person.")})
+    if access.intake_id and access.intake_id != submission.pk:
+        _refuse({"intake": _("This access already has an intake questionnaire.")})
+    access.intake = submission
+    access.save(update_fields=["intake"])
+    _audit("update", by, access, access.person_id, _("intake questionnaire linked"))
+    return access
+
+
+@transaction.atomic
+def open_case(
+    *,
+    by,
+    person: Person,
+    office,
+    social_worker=None,
+    household: Household | None = None,
+    access: Access | None = None,
+    opened_on: datetime.date | None = None,
+    needs: Iterable[NeedCategory] = (),
+) -> Case:
+    """Take a person in charge at an office; expressed needs may be noted at once."""
+    zone = office.municipality.zone
+    already = Case.objects.open().filter(person=person, zone=zone).first()
+    if already is not None:
+        _refuse(
+            {
+                "person": _("%(person)s already has an open case in this zone (case %(number)s).")
+                % {"person": f"{person.first_name} {person.last_name}", "number": already.pk}
+            }
+        )
+    if access is not None and access.person_id != person.pk:
+        _refuse({"access": _("The access is about another person.")})
+    case = Case(
+        person=person,
+        household=household if household is not None else current_household(person),
+        zone=zone,
+        office=office,
+        access=access,
+        social_worker=social_worker,
+        opened_on=opened_on or timezone.localdate(),
+    )
+    _save(case)
+    CarePlan.objects.create(case=case, updated_by=by)
+    _audit("create", by, case, person, _("case opened"))
+    for category in needs:
+        add_need(
+            by=by,
+            case=case,
+            category=category,
+            origin=NeedOrigin.EXPRESSED,
+            noted_on=case.opened_on,
+        )
+    return case
+
+
+@transaction.atomic
+def add_need(
+    *,
+    by,
+    category: NeedCategory,
+    origin: str,
+    case: Case | None = None,
+    person: Person | None = None,
+    notes: str = "",
+    noted_on: datetime.date | None = None,
+    detected_by: str = "",
+) -> Need:
+    """Note a need of a case's person, or of a person without a case (a detected need)."""
+    person = case.person if case is not None else person
+    if case is not None and case.is_closed:
+        _refuse({"case": _("The case is closed: it cannot receive new needs.")})
+    if not category.active:
+        _refuse({"category": _("This need category is retired.")})
+    need = Need(
+        person=person,
+        household=case.household if case is not None else current_household(person),
+        case=case,
+        category=category,
+        origin=origin,
+        notes=notes,
+        noted_on=noted_on or timezone.localdate(),
+        detected_by=detected_by,
+        recorded_by=by,
+    )
+    _save(need)
+    _audit("create", by, need, person, _("need noted"))
+    return need
+
+
+@transaction.atomic
+def set_need_status(need: Need, status: str, *, by, on: datetime.date | None = None) -> Need:
+    need.status = status
+    need.closed_on = (on or timezone.localdate()) if status == NeedStatus.CLOSED else None
+    _save(need)
+    _audit("update", by, need, need.person_id, _("need status changed"), status=status)
+    return need
+
+
+@transaction.atomic
+def update_care_plan(
+    case: Case,
+    *,
+    by,
+    summary: str,
+    agreed_on: datetime.date | None,
+    review_on: datetime.date | None,
+    goals: Sequence[dict],
+) -> CarePlan:
+    """Replace the plan's text, dates and goals (each a dict of Goal's fields)."""
+    if case.is_closed:
+        _refuse({"__all__": _("The case is closed: its care plan can no longer change.")})
+    if review_on and review_on < case.opened_on:
+        _refuse({"review_on": _("The review date cannot be before the case was opened.")})
+    plan, _created = CarePlan.objects.get_or_create(case=case)
+    plan.summary, plan.agreed_on, plan.review_on, plan.updated_by = (
+        summary,
+        agreed_on,
+        review_on,
+        by,
+    )
+    _save(plan)
+    plan.goals.all().delete()
+    for position, goal in enumerate(goals):
+        _save(Goal(plan=plan, position=position, **goal), exclude=["plan"])
+    _audit("update", by, plan, case.person_id, _("care plan updated"), goals=len(goals))
+    return plan
+
+
+def _concerned(intervention: Intervention) -> int | None:
+    """The person an intervention is about, for the audit log."""
+    if intervention.person_id:
+        return intervention.person_id
+    return intervention.case.person_id if intervention.case_id else None
+
+
+def _intervention_problems(intervention: Intervention) -> rules.Problems:
+    return rules.intervention_problems(
+        starts_on=intervention.starts_on,
+        ends_on=intervention.ends_on,
+        amount=intervention.amount,
+        quantity=intervention.quantity,
+        unit=intervention.item.unit,
+        status=intervention.status,
+        has_beneficiary=bool(intervention.person_id or intervention.household_id),
+    )
+
+
+@transaction.atomic
+def record_intervention(
+    *,
+    by,
+    item: CatalogueItem,
+    provider: Organisation,
+    starts_on: datetime.date,
+    case: Case | None = None,
+    person: Person | None = None,
+    household: Household | None = None,
+    need: Need | None = None,
+    ends_on: datetime.date | None = None,
+    amount: Decimal | None = None,
+    quantity: Decimal | None = None,
+    status: str = InterventionStatus.PLANNED,
+    source: str = "operator",
+    source_reference: str = "",
+    notes: str = "",
+) -> Intervention:
+    """Record a benefit or service; `person` and `household` say who receives it."""
+    if case is not None:
+        locked = Case.objects.select_for_update().get(pk=case.pk)  # closing waits for us
+        _refuse(rules.new_intervention_problems(case_status=locked.status, item_active=True))
+    _refuse(rules.new_intervention_problems(case_status=None, item_active=item.active))
+    if need is not None and case is not None and need.case_id != case.pk:
+        _refuse({"need": _("The need belongs to another case.")})
+    intervention = Intervention(
+        case=case,
+        person=person,
+        household=household,
+        need=need,
+        item=item,
+        provider=provider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        amount=amount,
+        quantity=quantity,
+        status=status,
+        source=source,
+        source_reference=source_reference,
+        notes=notes,
+        recorded_by=by,
+    )
+    _refuse(_intervention_problems(intervention))
+    _save(intervention)
+    _audit("create", by, intervention, _concerned(intervention), _("intervention recorded"))
+    return intervention
+
+
+@transaction.atomic
+def change_intervention(intervention: Intervention, *, by, **changes) -> Intervention:
+    """Change an intervention's period, amounts, status or notes (e.g. end or suspend it)."""
+    allowed = {"ends_on", "starts_on", "amount", "quantity", "status", "notes", "need"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"Cannot change {', '.join(sorted(unknown))} of an intervention")
+    for field, value in changes.items():
+        setattr(intervention, field, value)
+    _refuse(_intervention_problems(intervention))
+    _save(intervention)
+    _audit(
+        "update",
+        by,
+        intervention,
+        _concerned(intervention),
+        _("intervention changed"),
+        fields=sorted(changes),
+    )
+    return intervention
+
+
+@transaction.atomic
+def assign_case(
+    case: Case,
+    *,
+    by,
+    body: Organisation,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    purpose: str = "",
+) -> Assignment:
+    """Entrust a case to a third-sector body: its operators see the person for the period."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)  # closing waits for us
+    _refuse(
+        rules.assignment_problems(
+            starts_on=starts_on,
+            ends_on=ends_on,
+            body_is_third_sector=body.kind == OrganisationKind.THIRD_SECTOR_BODY,
+            body_active=body.active,
+            case_status=locked.status,
+        )
+    )
+    assignment = Assignment(
+        case=case,
+        body=body,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        purpose=purpose,
+        assigned_by=by,
+    )
+    _save(assignment)
+    _audit("create", by, assignment, case.person_id, _("case assigned"), body=body.pk)
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(assignment: Assignment, *, by, ends_on: datetime.date) -> Assignment:
+    _refuse(rules.period_problems(assignment.starts_on, ends_on))
+    case = assignment.case
+    if case.is_closed and ends_on > case.closed_on:
+        _refuse(
+            {
+                "ends_on": _("The case closed on %(date)s: the assignment ends by then.")
+                % {"date": case.closed_on.strftime("%d/%m/%Y")}
+            }
+        )
+    assignment.ends_on = ends_on
+    _save(assignment)
+    _audit("update", by, assignment, assignment.case.person_id, _("assignment ended"))
+    return assignment
+
+
+@transaction.atomic
+def close_case(case: Case, *, by, closed_on: datetime.date, outcome: str, note: str = "") -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.is_closed:
+        _refuse({"__all__": _("The case is already closed.")})
+    running = case.interventions.filter(
+        status__in=[InterventionStatus.PLANNED, InterventionStatus.ACTIVE]
+    ).select_related("item")
+    _refuse(
+        rules.closing_problems(
+            opened_on=case.opened_on,
+            closed_on=closed_on,
+            outcome=outcome,
+            running=[str(item.item) for item in running],
+        )
+    )
+    case.status, case.closed_on, case.closing_outcome, case.closing_note = (
+        CaseStatus.CLOSED,
+        closed_on,
+        outcome,
+        note,
+    )
+    _save(case)
+    # Assignments end with the case; one that had not begun yet never will.
+    case.assignments.filter(starts_on__gt=closed_on).delete()
+    case.assignments.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=closed_on)).update(
+        ends_on=closed_on
+    )
+    _audit("update", by, case, case.person_id, _("case closed"), outcome=outcome)
+    return case

@@ -1,0 +1,580 @@
+"""Casework records: the regional catalogues, and who came, who is followed, which needs they
+have and which interventions they receive from whom.
+
+Models hold data and database guarantees only; the rules a user can break (an intervention
+ending before it starts, a closed case) live in `rules.py` and are applied by `actions.py`,
+the one way every page, API call and workflow changes these records.
+
+Periods here are the dates an operator writes: `ends_on` is the last day (inclusive), empty
+while open, as in "from 1 January to 31 December".
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.TextChoices):
+    """Areas of users of the national nomenclature of social interventions and services."""
+
+    FAMILIES_MINORS = "families_minors", _("families and minors")
+    DISABILITY = "disability", _("disability")
+    ADDICTIONS = "addictions", _("addictions")
+    ELDERLY = "elderly", _("elderly")
+    IMMIGRANTS = "immigrants", _("immigrants")
+    POVERTY = "poverty", _("poverty and adult hardship")
+    MULTI_USER = "multi_user", _("multi-user")
+
+
+class InterventionKind(models.TextChoices):
+    PROFESSIONAL = "professional", _("professional service")
+    HOME = "home", _("home service")
+    DAY_CENTRE = "day_centre", _("day centre")
+    RESIDENTIAL = "residential", _("residential")
+    CASH = "cash", _("cash transfer")
+    VOUCHER = "voucher", _("voucher")
+
+
+class Unit(models.TextChoices):
+    EURO = "euro", _("euro")
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days")
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def in_use(self):
+        return self.filter(active=True)
+
+
+class NeedCategory(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Retired categories stay on past records.")
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("need category")
+        verbose_name_plural = _("need categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CatalogueItem(models.Model):
+    """An intervention or service of the regional catalogue."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("The code of the national nomenclature, e.g. B1.01."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=InterventionKind.choices)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    need_category = models.ForeignKey(
+        NeedCategory,
+        on_delete=models.PROTECT,
+        related_name="catalogue_items",
+        verbose_name=_("need it answers"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_("Retired items can no longer be recorded; past interventions keep them."),
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("intervention catalogue")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("at the office")
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("email or letter")
+    HOME_VISIT = "home_visit", _("home visit")
+    REFERRAL = "referral", _("referred by another service")
+
+
+class AccessOutcome(models.TextChoices):
+    INFORMATION = "information", _("information")
+    REFERRAL = "referral", _("referral to another service")
+    TAKING_IN_CHARGE = "taking_in_charge", _("taking in charge")
+
+
+class Access(models.Model):
+    """Accesso: a contact of a person with a citizen office."""
+
+    office = models.ForeignKey(
+        "territory.CitizenOffice",
+        on_delete=models.PROTECT,
+        related_name="accesses",
+        verbose_name=_("citizen office"),
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="accesses", verbose_name=_("person")
+    )
+    date = models.DateField(_("date"), default=datetime.date.today)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    reason = models.TextField(_("reason"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=AccessOutcome.choices)
+    referred_to = models.CharField(
+        _("referred to"), max_length=200, blank=True, help_text=_("The service, for a referral.")
+    )
+    intake = models.OneToOneField(
+        "forms.Submission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access",
+        verbose_name=_("intake questionnaire"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="accesses_recorded",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access")
+        verbose_name_plural = _("accesses")
+        ordering = ["-date", "-recorded_at"]
+
+    def __str__(self):
+        return _("Access of %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class ClosingOutcome(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("goals reached")
+    TRANSFERRED = "transferred", _("transferred to another service")
+    MOVED = "moved", _("moved away")
+    DECEASED = "deceased", _("deceased")
+    WITHDRAWN = "withdrawn", _("withdrawn by the person")
+    OTHER = "other", _("other")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CaseStatus.OPEN)
+
+
+class Case(models.Model):
+    """Presa in carico: a person (and their household) followed by a social worker."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    zone = models.ForeignKey(
+        "territory.SocialZone",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("social zone"),
+    )
+    office = models.ForeignKey(
+        "territory.CitizenOffice",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("citizen office"),
+    )
+    access = models.ForeignKey(
+        Access,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("from the access"),
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_followed",
+        verbose_name=_("responsible social worker"),
+    )
+    opened_on = models.DateField(_("opened on"), default=datetime.date.today)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    closing_outcome = models.CharField(
+        _("closing outcome"), max_length=20, choices=ClosingOutcome.choices, blank=True
+    )
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            # One case at a time per person and zone: a second one would split the record.
+            models.UniqueConstraint(
+                fields=["person", "zone"],
+                condition=~Q(status="closed"),
+                name="one_open_case_per_person_and_zone",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Case %(number)s of %(person)s") % {
+            "number": self.pk,
+            "person": f"{self.person.last_name} {self.person.first_name}",
+        }
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+
+class NeedOrigin(models.TextChoices):
+    EXPRESSED = "expressed", _("expressed")
+    DETECTED = "detected", _("detected")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ADDRESSED = "addressed", _("being addressed")
+    CLOSED = "closed", _("closed")
+
+
+class Need(models.Model):
+    """Bisogno: expressed by the person, or detected by an operator or an indicator."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="needs", verbose_name=_("person")
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("household"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("case"),
+    )
+    category = models.ForeignKey(
+        NeedCategory, on_delete=models.PROTECT, related_name="needs", verbose_name=_("category")
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=NeedOrigin.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    noted_on = models.DateField(_("noted on"), default=datetime.date.today)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    detected_by = models.CharField(
+        _("detected by"),
+        max_length=100,
+        blank=True,
+        help_text=_("The indicator that detected a latent need; empty when an operator noted it."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-noted_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.category} ({self.get_origin_display()})"
+
+
+class CarePlan(models.Model):
+    """Progetto personalizzato: what the case aims at and when it is reviewed."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="care_plan", verbose_name=_("case")
+    )
+    summary = models.TextField(_("overall objective"), blank=True)
+    agreed_on = models.DateField(_("agreed with the person on"), null=True, blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+
+    def __str__(self):
+        return _("Care plan of case %(number)s") % {"number": self.case_id}
+
+
+class GoalStatus(models.TextChoices):
+    PENDING = "pending", _("in progress")
+    REACHED = "reached", _("reached")
+    NOT_REACHED = "not_reached", _("not reached")
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(
+        CarePlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("care plan")
+    )
+    description = models.CharField(_("goal"), max_length=300)
+    due_on = models.DateField(_("by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=GoalStatus.choices, default=GoalStatus.PENDING
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    ENDED = "ended", _("ended")
+
+
+class InterventionSource(models.TextChoices):
+    OPERATOR = "operator", _("recorded by an operator")
+    IMPORT = "import", _("imported")
+
+
+class Beneficiary(models.TextChoices):
+    PERSON = "person", _("the person")
+    HOUSEHOLD = "household", _("the household")
+    BOTH = "both", _("the person and the household")
+
+
+class InterventionQuerySet(models.QuerySet):
+    def running_on(self, day: datetime.date):
+        """Interventions given on `day`: started, not yet ended, neither planned nor suspended."""
+        return self.filter(status=InterventionStatus.ACTIVE, starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+
+
+class Intervention(models.Model):
+    """Prestazione: a catalogued benefit or service given by a provider to a beneficiary."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("case"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("beneficiary person"),
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("beneficiary household"),
+    )
+    need = models.ForeignKey(
+        Need,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("need"),
+    )
+    item = models.ForeignKey(
+        CatalogueItem,
+        on_delete=models.PROTECT,
+        related_name="interventions",
+        verbose_name=_("intervention"),
+    )
+    provider = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="interventions_provided",
+        verbose_name=_("provider"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day."))
+    amount = models.DecimalField(
+        _("amount (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In the unit of the catalogue item: hours or days."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.PLANNED,
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=InterventionSource.choices,
+        default=InterventionSource.OPERATOR,
+    )
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("For imported interventions: the import run and row."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(household__isnull=False),
+                name="intervention_has_beneficiary",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="intervention_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount__isnull=True) | Q(amount__gte=0))
+                & (Q(quantity__isnull=True) | Q(quantity__gte=0)),
+                name="intervention_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} ({self.provider})"
+
+    @property
+    def beneficiary(self) -> str:
+        if self.person_id and self.household_id:
+            return Beneficiary.BOTH
+        return Beneficiary.PERSON if self.person_id else Beneficiary.HOUSEHOLD
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def in_effect(self, day: datetime.date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Assignment(models.Model):
+    """A case entrusted to a third-sector body for a period: its operators then see the person."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case")
+    )
+    body = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("third-sector body"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day."))
+    purpose = models.TextField(_("what the body is asked to do"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body} · {self.case}"

@@ -1,0 +1,107 @@
+"""The rules casework records must keep, as pure functions over plain values.
+
+Each returns the problems it finds as {field: message}; an empty dict means the record is
+fine. `actions.py` turns them into a ValidationError naming the fields, so a page, an API
+call and a workflow step all refuse the same input with the same words.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+Problems = dict[str, str]
+
+
+def access_problems(
+    *, date: datetime.date, today: datetime.date, outcome: str, referred_to: str
+) -> Problems:
+    problems = {}
+    if date > today:
+        problems["date"] = _("An access cannot be in the future.")
+    if outcome == "referral" and not referred_to.strip():
+        problems["referred_to"] = _("Say which service the person was referred to.")
+    return problems
+
+
+def period_problems(starts_on: datetime.date, ends_on: datetime.date | None) -> Problems:
+    if ends_on is not None and ends_on < starts_on:
+        return {"ends_on": _("The end date cannot be before the start date.")}
+    return {}
+
+
+def intervention_problems(
+    *,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    amount: Decimal | None,
+    quantity: Decimal | None,
+    unit: str,
+    status: str,
+    has_beneficiary: bool,
+) -> Problems:
+    problems = period_problems(starts_on, ends_on)
+    if not has_beneficiary:
+        problems["beneficiary"] = _("Choose who receives the intervention.")
+    for field, value in (("amount", amount), ("quantity", quantity)):
+        if value is not None and value < 0:
+            problems[field] = _("An amount or quantity cannot be negative.")
+    if unit == "euro" and amount is None and "amount" not in problems:
+        problems["amount"] = _("Enter the amount in euro for this intervention.")
+    if unit in ("hours", "days") and quantity is None and "quantity" not in problems:
+        problems["quantity"] = (
+            _("Enter the number of hours for this intervention.")
+            if unit == "hours"
+            else _("Enter the number of days for this intervention.")
+        )
+    if status == "ended" and ends_on is None and "ends_on" not in problems:
+        problems["ends_on"] = _("An ended intervention needs its end date.")
+    return problems
+
+
+def new_intervention_problems(*, case_status: str | None, item_active: bool) -> Problems:
+    """What stops recording a new intervention, beyond the values themselves."""
+    problems = {}
+    if case_status == "closed":
+        problems["case"] = _("The case is closed: it cannot receive new interventions.")
+    if not item_active:
+        problems["item"] = _("This catalogue item is retired and cannot be recorded any more.")
+    return problems
+
+
+def assignment_problems(
+    *,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    body_is_third_sector: bool,
+    body_active: bool,
+    case_status: str,
+) -> Problems:
+    problems = period_problems(starts_on, ends_on)
+    if not body_is_third_sector:
+        problems["body"] = _("A case can only be assigned to a third-sector body.")
+    elif not body_active:
+        problems["body"] = _("This body is no longer active.")
+    if case_status == "closed":
+        problems["case"] = _("The case is closed: it cannot be assigned.")
+    return problems
+
+
+def closing_problems(
+    *,
+    opened_on: datetime.date,
+    closed_on: datetime.date,
+    outcome: str,
+    running: list[str],
+) -> Problems:
+    """`running` names the case's interventions still planned or active."""
+    problems = {}
+    if closed_on < opened_on:
+        problems["closed_on"] = _("A case cannot close before it was opened.")
+    if not outcome:
+        problems["closing_outcome"] = _("Say how the case ends.")
+    if running:
+        problems["__all__"] = _(
+            "End or suspend these interventions before closing the case: %(list)s."
+        ) % {"list": "; ".join(running)}
+    return problems

@@ -1,0 +1,121 @@
+"""Which casework records a user may read or change, on top of `accounts.scoping`.
+
+- Zone staff read the whole record of every person they see (by residence, or because the
+  person has a case or an access in their zone), whoever recorded it: that is what stops a
+  need from being funded twice. They change the cases of their own zones.
+- A third-sector body's operators see a person only while one of the person's cases is
+  assigned to the body, and then only that case, its needs and its interventions.
+"""
+
+import dataclasses
+
+from django.db.models import Q, QuerySet
+
+from siso_platform.accounts import scoping
+from siso_platform.accounts.scoping import Scope
+from siso_platform.people.models import Household, Person
+
+from .models import Access, Assignment, Case, Intervention, Need
+
+
+def _assigned_cases(body_ids) -> QuerySet:
+    return Assignment.objects.in_effect().filter(body__in=body_ids).values("case")
+
+
+def _zone_link(scope: Scope, change: bool) -> Q | None:
+    """Persons with a case or an access in the user's zones."""
+    if not scope.zone_ids:
+        return None
+    with_case = Case.objects.filter(zone__in=scope.zone_ids).values("person")
+    with_access = Access.objects.filter(office__municipality__zone__in=scope.zone_ids)
+    return Q(pk__in=with_case) | Q(pk__in=with_access.values("person"))
+
+
+def _assignment_link(scope: Scope, change: bool) -> Q | None:
+    """Persons whose case is assigned to the user's body today; read only."""
+    if change or not scope.body_ids:
+        return None
+    return Q(pk__in=Case.objects.filter(pk__in=_assigned_cases(scope.body_ids)).values("person"))
+
+
+def register() -> None:
+    scoping.register_person_link(_zone_link)
+    scoping.register_person_link(_assignment_link)
+
+
+def _territorial(scope: Scope) -> Scope:
+    """The scope without what assignments to a body give."""
+    return dataclasses.replace(scope, body_ids=frozenset())
+
+
+def _whole_record_persons(scope: Scope) -> QuerySet | None:
+    """Persons whose whole record the scope reads (not through an assignment); None: all."""
+    territorial = _territorial(scope)
+    if territorial.empty:
+        return Person.objects.none()
+    q = scoping.person_q(territorial)
+    return None if q is None else Person.objects.filter(q)
+
+
+def sees_whole_record(user, person: Person) -> bool:
+    scope = scoping.scope_for(user)
+    if scope.unrestricted:
+        return True
+    whole = _whole_record_persons(scope)
+    return whole is not None and whole.filter(pk=person.pk).exists()
+
+
+def households(user) -> QuerySet:
+    """Households whose page the user may open: not through an assignment."""
+    scope = scoping.scope_for(user)
+    if not scope.unrestricted and _territorial(scope).empty:
+        return Household.objects.none()
+    return scoping.households(user)
+
+
+def _readable(user, queryset: QuerySet, *, person_path: str, case_path: str | None) -> QuerySet:
+    scope = scoping.scope_for(user)
+    if scope.empty:
+        return queryset.none()
+    if scope.unrestricted:
+        return queryset
+    q = Q(pk__in=[])
+    whole = _whole_record_persons(scope)
+    if whole is not None:
+        q |= Q(**{f"{person_path}__in": whole})
+    if case_path and scope.body_ids:
+        q |= Q(**{f"{case_path}__in": _assigned_cases(scope.body_ids)})
+    return queryset.filter(q)
+
+
+def cases(user, queryset: QuerySet | None = None, *, change: bool = False) -> QuerySet:
+    queryset = Case.objects.all() if queryset is None else queryset
+    if change:
+        scope = scoping.scope_for(user)
+        if scope.unrestricted:
+            return queryset
+        return queryset.filter(zone__in=scope.zone_ids)
+    return _readable(user, queryset, person_path="person", case_path="pk")
+
+
+def accesses(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Access.objects.all() if queryset is None else queryset
+    return _readable(user, queryset, person_path="person", case_path=None)
+
+
+def needs(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Need.objects.all() if queryset is None else queryset
+    return _readable(user, queryset, person_path="person", case_path="case")
+
+
+def interventions(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Intervention.objects.all() if queryset is None else queryset
+    scoped = _readable(user, queryset, person_path="person", case_path="case")
+    scope = scoping.scope_for(user)
+    if scope.unrestricted or _territorial(scope).empty:
+        return scoped
+    # Interventions for a whole household: through the household or the case's person.
+    by_household = queryset.filter(person__isnull=True).filter(
+        Q(household__in=scoping.households(user)) | Q(case__person__in=_whole_record_persons(scope))
+    )
+    return scoped | by_household
