@@ -3,9 +3,11 @@
 Chromium talks to Django through Playwright's request routing and a test client, so a test
 runs inside the test transaction (no live server) and each client keeps its own login. It
 needs Debian's `chromium` (installed by .ci/run) and the `playwright` wheel; never run
-`playwright install`. Without them the browser tests are skipped.
+`playwright install`. Without them the browser tests are skipped, except where
+SISO_REQUIRE_BROWSER is set (CI), where they fail.
 """
 
+import os
 import shutil
 from urllib.parse import urlsplit
 
@@ -31,6 +33,8 @@ ORIGIN = "http://testserver"
 @pytest.fixture(scope="module")
 def chromium():
     if not CHROMIUM:
+        if os.environ.get("SISO_REQUIRE_BROWSER"):  # CI: a skipped browser test is a failure
+            pytest.fail("Debian's chromium is not installed")
         pytest.skip("Debian's chromium is not installed")
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API keeps an event loop in this thread while the browser is open;

@@ -273,10 +273,12 @@ def record_intervention(
     notes: str = "",
 ) -> Intervention:
     """Record a benefit or service; `person` and `household` say who receives it."""
-    if case is not None:
-        locked = Case.objects.select_for_update().get(pk=case.pk)  # closing waits for us
-        _refuse(rules.new_intervention_problems(case_status=locked.status, item_active=True))
-    _refuse(rules.new_intervention_problems(case_status=None, item_active=item.active))
+    case_status = None
+    if case is not None:  # read under lock: closing the case waits for this transaction
+        case_status = (
+            Case.objects.select_for_update().values_list("status", flat=True).get(pk=case.pk)
+        )
+    _refuse(rules.new_intervention_problems(case_status=case_status, item_active=item.active))
     if need is not None and case is not None and need.case_id != case.pk:
         _refuse({"need": _("The need belongs to another case.")})
     intervention = Intervention(

@@ -22,6 +22,7 @@ from .models import (
     Intervention,
     Need,
     NeedCategory,
+    NeedStatus,
 )
 
 INTAKE_SLUG = "scheda-accesso"
@@ -168,6 +169,14 @@ class NeedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = NeedCategory.objects.in_use()
+
+
+class NeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
+
+
+class EndAssignmentForm(forms.Form):
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
 
 
 class CarePlanForm(forms.Form):

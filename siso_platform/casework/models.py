@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Area(models.TextChoices):
@@ -271,9 +272,9 @@ class NeedOrigin(models.TextChoices):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("need status", "open")
     ADDRESSED = "addressed", _("being addressed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("need status", "closed")
 
 
 class Need(models.Model):
@@ -387,7 +388,7 @@ class Goal(models.Model):
 
 class InterventionStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("intervention status", "active")
     SUSPENDED = "suspended", _("suspended")
     ENDED = "ended", _("ended")
 

@@ -137,26 +137,25 @@ class Record:
     whole: bool = True  # False for a third-sector body: only its assigned cases
 
 
-def _fetch(user, persons_filter: dict, *, whole: bool, today: datetime.date):
+def _fetch(user, persons: list[Person], *, whole: bool, today: datetime.date):
     cases = list(
         visibility.cases(user)
-        .filter(**persons_filter)
+        .filter(person__in=persons)
         .select_related("office", "social_worker", "person")
     )
     needs = list(
-        visibility.needs(user).filter(**persons_filter).select_related("category", "person")
+        visibility.needs(user).filter(person__in=persons).select_related("category", "person")
     )
-    interventions = visibility.interventions(user).filter(**persons_filter)
+    interventions = visibility.interventions(user).filter(person__in=persons)
     running = list(interventions.running_on(today).select_related("item", "provider"))
     interventions = list(interventions.select_related("item", "provider", "person"))
     accesses = list(
-        visibility.accesses(user).filter(**persons_filter).select_related("office", "person")
+        visibility.accesses(user).filter(person__in=persons).select_related("office", "person")
     )
     submissions = []
-    if whole:
-        subject_filter = {key.replace("person", "subject"): v for key, v in persons_filter.items()}
+    if whole:  # questionnaires are not for bodies that see a case through an assignment
         submissions = list(
-            Submission.objects.filter(**subject_filter).select_related(
+            Submission.objects.filter(subject__in=persons).select_related(
                 "version__definition", "submitted_by", "subject"
             )
         )
@@ -182,7 +181,7 @@ def _current_members(household: Household) -> list[HouseholdMembership]:
 
 def person_record(user, person: Person, *, today: datetime.date) -> Record:
     whole = visibility.sees_whole_record(user, person)
-    entries, open_cases, running = _fetch(user, {"person": person}, whole=whole, today=today)
+    entries, open_cases, running = _fetch(user, [person], whole=whole, today=today)
     record = Record(entries, open_cases, running, whole=whole)
     if whole:
         membership = (
@@ -203,7 +202,7 @@ def person_record(user, person: Person, *, today: datetime.date) -> Record:
 def household_record(user, household: Household, *, today: datetime.date) -> Record:
     members = _current_members(household)
     persons = [membership.person for membership in members]
-    entries, open_cases, running = _fetch(user, {"person__in": persons}, whole=True, today=today)
+    entries, open_cases, running = _fetch(user, persons, whole=True, today=today)
     household_interventions = visibility.interventions(user).filter(
         household=household, person__isnull=True
     )

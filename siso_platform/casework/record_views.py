@@ -17,7 +17,7 @@ from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
 
 from . import record, visibility
-from .models import Assignment, CaseStatus, InterventionStatus, NeedStatus
+from .models import Assignment, CaseStatus, NeedStatus
 
 TAX_CODE = re.compile(r"^([A-Z0-9]{16}|\d{11})$")
 LIST_SIZE = 20
@@ -142,7 +142,6 @@ def person(request, pk):
         "person": subject,
         "record": record.person_record(request.user, subject, today=timezone.localdate()),
         "can_change": scoping.can_change_person(request.user, subject),
-        "statuses": InterventionStatus,
     }
     return render(request, "casework/person.html", context)
 

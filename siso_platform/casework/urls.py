@@ -15,6 +15,12 @@ urlpatterns = [
     path("accesses/<int:pk>/open-case/", work_views.open_case, name="open_case"),
     path("cases/<int:pk>/", work_views.case, name="case"),
     path("cases/<int:pk>/needs/", work_views.add_need, name="add_need"),
+    path("cases/<int:pk>/needs/<int:need_pk>/status/", work_views.need_status, name="need_status"),
+    path(
+        "cases/<int:pk>/assignments/<int:assignment_pk>/end/",
+        work_views.end_assignment,
+        name="end_assignment",
+    ),
     path("cases/<int:pk>/plan/", work_views.care_plan, name="care_plan"),
     path("cases/<int:pk>/interventions/new/", work_views.new_intervention, name="new_intervention"),
     path("cases/<int:pk>/assign/", work_views.assign, name="assign"),

@@ -11,9 +11,11 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.forms.models import modelform_factory
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -155,3 +157,15 @@ class CataloguesGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_catalogues():
     return CataloguesGroup()
+
+
+class CaseworkMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("casework.view_case")
+
+
+@hooks.register("register_admin_menu_item")
+def register_casework_menu_item():
+    return CaseworkMenuItem(
+        _("Casework"), reverse("casework:home"), icon_name="folder-open-inverse", order=300
+    )

@@ -21,11 +21,13 @@ from .entry_forms import (
     AssignmentForm,
     CarePlanForm,
     CloseCaseForm,
+    EndAssignmentForm,
     GoalFormSet,
     IntakeForm,
     InterventionChangeForm,
     InterventionForm,
     NeedForm,
+    NeedStatusForm,
     OpenCaseForm,
     PersonForm,
     apply,
@@ -190,6 +192,8 @@ def case(request, pk):
         "goals": item.care_plan.goals.all() if hasattr(item, "care_plan") else [],
         "assignments": item.assignments.select_related("body"),
         "need_form": NeedForm(initial={"noted_on": timezone.localdate(), "origin": "expressed"}),
+        "need_status_form": NeedStatusForm(),
+        "end_assignment_form": EndAssignmentForm(initial={"ends_on": timezone.localdate()}),
     }
     return render(request, "casework/case.html", context)
 
@@ -217,6 +221,36 @@ def add_need(request, pk):
             return redirect("casework:case", pk=item.pk)
     for error in form.errors.values():
         messages.error(request, " ".join(error))
+    return redirect("casework:case", pk=item.pk)
+
+
+@require_POST
+@permission_required("casework.change_need", raise_exception=True)
+def need_status(request, pk, need_pk):
+    item = _changeable_case(request, pk)
+    need = get_object_or_404(item.needs, pk=need_pk)
+    form = NeedStatusForm(request.POST)
+    if form.is_valid():
+        actions.set_need_status(need, form.cleaned_data["status"], by=request.user)
+        messages.success(request, _("Need updated."))
+    return redirect("casework:case", pk=item.pk)
+
+
+@require_POST
+@permission_required("casework.change_assignment", raise_exception=True)
+def end_assignment(request, pk, assignment_pk):
+    item = _changeable_case(request, pk)
+    assignment = get_object_or_404(item.assignments, pk=assignment_pk)
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid() and apply(
+        form,
+        lambda: actions.end_assignment(
+            assignment, by=request.user, ends_on=form.cleaned_data["ends_on"]
+        ),
+    ):
+        messages.success(request, _("Assignment ended."))
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
     return redirect("casework:case", pk=item.pk)
 
 

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -267,3 +269,61 @@ def test_front_line_roles_may_open_cases(client, access, make_member, role):
     user = make_member(role, zone_number=2)
     client.force_login(user)
     assert client.get(reverse("casework:open_case", args=[access.pk])).status_code == 200
+
+
+def record_queries(client, person) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("casework:person", args=[person.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_social_record_costs_the_same_queries_however_long_the_history(
+    client, operator, case, cash_item, municipality_org
+):
+    def record(starts_on):
+        actions.record_intervention(
+            by=operator,
+            case=case,
+            person=case.person,
+            item=cash_item,
+            provider=municipality_org,
+            starts_on=starts_on,
+            amount=Decimal("50"),
+            status="active",
+        )
+
+    record(D(2026, 1, 1))
+    client.force_login(operator)
+    short = record_queries(client, case.person)
+    for month in range(2, 8):
+        record(D(2026, month, 1))
+    assert record_queries(client, case.person) == short
+
+
+def test_the_admin_menu_leads_front_line_roles_to_casework(client, operator, make_member):
+    client.force_login(operator)
+    assert reverse("casework:home") in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    assert reverse("casework:home") not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_need_is_marked_addressed_from_the_case_page(client, operator, case):
+    need = case.needs.get()
+    client.force_login(operator)
+    client.post(reverse("casework:need_status", args=[case.pk, need.pk]), {"status": "addressed"})
+    need.refresh_from_db()
+    assert need.status == "addressed"
+
+
+@freeze_time("2026-11-10")
+def test_ending_an_assignment_before_it_started_is_refused_on_the_page(
+    english_client, operator, case, body
+):
+    assignment = actions.assign_case(case, by=operator, body=body, starts_on=D(2026, 11, 5))
+    english_client.force_login(operator)
+    url = reverse("casework:end_assignment", args=[case.pk, assignment.pk])
+    response = english_client.post(url, {"ends_on": "2026-11-01"}, follow=True)
+    assert "The end date cannot be before the start date." in response.content.decode()
+    english_client.post(url, {"ends_on": "2026-11-09"})
+    assignment.refresh_from_db()
+    assert assignment.ends_on == D(2026, 11, 9)
