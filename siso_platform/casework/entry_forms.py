@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import FormVersion
+from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Organisation, OrganisationKind, Role
 from siso_platform.people.models import Person
 from siso_platform.territory.models import CitizenOffice
@@ -68,20 +69,10 @@ class PersonForm(forms.ModelForm):
 
 
 def offices_of(user):
-    """The citizen offices of the user's zones, their own office first."""
-    memberships = Membership.objects.active().filter(user=user)
-    zones = set()
-    for membership in memberships.select_related(
-        "office__municipality", "organisation__municipality"
-    ):
-        if membership.office:
-            zones.add(membership.office.municipality.zone_id)
-        elif membership.organisation.zone_id:
-            zones.add(membership.organisation.zone_id)
-        elif membership.organisation.municipality_id:
-            zones.add(membership.organisation.municipality.zone_id)
+    """The citizen offices of the user's zones."""
+    scope = scoping.scope_for(user)
     offices = CitizenOffice.objects.select_related("municipality")
-    return offices if user.is_superuser else offices.filter(municipality__zone__in=zones)
+    return offices if scope.unrestricted else offices.filter(municipality__zone__in=scope.zone_ids)
 
 
 def own_office(user) -> CitizenOffice | None:
@@ -107,10 +98,7 @@ class AccessForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices_of(user)
         self.fields["office"].initial = own_office(user)
-        versions = FormVersion.objects.newest_published().select_related("definition")
-        self.fields["intake"].queryset = versions
-        self.fields["intake"].label_from_instance = lambda version: version.definition.title
-        self.fields["intake"].initial = versions.filter(definition__slug=INTAKE_SLUG).first()
+        _offer_questionnaires(self.fields["intake"])
 
 
 class IntakeForm(forms.Form):
@@ -118,10 +106,15 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = FormVersion.objects.newest_published().select_related("definition")
-        self.fields["intake"].queryset = versions
-        self.fields["intake"].label_from_instance = lambda version: version.definition.title
-        self.fields["intake"].initial = versions.filter(definition__slug=INTAKE_SLUG).first()
+        _offer_questionnaires(self.fields["intake"])
+
+
+def _offer_questionnaires(field: forms.ModelChoiceField) -> None:
+    """The published questionnaires, the regional intake form first chosen."""
+    versions = FormVersion.objects.newest_published().select_related("definition")
+    field.queryset = versions
+    field.label_from_instance = lambda version: version.definition.title
+    field.initial = versions.filter(definition__slug=INTAKE_SLUG).first()
 
 
 def social_workers_of(zone):

@@ -42,6 +42,12 @@ def _changeable_case(request, pk) -> Case:
     )
 
 
+def _flash_errors(request, form) -> None:
+    """Errors of a small form posted from the case page, shown back there."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
 def _access_or_intake(request, access, version):
     """After saving an access: on to its intake questionnaire, or to the access page."""
     if version is None:
@@ -219,8 +225,7 @@ def add_need(request, pk):
         if need is not None:
             messages.success(request, _("Need noted."))
             return redirect("casework:case", pk=item.pk)
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    _flash_errors(request, form)
     return redirect("casework:case", pk=item.pk)
 
 
@@ -249,8 +254,7 @@ def end_assignment(request, pk, assignment_pk):
         ),
     ):
         messages.success(request, _("Assignment ended."))
-    for errors in form.errors.values():
-        messages.error(request, " ".join(errors))
+    _flash_errors(request, form)
     return redirect("casework:case", pk=item.pk)
 
 
