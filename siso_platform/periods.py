@@ -12,3 +12,11 @@ class PeriodQuerySet(models.QuerySet):
         if on is None:
             return self.filter(valid_to__isnull=True)
         return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+class DatesQuerySet(models.QuerySet):
+    """Records with the dates an operator writes: `starts_on` to `ends_on`, the last day
+    included, `ends_on` empty while open (interventions, assignments)."""
+
+    def in_effect(self, day: datetime.date):
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))

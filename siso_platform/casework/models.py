@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from siso_platform.periods import DatesQuerySet
+
 
 class Area(models.TextChoices):
     """Areas of users of the national nomenclature of social interventions and services."""
@@ -404,12 +406,10 @@ class Beneficiary(models.TextChoices):
     BOTH = "both", _("the person and the household")
 
 
-class InterventionQuerySet(models.QuerySet):
+class InterventionQuerySet(DatesQuerySet):
     def running_on(self, day: datetime.date):
         """Interventions given on `day`: started, not yet ended, neither planned nor suspended."""
-        return self.filter(status=InterventionStatus.ACTIVE, starts_on__lte=day).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-        )
+        return self.in_effect(day).filter(status=InterventionStatus.ACTIVE)
 
 
 class Intervention(models.Model):
@@ -533,12 +533,6 @@ class Intervention(models.Model):
         return Beneficiary.PERSON if self.person_id else Beneficiary.HOUSEHOLD
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def in_effect(self, day: datetime.date | None = None):
-        day = day or timezone.localdate()
-        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-
-
 class Assignment(models.Model):
     """A case entrusted to a third-sector body for a period: its operators then see the person."""
 
@@ -564,7 +558,7 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = DatesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

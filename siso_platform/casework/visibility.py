@@ -10,6 +10,7 @@
 import dataclasses
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from siso_platform.accounts import scoping
 from siso_platform.accounts.scoping import Scope
@@ -19,7 +20,9 @@ from .models import Access, Assignment, Case, Intervention, Need
 
 
 def _assigned_cases(body_ids) -> QuerySet:
-    return Assignment.objects.in_effect().filter(body__in=body_ids).values("case")
+    return (
+        Assignment.objects.in_effect(timezone.localdate()).filter(body__in=body_ids).values("case")
+    )
 
 
 def _zone_link(scope: Scope, change: bool) -> Q | None:
