@@ -25,6 +25,7 @@ from . import logic, registry
 from .host import host
 from .models import Draft, Submission
 from .rendering import StepForm, initial_for, summary
+from .submitting import save
 from .validation import validate
 
 REVIEW = "review"
@@ -233,19 +234,12 @@ class FillWizard(WizardView):
             self.storage.current_step = REVIEW
             return self.render(self.get_form(REVIEW))
         with transaction.atomic():
-            submission = Submission.objects.create(
-                version=self.version,
-                subject=self.draft.subject,
-                answers=result.cleaned,
-                channel=Submission.Channel.WEB,
-                submitted_by=self.request.user,
-            )
-            host().audit(
-                "create",
+            submission = save(
+                self.version,
+                self.draft.subject,
+                result.cleaned,
                 user=self.request.user,
-                obj=submission,
-                subject=self.draft.subject,
-                purpose=_("questionnaire submitted"),
+                channel=Submission.Channel.WEB,
             )
             next_url = None
             if self.draft.target:

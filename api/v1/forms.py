@@ -1,6 +1,6 @@
 """Published questionnaires for the phone app, and submissions validated by the form engine."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from forms.host import host
 from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
-from forms.validation import validate
+from forms.submitting import submit
 
 
 class FormSummarySerializer(serializers.Serializer):
@@ -107,22 +107,14 @@ class SubmissionCreate(APIView):
         )
         if subject is None:
             raise ValidationError({"person": [_("No such person among those you follow.")]})
-        result = validate(version.compiled, incoming.validated_data["answers"])
-        if not result.is_valid:
-            raise ValidationError({"answers": result.errors})
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                version=version,
-                subject=subject,
-                answers=result.cleaned,
-                channel=Submission.Channel.API,
-                submitted_by=request.user,
-            )
-            host().audit(
-                "create",
+        try:
+            submission = submit(
+                version,
+                subject,
+                incoming.validated_data["answers"],
                 user=request.user,
-                obj=submission,
-                subject=subject,
-                purpose=_("questionnaire submitted"),
+                channel=Submission.Channel.API,
             )
+        except DjangoValidationError as error:
+            raise ValidationError({"answers": error.message_dict}) from None
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)

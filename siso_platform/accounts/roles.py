@@ -43,6 +43,14 @@ _FORM_DESIGN = [
 ]
 _FORM_FILLING = ["forms.add_submission", "forms.view_submission"]
 
+# Procedures: administrators design them like questionnaires; staff start them. Who works a
+# task is decided by the step's assignee rule, not by a model permission.
+_WORKFLOW_DESIGN = [
+    f"workflows.{action}_workflowdefinition"
+    for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+]
+_WORKFLOW_START = ["workflows.start_process"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
@@ -58,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.change_page",
         "wagtailcore.publish_page",
         *_FORM_DESIGN,
+        *_WORKFLOW_DESIGN,
         *_CATALOGUE_KEEPING,
     ],
     Role.ZONE_ADMIN: [
@@ -73,9 +82,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CASEWORK,
         *_FORM_DESIGN,
         *_FORM_FILLING,
+        *_WORKFLOW_DESIGN,
+        *_WORKFLOW_START,
     ],
-    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING],
-    Role.SOCIAL_WORKER: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING],
+    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING, *_WORKFLOW_START],
+    Role.SOCIAL_WORKER: [
+        ADMIN_ACCESS,
+        *_CASEWORK_PEOPLE,
+        *_CASEWORK,
+        *_FORM_FILLING,
+        *_WORKFLOW_START,
+    ],
     Role.DATA_STEWARD: [
         ADMIN_ACCESS,
         "people.view_person",

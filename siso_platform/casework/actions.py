@@ -407,3 +407,14 @@ def close_case(case: Case, *, by, closed_on: datetime.date, outcome: str, note: 
     )
     _audit("update", by, case, case.person_id, _("case closed"), outcome=outcome)
     return case
+
+
+@transaction.atomic
+def set_social_worker(case: Case, social_worker, *, by) -> Case:
+    """Make `social_worker` responsible for the case."""
+    if case.is_closed:
+        _refuse({"social_worker": _("The case is closed.")})
+    case.social_worker = social_worker
+    case.save(update_fields=["social_worker"])
+    _audit("update", by, case, case.person_id, _("responsible social worker set"))
+    return case

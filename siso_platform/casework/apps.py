@@ -8,7 +8,8 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
-        from . import form_targets, visibility
+        from . import form_targets, visibility, workflow_actions
 
         visibility.register()
         form_targets.register()
+        workflow_actions.register()

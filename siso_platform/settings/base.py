@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "siso_platform.audit",
     "home",
     "forms",
+    "workflows",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -136,6 +137,8 @@ AUTHENTICATION_BACKENDS = ["siso_platform.accounts.backends.MembershipBackend"]
 FORMS_OWNER_MODEL = "accounts.Organisation"
 FORMS_SUBJECT_MODEL = "people.Person"
 FORMS_HOST = "siso_platform.accounts.forms_host.SisoFormsHost"
+# The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.
+WORKFLOWS_HOST = "siso_platform.casework.workflow_host.SisoWorkflowsHost"
 LOGIN_URL = "wagtailadmin_login"
 
 # Italian first: the users' language. English is the second language.

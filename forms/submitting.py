@@ -1,0 +1,29 @@
+"""Saving a submission: the one place answers are validated, stored and audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .host import host
+from .models import FormVersion, Submission
+from .validation import validate
+
+
+def submit(version: FormVersion, subject, answers: dict, *, user, channel: str) -> Submission:
+    """Validate `answers` with the engine and save them; errors are keyed by field path."""
+    result = validate(version.compiled, answers)
+    if not result.is_valid:
+        raise ValidationError(result.errors)
+    return save(version, subject, result.cleaned, user=user, channel=channel)
+
+
+@transaction.atomic
+def save(version: FormVersion, subject, cleaned: dict, *, user, channel: str) -> Submission:
+    """Store answers the engine has already cleaned."""
+    submission = Submission.objects.create(
+        version=version, subject=subject, answers=cleaned, channel=channel, submitted_by=user
+    )
+    host().audit(
+        "create", user=user, obj=submission, subject=subject, purpose=_("questionnaire submitted")
+    )
+    return submission

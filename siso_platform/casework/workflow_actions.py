@@ -1,0 +1,140 @@
+"""Casework's automatic steps for the workflow engine; each calls a function of `actions`.
+
+Parameters arrive already evaluated over the process data (see docs/workflows.md), so a
+template can pass `{"var": "esito.outcome"}` as well as a literal.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forms.models import Submission
+from siso_platform.accounts.models import Organisation
+from siso_platform.territory.models import CitizenOffice
+from workflows.flows import performer_of
+from workflows.registry import ActionStep, register_action
+
+from . import actions
+from .form_targets import expressed_need_codes
+from .models import Access, Case, CatalogueItem, NeedCategory
+from .workflow_host import subject_person
+
+
+def _date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _case(step: ActionStep) -> Case:
+    return Case.objects.get(pk=step.context["case"])
+
+
+def _submission(step: ActionStep, key) -> Submission | None:
+    pk = (step.process.data.get("submissions") or {}).get(key or "")
+    return Submission.objects.filter(pk=pk).first() if pk else None
+
+
+def register_access(step: ActionStep) -> dict:
+    """params: channel, reason, outcome, referred_to, intake (the key of the intake step)."""
+    params = step.params
+    access = actions.register_access(
+        by=step.by,
+        office=CitizenOffice.objects.get(pk=step.context["office"]),
+        person=subject_person(step.context),
+        channel=params.get("channel") or "in_person",
+        reason=params.get("reason") or "",
+        outcome=params.get("outcome") or "",
+        referred_to=params.get("referred_to") or "",
+    )
+    intake = _submission(step, params.get("intake"))
+    if intake is not None:
+        actions.attach_intake(access, intake, by=step.by)
+    step.context["access"] = access.pk
+    return {"access": access.pk}
+
+
+def create_case(step: ActionStep) -> dict:
+    """Open a case for the process's person at its office; params: needs (category codes),
+    or intake (the key of the intake step, whose ticked need areas become expressed needs)."""
+    params = step.params
+    codes = params.get("needs") or []
+    intake = _submission(step, params.get("intake"))
+    if intake is not None:
+        codes = list(codes) + expressed_need_codes(intake.answers)
+    access = Access.objects.filter(pk=step.context.get("access")).first()
+    case = actions.open_case(
+        by=step.by,
+        person=subject_person(step.context),
+        office=CitizenOffice.objects.select_related("municipality").get(pk=step.context["office"]),
+        access=access,
+        needs=NeedCategory.objects.filter(code__in=codes),
+    )
+    step.context["case"] = case.pk
+    return {"case": case.pk}
+
+
+def assign_social_worker(step: ActionStep) -> dict:
+    """params: step (the task whose performer becomes the responsible social worker)."""
+    worker = performer_of(step.process, step.params["step"])
+    actions.set_social_worker(_case(step), worker, by=step.by)
+    return {"social_worker": worker.pk}
+
+
+def update_care_plan(step: ActionStep) -> dict:
+    """params: summary, goals (text, one per line, or a list), review_on, agreed_on."""
+    params = step.params
+    goals = params.get("goals") or []
+    if isinstance(goals, str):
+        goals = [line.strip() for line in goals.splitlines() if line.strip()]
+    plan = actions.update_care_plan(
+        _case(step),
+        by=step.by,
+        summary=params.get("summary") or "",
+        agreed_on=_date(params.get("agreed_on")) or timezone.localdate(),
+        review_on=_date(params.get("review_on")),
+        goals=[{"description": goal[:300]} for goal in goals],
+    )
+    return {"review_on": plan.review_on.isoformat() if plan.review_on else None}
+
+
+def record_intervention(step: ActionStep) -> dict:
+    """params: item (catalogue code), starts_on, ends_on, amount, quantity; the zone provides."""
+    params = step.params
+    case = _case(step)
+    amount, quantity = params.get("amount"), params.get("quantity")
+    intervention = actions.record_intervention(
+        by=step.by,
+        item=CatalogueItem.objects.get(code=params["item"]),
+        provider=Organisation.objects.get(zone=case.zone_id),
+        case=case,
+        person=case.person,
+        starts_on=_date(params.get("starts_on")) or timezone.localdate(),
+        ends_on=_date(params.get("ends_on")),
+        amount=Decimal(str(amount)) if amount not in (None, "") else None,
+        quantity=Decimal(str(quantity)) if quantity not in (None, "") else None,
+    )
+    return {"intervention": intervention.pk}
+
+
+def close_case(step: ActionStep) -> dict:
+    """params: outcome (a closing outcome), note."""
+    actions.close_case(
+        _case(step),
+        by=step.by,
+        closed_on=timezone.localdate(),
+        outcome=step.params.get("outcome") or "",
+        note=step.params.get("note") or "",
+    )
+    return {"closed": True}
+
+
+def register():
+    register_action("register_access", _("Register the access"), register_access)
+    register_action("create_case", _("Open a case"), create_case)
+    register_action(
+        "assign_social_worker", _("Make a step's performer the social worker"), assign_social_worker
+    )
+    register_action("update_care_plan", _("Update the care plan"), update_care_plan)
+    register_action("record_intervention", _("Record an intervention"), record_intervention)
+    register_action("close_case", _("Close the case"), close_case)

@@ -1,0 +1,1 @@
+"""The workflow builder: definitions as data, each published version a viewflow flow."""

@@ -1,0 +1,220 @@
+"""Starting processes and working their tasks, over viewflow's activations and locks.
+
+The operator pages, the API and the deadline job all come through here, so permission checks
+and the stored answers are the same whatever the channel.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from forms.host import host as forms_host
+from forms.models import FormVersion, Submission
+from forms.submitting import submit
+
+from .flows import process_data
+from .host import host
+from .models import Notification, WorkflowDefinition, WorkflowVersion
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+class TaskClosed(Exception):
+    """The task was completed or cancelled meanwhile (for example by a concurrent request)."""
+
+
+# Which version a new process uses
+
+
+def startable(context: dict) -> list[WorkflowVersion]:
+    """The newest published version of each procedure, the zone's variant before the template."""
+    preference = host().owner_preference(context)
+    chosen: dict[int, tuple[int, WorkflowVersion]] = {}
+    for version in WorkflowVersion.objects.newest_published().filter(
+        definition__owner__in=preference
+    ):
+        rank = preference.index(version.definition.owner_id)
+        family = version.definition.family_id
+        if family not in chosen or rank < chosen[family][0]:
+            chosen[family] = (rank, version)
+    return sorted((v for _rank, v in chosen.values()), key=lambda v: v.definition.title)
+
+
+def version_for(slug: str, context: dict) -> WorkflowVersion | None:
+    """The version to start for the procedure `slug` (a template) in `context`."""
+    template = WorkflowDefinition.objects.filter(slug=slug).first()
+    if template is None:
+        return None
+    return next(
+        (v for v in startable(context) if v.definition.family_id == template.family_id), None
+    )
+
+
+def start(
+    version: WorkflowVersion,
+    *,
+    user,
+    subject=None,
+    case=None,
+    office=None,
+    vars: dict | None = None,
+) -> Process:
+    context = host().start_context(user=user, subject=subject, case=case, office=office)
+    data = {"version": version.pk, "context": context, "vars": dict(vars or {}), "answers": {}}
+    with transaction.atomic():
+        return version.flow_class.begin.run(_process_data=data)
+
+
+def version_of(process) -> WorkflowVersion:
+    return WorkflowVersion.objects.select_related("definition").get(pk=process.data["version"])
+
+
+def step_of(task) -> dict:
+    return task.flow_task.step
+
+
+# Working a task
+
+
+def _activation(task):
+    """viewflow's activation of `task` under the process lock (re-read inside it)."""
+    return task.activation()
+
+
+def claim(task, user) -> None:
+    with _activation(task) as activation:
+        if not activation.assign.can_proceed():
+            raise TaskClosed
+        if not activation.assign.has_perm(user):
+            raise PermissionDenied(_("You are not among those who may take this task."))
+        activation.assign(user)
+        activation.task.assigned = timezone.now()
+        activation.task.save(update_fields=["assigned"])
+
+
+def release(task, user) -> None:
+    with _activation(task) as activation:
+        if not activation.unassign.can_proceed():
+            raise TaskClosed
+        if not activation.task.owner_permission:
+            raise PermissionDenied(_("This task has no queue to go back to."))
+        if not activation.unassign.has_perm(user):
+            raise PermissionDenied(_("Only the person working on the task may release it."))
+        activation.unassign()
+
+
+def form_version_of(step: dict) -> FormVersion | None:
+    if not step.get("form"):
+        return None
+    return FormVersion.objects.newest_published().filter(definition__slug=step["form"]).first()
+
+
+def complete(task, user, *, answers: dict | None = None, submission=None) -> Process:
+    """Finish `task` with its answers and move the process on.
+
+    A form step takes a submission already made by the wizard, or raw answers (the API) that
+    the form builder validates and saves here: errors come back keyed by field path. An
+    approve/reject step takes `{"approved": bool, "note": str}`.
+    """
+    step = step_of(task)
+    if step.get("form") and submission is None:
+        submission = submit(
+            form_version_of(step),
+            _subject_for(user, task.process),
+            answers or {},
+            user=user,
+            channel=Submission.Channel.API,
+        )
+    answers = submission.answers if submission is not None else approval(answers or {})
+    with _activation(task) as activation:
+        current = activation.task
+        if current.status not in (STATUS.ASSIGNED, STATUS.STARTED):
+            raise TaskClosed
+        if not activation.flow_task.can_execute(user, current):
+            raise PermissionDenied(_("This task is assigned to someone else."))
+        if current.status == STATUS.ASSIGNED:
+            activation.start(None)
+        process = activation.process
+        process.data.setdefault("answers", {})[step["key"]] = answers
+        if submission is not None:
+            process.data.setdefault("submissions", {})[step["key"]] = submission.pk
+        process.save(update_fields=["data"])
+        current.data = {"answers": answers, "submission": getattr(submission, "pk", None)}
+        current.save(update_fields=["data"])
+        try:
+            activation.execute()
+        except TransitionNotAllowed:
+            raise TaskClosed from None
+    return process
+
+
+def _subject_for(user, process):
+    subject_id = process_data(process)["context"].get("subject")
+    subject = forms_host().subjects_for(user, change=True).filter(pk=subject_id).first()
+    if subject is None:
+        raise PermissionDenied(_("You may not fill in questionnaires about this person."))
+    return subject
+
+
+def approval(answers: dict) -> dict:
+    approved = answers.get("approved")
+    if not isinstance(approved, bool):
+        raise ValidationError({"approved": [_("Say whether you approve.")]})
+    return {"approved": approved, "note": str(answers.get("note") or "")}
+
+
+# What a user sees
+
+
+def my_tasks(user):
+    return _tasks().filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+
+
+def queue(user):
+    """Unclaimed tasks of the audiences `user` belongs to."""
+    return _tasks().filter(
+        owner__isnull=True, status=STATUS.NEW, owner_permission__in=host().grants(user)
+    )
+
+
+def case_tasks(case_id: int):
+    return _tasks().filter(process__data__context__case=case_id)
+
+
+def escalated_for(user):
+    """Open tasks past their deadline whose escalation reached `user`."""
+    notified = Notification.objects.filter(recipient=user, task__isnull=False).values("task")
+    return _tasks().filter(pk__in=notified, status__in=OPEN, deadline__escalated_at__isnull=False)
+
+
+def _tasks():
+    return (
+        Task.objects.filter(flow_task_type="HUMAN")
+        .select_related("process", "owner", "deadline")
+        .order_by("created")
+    )
+
+
+def may_see(user, process) -> bool:
+    if user.is_superuser:
+        return True
+    if process.task_set.filter(Q(owner=user)).exists():
+        return True
+    return host().may_follow(user, process_data(process)["context"])
+
+
+def history(process) -> list[Task]:
+    return list(
+        process.task_set.exclude(status__in=OPEN).select_related("owner").order_by("finished", "pk")
+    )
+
+
+def is_running(process) -> bool:
+    return process.status not in (PROCESS.DONE, PROCESS.CANCELED)

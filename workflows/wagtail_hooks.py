@@ -1,0 +1,11 @@
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from forms.admin_views import OwnerPermissionPolicy
+
+from . import admin_views
+from .models import WorkflowDefinition
+
+# The policy first: the viewset picks it up when it is registered.
+register_permission_policy(WorkflowDefinition, OwnerPermissionPolicy(WorkflowDefinition))
+register_snippet(admin_views.WorkflowDefinitionViewSet)
