@@ -42,11 +42,12 @@ def escalate_overdue(at=None) -> int:
 
 
 def escalate(deadline: TaskDeadline) -> None:
+    """Tell the zone administrators and the assignee; with `reassign`, hand the task over."""
     task = deadline.task
     context = process_data(task.process)["context"]
     admins = host().zone_admins(context)
     title = task.flow_task.task_title
-    recipients = set(admins)
+    recipients = set(admins) | ({task.owner} if task.owner else set())
     if deadline.escalation == TaskDeadline.Escalation.REASSIGN:
         admin = _least_busy(admins)
         if admin is None:
@@ -54,14 +55,14 @@ def escalate(deadline: TaskDeadline) -> None:
         else:
             _reassign(task, admin)
             message = _("Overdue: “%(task)s” was reassigned to you.") % {"task": title}
-            Notification.objects.create(recipient=admin, message=message, task=task)
+            Notification.objects.create(
+                recipient=admin, message=message, task=task, process=task.process
+            )
             recipients.discard(admin)
     message = _("Overdue since %(due)s: “%(task)s”.") % {
         "task": title,
         "due": timezone.localtime(deadline.due_at).strftime("%d/%m/%Y %H:%M"),
     }
-    if task.owner is not None:
-        recipients.add(task.owner)
     Notification.objects.bulk_create(
         Notification(recipient=user, message=message, task=task, process=task.process)
         for user in recipients

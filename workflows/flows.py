@@ -97,7 +97,7 @@ class HumanTask(flow.View):
             lambda activation: audience_of(step, process_data(activation.process)["context"])
         )
         self.Assign(lambda activation: owner_of(step, activation))
-        self.onCreate(self._on_create)
+        self.onCreate(self._set_deadline)
 
     def can_assign(self, user, task):
         if task.owner_id or user is None or not user.is_authenticated:
@@ -107,7 +107,7 @@ class HumanTask(flow.View):
     def can_execute(self, user, task):
         return is_owner(task.owner, user)
 
-    def _on_create(self, activation):
+    def _set_deadline(self, activation):
         from .models import TaskDeadline
 
         spec = self.step.get("deadline")

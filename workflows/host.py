@@ -35,6 +35,10 @@ class WorkflowsHost:
         """Ids describing where a process runs: zone, office, case, subject, started_by."""
         raise NotImplementedError
 
+    def case_for(self, user, case_id):
+        """The case `user` may start a procedure on (with its `person`), or None."""
+        raise NotImplementedError
+
     def owner_preference(self, context: dict) -> list[int]:
         """Owners whose workflows apply to a process in `context`, most specific first."""
         raise NotImplementedError

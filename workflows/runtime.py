@@ -24,6 +24,7 @@ from .host import host
 from .models import Notification, WorkflowDefinition, WorkflowVersion
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+WORKING = [STATUS.ASSIGNED, STATUS.STARTED]
 
 
 class TaskClosed(Exception):
@@ -135,7 +136,7 @@ def complete(task, user, *, answers: dict | None = None, submission=None) -> Pro
     answers = submission.answers if submission is not None else approval(answers or {})
     with _activation(task) as activation:
         current = activation.task
-        if current.status not in (STATUS.ASSIGNED, STATUS.STARTED):
+        if current.status not in WORKING:
             raise TaskClosed
         if not activation.flow_task.can_execute(user, current):
             raise PermissionDenied(_("This task is assigned to someone else."))
@@ -174,31 +175,48 @@ def approval(answers: dict) -> dict:
 
 
 def my_tasks(user):
-    return _tasks().filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    return tasks().filter(owner=user, status__in=WORKING)
 
 
 def queue(user):
     """Unclaimed tasks of the audiences `user` belongs to."""
-    return _tasks().filter(
+    return tasks().filter(
         owner__isnull=True, status=STATUS.NEW, owner_permission__in=host().grants(user)
     )
 
 
 def case_tasks(case_id: int):
-    return _tasks().filter(process__data__context__case=case_id)
+    return tasks().filter(process__data__context__case=case_id)
 
 
 def escalated_for(user):
     """Open tasks past their deadline whose escalation reached `user`."""
     notified = Notification.objects.filter(recipient=user, task__isnull=False).values("task")
-    return _tasks().filter(pk__in=notified, status__in=OPEN, deadline__escalated_at__isnull=False)
+    return tasks().filter(pk__in=notified, status__in=OPEN, deadline__escalated_at__isnull=False)
 
 
-def _tasks():
+def tasks():
+    """Human tasks, with what the inbox shows about them."""
     return (
         Task.objects.filter(flow_task_type="HUMAN")
         .select_related("process", "owner", "deadline")
         .order_by("created")
+    )
+
+
+def may_claim(user, task) -> bool:
+    return (
+        task.status == STATUS.NEW
+        and task.owner_id is None
+        and bool(task.owner_permission)
+        and task.owner_permission in host().grants(user)
+    )
+
+
+def is_overdue(task, at=None) -> bool:
+    deadline = getattr(task, "deadline", None)
+    return (
+        deadline is not None and task.status in OPEN and deadline.due_at <= (at or timezone.now())
     )
 
 

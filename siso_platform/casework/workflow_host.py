@@ -106,6 +106,10 @@ class SisoWorkflowsHost:
             context["zone"] = membership.organisation.zone_id if membership else None
         return context
 
+    def case_for(self, user, case_id):
+        cases = visibility.cases(user, change=True).select_related("person")
+        return cases.filter(pk=case_id).first() if str(case_id).isdigit() else None
+
     def owner_preference(self, context):
         zone_orgs = list(
             Organisation.objects.filter(zone=context.get("zone")).values_list("pk", flat=True)

@@ -1,0 +1,256 @@
+"""The operator's side of procedures: inbox, task page, process page, starting a procedure."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from viewflow.workflow import chart
+from viewflow.workflow.models import Process, Task
+
+from forms import registry as form_registry
+from forms.host import host as forms_host
+from forms.views import start_draft
+
+from . import runtime
+from .flows import process_data
+from .host import host
+from .models import Notification
+
+WORKFLOW_TASK = "workflow_task"
+
+
+def _task_for(user, pk) -> Task:
+    """A task the user works, may claim, or may follow; anything else is 404."""
+    task = get_object_or_404(runtime.tasks(), pk=pk)
+    if (
+        task.owner_id == user.pk
+        or runtime.may_claim(user, task)
+        or runtime.may_see(user, task.process)
+    ):
+        return task
+    raise Http404
+
+
+@login_required
+def inbox(request):
+    now = timezone.now()
+    notifications = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "mine": runtime.my_tasks(request.user),
+            "queue": runtime.queue(request.user),
+            "escalated": runtime.escalated_for(request.user),
+            "notifications": notifications.select_related("task")[:50],
+            "now": now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def read_notifications(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("workflows:inbox")
+
+
+class ApprovalForm(django_forms.Form):
+    approved = django_forms.TypedChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("true", gettext_lazy("Approve")), ("false", gettext_lazy("Reject"))],
+        coerce=lambda value: value == "true",
+        widget=django_forms.RadioSelect,
+    )
+    note = django_forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=django_forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@login_required
+def task(request, pk):
+    item = _task_for(request.user, pk)
+    step = runtime.step_of(item)
+    form_version = runtime.form_version_of(step)
+    approval = None
+    is_mine = item.owner_id == request.user.pk and item.status in runtime.WORKING
+    if is_mine and form_version is None:
+        approval = ApprovalForm(request.POST or None)
+        if request.method == "POST" and approval.is_valid():
+            try:
+                runtime.complete(item, request.user, answers=approval.cleaned_data)
+            except runtime.TaskClosed:
+                messages.error(request, _("This task was already completed."))
+            else:
+                messages.success(request, _("Task completed."))
+                return redirect(next_page(request.user, item.process))
+    context = process_data(item.process)["context"]
+    return render(
+        request,
+        "workflows/task.html",
+        {
+            "task": item,
+            "step": step,
+            "version": runtime.version_of(item.process),
+            "summary": host().summary(context, request.user),
+            "form_version": form_version,
+            "approval": approval,
+            "is_mine": is_mine,
+            "may_claim": runtime.may_claim(request.user, item),
+            "may_release": is_mine and bool(item.owner_permission),
+            "overdue": runtime.is_overdue(item),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    item = _task_for(request.user, pk)
+    try:
+        runtime.claim(item, request.user)
+    except runtime.TaskClosed:
+        messages.error(request, _("Someone else took this task first."))
+        return redirect("workflows:inbox")
+    messages.success(request, _("The task is yours."))
+    return redirect("workflows:task", pk=item.pk)
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    item = _task_for(request.user, pk)
+    try:
+        runtime.release(item, request.user)
+    except runtime.TaskClosed:
+        raise Http404 from None
+    messages.success(request, _("The task is back in the queue."))
+    return redirect("workflows:inbox")
+
+
+@login_required
+@require_POST
+def fill(request, pk):
+    """Open the form builder's wizard for a form step; submitting it completes the task."""
+    item = _task_for(request.user, pk)
+    if item.owner_id != request.user.pk or item.status not in runtime.WORKING:
+        raise PermissionDenied
+    subject_id = process_data(item.process)["context"].get("subject")
+    subject = forms_host().subjects_for(request.user, change=True).filter(pk=subject_id).first()
+    if subject is None:
+        raise PermissionDenied
+    version = runtime.form_version_of(runtime.step_of(item))
+    draft = start_draft(
+        version, subject, request.user, target=WORKFLOW_TASK, target_reference=str(item.pk)
+    )
+    return redirect("forms:fill", uuid=draft.uuid)
+
+
+def _complete_from_wizard(submission, reference: str, user) -> str:
+    item = runtime.tasks().get(pk=int(reference))
+    # Completed meanwhile by someone else: the submission stays on the person's record.
+    with contextlib.suppress(runtime.TaskClosed):
+        runtime.complete(item, user, submission=submission)
+    return next_page(user, item.process)
+
+
+def next_page(user, process) -> str:
+    """The user's next task in the same process if there is one, else the process page."""
+    following = runtime.my_tasks(user).filter(process=process).first()
+    if following is not None:
+        return reverse("workflows:task", args=[following.pk])
+    return reverse("workflows:process", args=[process.pk])
+
+
+@login_required
+def process(request, pk):
+    item = get_object_or_404(Process, pk=pk)
+    if not runtime.may_see(request.user, item):
+        raise Http404
+    version = runtime.version_of(item)
+    flow_class = version.flow_class
+    grid = chart.calc_layout_data(flow_class)
+    chart.calc_cell_status(flow_class, grid, item.pk)
+    context = process_data(item)["context"]
+    return render(
+        request,
+        "workflows/process.html",
+        {
+            "process": item,
+            "version": version,
+            "history": runtime.history(item),
+            "open_tasks": runtime.tasks().filter(process=item, status__in=runtime.OPEN),
+            "summary": host().summary(context, request.user),
+            "chart": chart.grid_to_svg(grid),
+        },
+    )
+
+
+class StartForm(django_forms.Form):
+    version = django_forms.ModelChoiceField(queryset=None, label=gettext_lazy("Procedure"))
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+
+
+@login_required
+@permission_required("workflows.start_process", raise_exception=True)
+def start(request):
+    """Start a procedure about a person (?person=) or a case (?case=)."""
+    subject, case = _start_target(request)
+    context = host().start_context(user=request.user, subject=subject, case=case)
+    versions = runtime.startable(context)
+    form = StartForm(
+        request.POST or None,
+        versions=runtime.WorkflowVersion.objects.filter(pk__in=[v.pk for v in versions]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = runtime.start(
+                form.cleaned_data["version"], user=request.user, subject=subject, case=case
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Procedure started."))
+            return redirect(next_page(request.user, started))
+    return render(
+        request,
+        "workflows/start.html",
+        {
+            "form": form,
+            "subject": subject,
+            "case": case,
+            "summary": host().summary(context, request.user),
+        },
+    )
+
+
+def _start_target(request):
+    if request.GET.get("case"):
+        case = host().case_for(request.user, request.GET["case"])
+        if case is None:
+            raise Http404
+        return case.person, case
+    if request.GET.get("person"):
+        subjects = forms_host().subjects_for(request.user, change=True)
+        return get_object_or_404(subjects, pk=request.GET["person"]), None
+    raise Http404
+
+
+def register() -> None:
+    form_registry.register_target(WORKFLOW_TASK, _complete_from_wizard)
