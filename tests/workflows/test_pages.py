@@ -1,9 +1,16 @@
 from django.urls import reverse
 from viewflow.workflow.status import PROCESS
 
+from forms.models import Submission
+from forms.publishing import import_definition
+from forms.publishing import publish as publish_form
+from siso_platform.accounts.models import Organisation, OrganisationKind
+from tests.forms.schemas import field, label
+from tests.forms.test_wizard import Wizard
 from workflows import runtime
 from workflows.models import Notification
 
+from .conftest import end, task, text
 from .test_runtime import APPROVE_THEN_DECIDE
 
 
@@ -59,3 +66,56 @@ def test_notifications_are_listed_and_marked_read(client, social_worker):
     assert "Scadenza superata" in client.get(reverse("workflows:inbox")).content.decode()
     client.post(reverse("workflows:read_notifications"))
     assert "Scadenza superata" not in client.get(reverse("workflows:inbox")).content.decode()
+
+
+def _publish_request_form():
+    schema = {
+        "slug": "richiesta-contributo",
+        "title": label("Richiesta"),
+        "steps": [
+            {
+                "key": "importo",
+                "title": label("Importo"),
+                "fields": [field("amount", "integer", required=True)],
+            }
+        ],
+    }
+    region = Organisation.objects.get(kind=OrganisationKind.REGION)
+    publish_form(import_definition({"slug": schema["slug"], "schema": schema}, owner=region))
+
+
+def test_a_form_step_is_filled_through_the_form_builders_wizard(
+    client, publish_steps, operator, person_in_zone
+):
+    _publish_request_form()
+    version = publish_steps(
+        [
+            task("request", "route", form="richiesta-contributo", assignee={"rule": "starter"}),
+            {
+                "key": "route",
+                "kind": "decision",
+                "title": text("Importo alto?"),
+                "branches": [{"when": {">": [{"var": "request.amount"}, 100]}, "next": "sign"}],
+                "default": "done",
+            },
+            task("sign", "done", assignee={"rule": "starter"}),
+            end(),
+        ]
+    )
+    person = person_in_zone(2)
+    process = _start(client, operator, person, version)
+    (request_task,) = runtime.my_tasks(operator)
+    response = client.post(reverse("workflows:fill", args=[request_task.pk]))
+    wizard = Wizard(client, response["Location"])
+    wizard.post({"amount": "abc"})
+    assert wizard.step == "importo"  # the engine refuses a non-number and keeps the step
+    wizard.post({"amount": "250"})
+    done = wizard.post(**{"review-confirm": "on"})
+    (sign,) = runtime.my_tasks(operator)
+    assert done["Location"] == reverse("workflows:task", args=[sign.pk])
+    client.post(reverse("workflows:task", args=[sign.pk]), {"approved": "true"})
+    process.refresh_from_db()
+    assert process.status == PROCESS.DONE
+    assert process.data["answers"]["request"] == {"amount": 250}
+    submission = Submission.objects.get(pk=process.data["submissions"]["request"])
+    assert submission.subject == person
