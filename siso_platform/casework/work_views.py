@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from forms.views import start_draft
 from siso_platform.accounts import scoping
 from siso_platform.audit import log as audit
+from workflows import runtime
 
 from . import actions, visibility
 from .entry_forms import (
@@ -197,6 +198,7 @@ def case(request, pk):
         .select_related("item", "provider", "need__category", "person", "household"),
         "goals": item.care_plan.goals.all() if hasattr(item, "care_plan") else [],
         "assignments": item.assignments.select_related("body"),
+        "procedure_tasks": runtime.case_tasks(item.pk).filter(status__in=runtime.OPEN),
         "need_form": NeedForm(initial={"noted_on": timezone.localdate(), "origin": "expressed"}),
         "need_status_form": NeedStatusForm(),
         "end_assignment_form": EndAssignmentForm(initial={"ends_on": timezone.localdate()}),

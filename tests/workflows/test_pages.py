@@ -119,3 +119,26 @@ def test_a_form_step_is_filled_through_the_form_builders_wizard(
     assert process.data["answers"]["request"] == {"amount": 250}
     submission = Submission.objects.get(pk=process.data["submissions"]["request"])
     assert submission.subject == person
+
+
+def test_the_case_page_lists_the_procedure_tasks_of_the_case(
+    client, publish_steps, operator, social_worker, person_in_zone
+):
+    from siso_platform.casework import actions
+
+    version = publish_steps([task("check", "done", queue=True, title="Verifica"), end()])
+    access = actions.register_access(
+        by=operator,
+        office=operator.memberships.get().office,
+        person=person_in_zone(2),
+        channel="in_person",
+        reason="Richiesta",
+        outcome="taking_in_charge",
+    )
+    case = actions.open_case(by=operator, person=access.person, office=access.office)
+    client.force_login(operator)
+    response = client.post(reverse("workflows:start") + f"?case={case.pk}", {"version": version.pk})
+    assert response.status_code == 302
+    page = client.get(reverse("casework:case", args=[case.pk])).content.decode()
+    (check,) = runtime.case_tasks(case.pk)
+    assert reverse("workflows:task", args=[check.pk]) in page and "Verifica" in page
