@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Migrate, load the territory and demo data, then serve with one task worker beside it.
+# Migrate, load the territory and demo data, then serve with one task worker beside it and
+# the procedures' sweep (due waits, overdue tasks) queued every minute, as cron does in production.
 run: install
 	@echo "Preparing the database (the first time takes a minute)..."
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) setup_demo
 	$(MANAGE) db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	(while sleep 60; do $(MANAGE) workflow_sweep --enqueue >/dev/null; done) & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install lint
