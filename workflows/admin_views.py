@@ -1,17 +1,59 @@
-"""Wagtail admin for procedures: editing with the publish check, owner-based permissions."""
+"""Wagtail admin for procedures: editing with the publish check, owner-based permissions,
+versions with their flow chart, and zone variants of regional templates.
+
+The generic pieces (the owner permission policy, the variant form) come from the
+questionnaire admin in `forms.admin_views`, which these pages mirror.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.utils import ErrorList
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from viewflow.workflow import chart
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.admin.widgets.button import HeaderButton, MenuItem
+from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
+from forms import admin_views as forms_admin
 from forms.host import host
 
-from .models import WorkflowDefinition
-from .publishing import problems
+from .models import WorkflowDefinition, WorkflowVersion
+from .publishing import current, problems
+from .streamfield import stream_from_graph
+
+
+def stream_error(graph: dict, found) -> StreamBlockValidationError:
+    """The publish check's problems as the steps StreamField's error: each beside its step."""
+    positions: dict[str, list[int]] = {}
+    for index, step in enumerate(graph.get("steps") or ()):
+        positions.setdefault(step.get("key") or "", []).append(index)
+    by_step: dict[int, list[str]] = {}
+    general = []
+    for problem in found:
+        indexes = positions.get(problem.path) if problem.path else None
+        if not indexes:
+            general.append(str(problem))
+        for index in indexes or ():
+            by_step.setdefault(index, []).append(problem.message)
+    return StreamBlockValidationError(
+        block_errors={
+            index: StructBlockValidationError(non_block_errors=ErrorList(found_here))
+            for index, found_here in by_step.items()
+        },
+        non_block_errors=ErrorList(general),
+    )
 
 
 class _OwnedForm:
@@ -27,9 +69,8 @@ class _OwnedForm:
         valid = super().is_valid(form)
         if valid and self.action == "publish":
             found = problems(form.instance)
-            for problem in found:
-                form.add_error("body", str(problem))
             if found:
+                form.add_error("body", stream_error(form.instance.graph, found))
                 self.produced_error_code = "validation_error"
                 self.produced_error_message = _("The procedure cannot be published: %s") % (
                     "; ".join(str(problem) for problem in found)
@@ -45,11 +86,48 @@ class DefinitionCreateView(_OwnedForm, CreateView):
 class DefinitionEditView(_OwnedForm, EditView):
     def get_object(self, queryset=None):
         definition = super().get_object(queryset)
+        # wagtail checks the model permission; the owner decides on this very definition.
         if not self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", definition
         ):
             raise PermissionDenied
         return definition
+
+    @property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            HeaderButton(
+                _("Versions"),
+                url=reverse("workflows_admin:versions", args=[self.object.pk]),
+                icon_name="history",
+            ),
+        ]
+
+
+class DefinitionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Versions"),
+                reverse("workflows_admin:versions", args=[instance.pk]),
+                icon_name="history",
+                priority=40,
+            )
+        )
+        if instance.based_on_id is None and self.permission_policy.user_has_permission(
+            self.request.user, "add"
+        ):
+            buttons.append(
+                MenuItem(
+                    _("Create a zone variant"),
+                    reverse("workflows_admin:variant", args=[instance.pk]),
+                    icon_name="copy",
+                    priority=60,
+                )
+            )
+        return buttons
 
 
 class WorkflowDefinitionViewSet(SnippetViewSet):
@@ -64,6 +142,7 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
     search_fields = ["title", "slug"]
     add_view_class = DefinitionCreateView
     edit_view_class = DefinitionEditView
+    index_view_class = DefinitionIndexView
     panels = [
         FieldPanel("title"),
         FieldPanel("title_en"),
@@ -76,3 +155,94 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return WorkflowDefinition.objects.select_related("owner", "based_on")
+
+
+# Extra pages, mounted under /admin/procedures-tools/ by wagtail_hooks.
+
+
+def _viewable(request, pk) -> WorkflowDefinition:
+    if not request.user.has_perm("workflows.view_workflowdefinition") and not (
+        request.user.has_perm("workflows.change_workflowdefinition")
+    ):
+        raise PermissionDenied
+    return get_object_or_404(WorkflowDefinition, pk=pk)
+
+
+def flow_chart(version: WorkflowVersion) -> dict:
+    """viewflow's chart of a version's flow, as its own chart view draws it (inline SVG)."""
+    grid = chart.calc_layout_data(version.flow_class)
+    # The SVG is viewflow's own template rendered over our graph (titles escaped there).
+    return {"svg": mark_safe(chart.grid_to_svg(grid)), "width": grid.width, "height": grid.height}
+
+
+def versions(request, pk):
+    definition = _viewable(request, pk)
+    published = list(definition.versions.select_related("published_by").order_by("-number"))
+    return TemplateResponse(
+        request,
+        "workflows/admin/versions.html",
+        {
+            "definition": definition,
+            "versions": published,
+            "newest": published[0] if published else None,
+            "chart": flow_chart(published[0]) if published else None,
+            "edit_url": reverse("wagtailsnippets_workflows_workflowdefinition:edit", args=[pk]),
+        },
+    )
+
+
+def version_json(request, pk):
+    version = get_object_or_404(WorkflowVersion, pk=pk)
+    _viewable(request, version.definition_id)
+    return HttpResponse(
+        json.dumps(version.graph, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+
+
+class VariantForm(forms_admin.VariantForm):
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if WorkflowDefinition.objects.filter(slug=slug).exists():
+            raise ValidationError(_("A procedure with this slug exists."))
+        return slug
+
+
+def variant(request, pk):
+    template = _viewable(request, pk)
+    if template.based_on_id is not None or not request.user.has_perm(
+        "workflows.add_workflowdefinition"
+    ):
+        raise PermissionDenied
+    owners = host().owners_for(request.user)
+    form = VariantForm(request.POST or None, owners=owners, template=template)
+    if request.method == "POST" and form.is_valid():
+        # A variant adapts what the template published (its draft, if never published).
+        published = template.latest_version
+        graph = published.graph if published else current(template).graph
+        with transaction.atomic():
+            copy = WorkflowDefinition(
+                slug=form.cleaned_data["slug"],
+                title=template.title,
+                title_en=template.title_en,
+                description=template.description,
+                owner=form.cleaned_data["owner"],
+                based_on=template,
+                body=json.dumps(stream_from_graph(graph)),
+                live=False,
+            )
+            copy.save()
+            copy.save_revision(user=request.user)
+        messages.success(request, _("Zone variant created as a draft."))
+        return redirect("wagtailsnippets_workflows_workflowdefinition:edit", copy.pk)
+    return TemplateResponse(
+        request,
+        "workflows/admin/variant.html",
+        {"form": form, "title": _("Create a zone variant"), "definition": template},
+    )
+
+
+urlpatterns = [
+    path("<int:pk>/versions/", versions, name="versions"),
+    path("versions/<int:pk>.json", version_json, name="version_json"),
+    path("<int:pk>/variant/", variant, name="variant"),
+]
