@@ -78,7 +78,7 @@ def body_error(response) -> dict:
 
 
 def test_a_regional_admin_builds_and_publishes_a_workflow_over_http(
-    client, regional_admin, region_org, operator, social_worker
+    client, regional_admin, region_org, operator, social_worker, person_in_zone
 ):
     client.force_login(regional_admin)
     url = reverse(ADD_URL)
@@ -94,15 +94,22 @@ def test_a_regional_admin_builds_and_publishes_a_workflow_over_http(
     assert version.published_by == regional_admin
     assert version.graph == normalise(REVIEW)
 
-    # The published graph runs: queue, decision on the answer, the first performer confirms.
-    process = runtime.start(version, user=operator)
-    (review,) = runtime.queue(social_worker)
+    # An operator starts it and a social worker works it, all over HTTP, with no restart.
+    client.force_login(operator)
+    start = reverse("workflows:start") + f"?person={person_in_zone(2).pk}"
+    assert client.post(start, {"version": version.pk}).status_code == 302
+    client.force_login(social_worker)
+    (review,) = client.get(reverse("workflows:inbox")).context["queue"]
     assert review.flow_task.name == "review"
-    runtime.claim(review, social_worker)
-    runtime.complete(review, social_worker, answers={"approved": True, "note": "ok"})
+    client.post(reverse("workflows:claim", args=[review.pk]))
+    response = client.post(
+        reverse("workflows:task", args=[review.pk]), {"approved": "true", "note": "ok"}
+    )
     (confirm,) = runtime.my_tasks(social_worker)
-    assert confirm.flow_task.name == "confirm"
-    runtime.complete(confirm, social_worker, answers={"approved": True})
+    assert confirm.flow_task.name == "confirm"  # the decision followed the answer
+    assert response["Location"] == reverse("workflows:task", args=[confirm.pk])
+    client.post(reverse("workflows:task", args=[confirm.pk]), {"approved": "true"})
+    process = confirm.process
     process.refresh_from_db()
     assert process.status == PROCESS.DONE
     assert process.data["answers"]["review"] == {"approved": True, "note": "ok"}
