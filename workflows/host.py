@@ -55,6 +55,10 @@ class WorkflowsHost:
         """Whether `user` may see a process in `context` (its page and history)."""
         raise NotImplementedError
 
+    def audit_read(self, user, context: dict, purpose: str) -> None:
+        """Record that `user` read a process about its person (answers, history)."""
+        raise NotImplementedError
+
     def summary(self, context: dict, user) -> dict:
         """What a task page shows about the process's person and case (audited)."""
         raise NotImplementedError

@@ -71,6 +71,7 @@ def publish(definition: WorkflowDefinition, user=None) -> WorkflowVersion:
     if found:
         raise PublishRefused(found)
     revision.publish(user=user, skip_permission_checks=True)
+    definition.refresh_from_db()
     return definition.versions.order_by("-number").first()
 
 

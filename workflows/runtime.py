@@ -125,21 +125,23 @@ def complete(task, user, *, answers: dict | None = None, submission=None) -> Pro
     approve/reject step takes `{"approved": bool, "note": str}`.
     """
     step = step_of(task)
-    if step.get("form") and submission is None:
-        submission = submit(
-            form_version_of(step),
-            _subject_for(user, task.process),
-            answers or {},
-            user=user,
-            channel=Submission.Channel.API,
-        )
-    answers = submission.answers if submission is not None else approval(answers or {})
+    # Under the process lock and in one transaction: whoever comes second finds the task
+    # closed, and no submission is left behind by a refused completion.
     with _activation(task) as activation:
         current = activation.task
         if current.status not in WORKING:
             raise TaskClosed
         if not activation.flow_task.can_execute(user, current):
             raise PermissionDenied(_("This task is assigned to someone else."))
+        if step.get("form") and submission is None:
+            submission = submit(
+                form_version_of(step),
+                _subject_for(user, current.process),
+                answers or {},
+                user=user,
+                channel=Submission.Channel.API,
+            )
+        answers = submission.answers if submission is not None else approval(answers or {})
         if current.status == STATUS.ASSIGNED:
             activation.start(None)
         process = activation.process

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import forms
+from . import forms, workflows
 
 app_name = "api-v1"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
         forms.SubmissionCreate.as_view(),
         name="form-submissions",
     ),
+    path("tasks/", workflows.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:pk>/", workflows.TaskDetail.as_view(), name="task"),
+    path("tasks/<int:pk>/claim/", workflows.TaskClaim.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/release/", workflows.TaskRelease.as_view(), name="task-release"),
+    path("tasks/<int:pk>/complete/", workflows.TaskComplete.as_view(), name="task-complete"),
+    path("processes/<int:pk>/", workflows.ProcessDetail.as_view(), name="process"),
 ]

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             call_command(
                 "import_form", INTAKE_FORM, owner="Regione Umbria", publish=True, stdout=self.stdout
             )
+        call_command("seed_procedures", stdout=self.stdout)
         logins = ensure_demo_users()
         accesses = casework_demo.populate()
         if accesses:

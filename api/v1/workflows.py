@@ -1,0 +1,460 @@
+"""Workflow tasks and processes for the phone app: lists, claiming, completing and history.
+
+Everything goes through `workflows.runtime`, so the checks and the stored answers are the
+operator pages' own. Reading a task or a process the user may not see answers 404; claiming,
+releasing or completing a task answers 403 (with no task data) when the runtime refuses.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from forms.json_schema import json_schema
+from forms.models import FormVersion, Submission
+from workflows import runtime
+from workflows.flows import process_data
+from workflows.host import host
+from workflows.models import WorkflowVersion
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "The task is not in a state that allows this."
+    default_code = "conflict"
+
+
+def _language() -> str:
+    return (translation.get_language() or "it")[:2]
+
+
+def _text(title: dict | None, fallback: str = "") -> str:
+    title = title or {}
+    return title.get(_language()) or title.get("it") or fallback
+
+
+# Lookups shared by the serializers (cached per request in the serializer context)
+
+
+def _version(process, cache: dict) -> WorkflowVersion:
+    pk = (process.data or {}).get("version")
+    if pk not in cache:
+        cache[pk] = WorkflowVersion.objects.select_related("definition").get(pk=pk)
+    return cache[pk]
+
+
+def _step(task, cache: dict) -> dict | None:
+    """The graph step of a task's node (None for viewflow's own start node)."""
+    return _version(task.process, cache).step(task.flow_task.name)
+
+
+def _form_version(task, step: dict | None, cache: dict) -> FormVersion | None:
+    """The version the task's answers were given on, or the one it will be filled in on."""
+    if not step or not step.get("form"):
+        return None
+    submission = (task.data or {}).get("submission")
+    key = ("submission", submission) if submission else ("form", step["form"])
+    if key not in cache:
+        if submission:
+            found = Submission.objects.select_related("version__definition").get(pk=submission)
+            cache[key] = found.version
+        else:
+            cache[key] = runtime.form_version_of(step)
+    return cache[key]
+
+
+def _procedure_title(version: WorkflowVersion) -> str:
+    definition = version.definition
+    if _language() == "en" and definition.title_en:
+        return definition.title_en
+    return definition.title
+
+
+# Serializers
+
+
+def task_status_field():
+    return serializers.ChoiceField(choices=STATUS.choices, read_only=True)
+
+
+# Not an enum in the schema: a second enum named after "status" would collide with the task's.
+def process_status_field():
+    return serializers.CharField(help_text="`NEW` (running), `DONE` or `CANCELED`.")
+
+
+class ProcedureSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The procedure version's id.")
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    version = serializers.IntegerField(help_text="The version number.")
+
+
+class TaskFormSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    version = serializers.IntegerField()
+    url = serializers.URLField(help_text="The questionnaire version (layout and JSON Schema).")
+
+
+class UserRefSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+def _user_ref(user) -> dict | None:
+    if user is None:
+        return None
+    return {"username": user.get_username(), "full_name": user.get_full_name()}
+
+
+class _Cached(serializers.Serializer):
+    def _cache(self) -> dict:
+        return self.context.setdefault("cache", {})
+
+
+class TaskSerializer(_Cached):
+    id = serializers.IntegerField()
+    process = serializers.IntegerField(source="process_id")
+    step = serializers.SerializerMethodField(help_text="The step's key in the procedure.")
+    title = serializers.SerializerMethodField()
+    procedure = serializers.SerializerMethodField()
+    status = task_status_field()
+    created = serializers.DateTimeField()
+    due_at = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    form = serializers.SerializerMethodField(
+        help_text="The questionnaire to fill in, or null for an approve/reject step."
+    )
+    case = serializers.SerializerMethodField(help_text="The id of the process's case.")
+    subject = serializers.SerializerMethodField(
+        help_text="The id of the person the process is about."
+    )
+
+    def get_step(self, task) -> str:
+        return task.flow_task.name
+
+    def get_title(self, task) -> str:
+        step = _step(task, self._cache()) or {}
+        return _text(step.get("title"), task.flow_task.name)
+
+    @extend_schema_field(ProcedureSerializer)
+    def get_procedure(self, task) -> dict:
+        version = _version(task.process, self._cache())
+        return {
+            "id": version.pk,
+            "slug": version.definition.slug,
+            "title": _procedure_title(version),
+            "version": version.number,
+        }
+
+    def get_due_at(self, task) -> datetime.datetime | None:
+        deadline = getattr(task, "deadline", None)
+        return serializers.DateTimeField().to_representation(deadline.due_at) if deadline else None
+
+    def get_overdue(self, task) -> bool:
+        deadline = getattr(task, "deadline", None)
+        return bool(deadline and task.status in runtime.OPEN and deadline.due_at <= timezone.now())
+
+    @extend_schema_field(TaskFormSerializer(allow_null=True))
+    def get_form(self, task) -> dict | None:
+        version = _form_version(task, _step(task, self._cache()), self._cache())
+        if version is None:
+            return None
+        slug = version.definition.slug
+        return {
+            "slug": slug,
+            "version": version.number,
+            "url": reverse(
+                "api-v1:form-version",
+                args=[slug, version.number],
+                request=self.context.get("request"),
+            ),
+        }
+
+    def get_case(self, task) -> int | None:
+        return process_data(task.process)["context"].get("case")
+
+    def get_subject(self, task) -> int | None:
+        return process_data(task.process)["context"].get("subject")
+
+
+class TaskDetailSerializer(TaskSerializer):
+    kind = serializers.SerializerMethodField(
+        help_text="`form`: answer the questionnaire; `approval`: answer "
+        '`{"approved": true|false, "note": "..."}`.'
+    )
+    json_schema = serializers.SerializerMethodField(
+        help_text="For a form step, the JSON Schema (2020-12) of the answers; otherwise null."
+    )
+
+    @extend_schema_field({"type": "string", "enum": ["form", "approval"]})
+    def get_kind(self, task) -> str:
+        step = _step(task, self._cache()) or {}
+        return "form" if step.get("form") else "approval"
+
+    @extend_schema_field({"type": "object", "additionalProperties": {}, "nullable": True})
+    def get_json_schema(self, task) -> dict | None:
+        version = _form_version(task, _step(task, self._cache()), self._cache())
+        if version is None:
+            return None
+        return json_schema(version.schema, language=_language())
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    task = serializers.IntegerField(help_text="The task's id.")
+    step = serializers.CharField(help_text="The step's key in the procedure.")
+    kind = serializers.CharField(help_text="The step's kind: task, action, decision, ….")
+    title = serializers.CharField()
+    status = task_status_field()
+    who = UserRefSerializer(allow_null=True, help_text="Who completed it (human tasks).")
+    finished = serializers.DateTimeField(allow_null=True)
+    answers = serializers.JSONField(
+        allow_null=True, help_text="The answers given (human tasks), else null."
+    )
+
+
+class ProcessContextSerializer(serializers.Serializer):
+    case = serializers.IntegerField(allow_null=True)
+    subject = serializers.IntegerField(allow_null=True)
+
+
+class ProcessSerializer(_Cached):
+    id = serializers.IntegerField()
+    procedure = serializers.SerializerMethodField()
+    status = process_status_field()
+    created = serializers.DateTimeField()
+    finished = serializers.DateTimeField(allow_null=True)
+    context = serializers.SerializerMethodField()
+    variables = serializers.SerializerMethodField(help_text="Process variables set by actions.")
+    history = serializers.SerializerMethodField(help_text="Finished steps, oldest first.")
+
+    @extend_schema_field(ProcedureSerializer)
+    def get_procedure(self, process) -> dict:
+        version = _version(process, self._cache())
+        return {
+            "id": version.pk,
+            "slug": version.definition.slug,
+            "title": _procedure_title(version),
+            "version": version.number,
+        }
+
+    @extend_schema_field(ProcessContextSerializer)
+    def get_context(self, process) -> dict:
+        context = process_data(process)["context"]
+        return {"case": context.get("case"), "subject": context.get("subject")}
+
+    @extend_schema_field({"type": "object", "additionalProperties": {}})
+    def get_variables(self, process) -> dict:
+        return process_data(process)["vars"]
+
+    @extend_schema_field(HistoryEntrySerializer(many=True))
+    def get_history(self, process) -> list:
+        version = _version(process, self._cache())
+        entries = []
+        for task in runtime.history(process):
+            step = version.step(task.flow_task.name)
+            if step is None:  # viewflow's own start node
+                continue
+            entries.append(
+                {
+                    "task": task.pk,
+                    "step": step["key"],
+                    "kind": step["kind"],
+                    "title": _text(step.get("title"), step["key"]),
+                    "status": task.status,
+                    "who": _user_ref(task.owner),
+                    "finished": task.finished,
+                    "answers": (task.data or {}).get("answers"),
+                }
+            )
+        return HistoryEntrySerializer(entries, many=True).data
+
+
+class CompleteInSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        help_text="For a form step, answers keyed by field key (validated by the form engine); "
+        'for an approve/reject step, `{"approved": true|false, "note": "..."}`.'
+    )
+
+
+# Reach
+
+
+def _tasks():
+    return Task.objects.filter(flow_task_type="HUMAN").select_related(
+        "process", "owner", "deadline"
+    )
+
+
+def _may_read(user, task) -> bool:
+    if task.owner_id == user.pk:
+        return True
+    if (
+        task.status == STATUS.NEW
+        and task.owner_id is None
+        and task.owner_permission
+        and task.owner_permission in host().grants(user)
+    ):
+        return True
+    return runtime.may_see(user, task.process)
+
+
+def _task_or_404(request, pk: int, *, check_reach: bool) -> Task:
+    task = get_object_or_404(_tasks(), pk=pk)
+    if check_reach and not _may_read(request.user, task):
+        raise Http404
+    return task
+
+
+def _forbidden(error: DjangoPermissionDenied) -> PermissionDenied:
+    return PermissionDenied(str(error) or None)
+
+
+def _closed(message: str | None = None) -> Conflict:
+    return Conflict(message or _("The task was already completed or cancelled."))
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The shape of every API error (api.errors)."""
+
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages keyed by field path; errors about no field are under "detail".',
+    )
+
+
+ERRORS = ApiErrorSerializer
+
+
+# Views
+
+
+class TaskList(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "queue",
+                OpenApiTypes.BOOL,
+                description="With 1: the unclaimed tasks you may claim, instead of your own.",
+            )
+        ],
+        responses=TaskSerializer(many=True),
+    )
+    def get(self, request):
+        in_queue = request.query_params.get("queue", "").lower() in ("1", "true", "yes")
+        tasks = runtime.queue(request.user) if in_queue else runtime.my_tasks(request.user)
+        return Response(TaskSerializer(tasks, many=True, context={"request": request}).data)
+
+
+class TaskDetail(APIView):
+    @extend_schema(responses={200: TaskDetailSerializer, 404: ERRORS})
+    def get(self, request, pk):
+        task = _task_or_404(request, pk, check_reach=True)
+        return Response(TaskDetailSerializer(task, context={"request": request}).data)
+
+
+def _task_response(request, pk) -> Response:
+    task = _task_or_404(request, pk, check_reach=False)
+    return Response(TaskDetailSerializer(task, context={"request": request}).data)
+
+
+class TaskClaim(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: TaskDetailSerializer,
+            403: OpenApiResponse(ERRORS, description="You are not among those who may take it."),
+            404: ERRORS,
+            409: OpenApiResponse(ERRORS, description="Already claimed, completed or cancelled."),
+        },
+    )
+    def post(self, request, pk):
+        task = _task_or_404(request, pk, check_reach=False)
+        try:
+            runtime.claim(task, request.user)
+        except DjangoPermissionDenied as error:
+            raise _forbidden(error) from None
+        except runtime.TaskClosed:
+            raise _closed(_("The task is no longer in the queue.")) from None
+        return _task_response(request, pk)
+
+
+class TaskRelease(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: TaskDetailSerializer,
+            403: OpenApiResponse(ERRORS, description="Not yours, or the task has no queue."),
+            404: ERRORS,
+            409: OpenApiResponse(ERRORS, description="Not claimed, completed or cancelled."),
+        },
+    )
+    def post(self, request, pk):
+        task = _task_or_404(request, pk, check_reach=False)
+        try:
+            runtime.release(task, request.user)
+        except DjangoPermissionDenied as error:
+            raise _forbidden(error) from None
+        except runtime.TaskClosed:
+            raise _closed(_("The task is not claimed, or was completed or cancelled.")) from None
+        return _task_response(request, pk)
+
+
+class TaskComplete(APIView):
+    @extend_schema(
+        request=CompleteInSerializer,
+        responses={
+            200: ProcessSerializer,
+            400: OpenApiResponse(ERRORS, description="Answer errors keyed `answers.<path>`."),
+            403: OpenApiResponse(ERRORS, description="The task is not yours."),
+            404: ERRORS,
+            409: OpenApiResponse(ERRORS, description="Already completed or cancelled."),
+        },
+    )
+    def post(self, request, pk):
+        task = _task_or_404(request, pk, check_reach=False)
+        incoming = CompleteInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if task.status == STATUS.NEW:
+            raise _closed(_("Claim the task before completing it."))
+        try:
+            process = runtime.complete(
+                task, request.user, answers=incoming.validated_data["answers"]
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"answers": error.message_dict}) from None
+        except DjangoPermissionDenied as error:
+            raise _forbidden(error) from None
+        except runtime.TaskClosed:
+            raise _closed() from None
+        process = Process.objects.get(pk=process.pk)
+        return Response(ProcessSerializer(process, context={"request": request}).data)
+
+
+class ProcessDetail(APIView):
+    @extend_schema(responses={200: ProcessSerializer, 404: ERRORS})
+    def get(self, request, pk):
+        process = get_object_or_404(Process, pk=pk)
+        if not runtime.may_see(request.user, process):
+            raise Http404
+        host().audit_read(request.user, process_data(process)["context"], _("procedure read"))
+        return Response(ProcessSerializer(process, context={"request": request}).data)

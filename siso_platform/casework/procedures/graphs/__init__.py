@@ -1,0 +1,1 @@
+"""Canonical graphs of the regional procedure templates (see `procedures.TEMPLATE_FILES`)."""
