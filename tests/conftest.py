@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from siso_platform.accounts.models import Membership, Organisation, Role
+from siso_platform.casework.models import CatalogueItem
 from siso_platform.territory.models import Municipality, Region, SocialZone
 
 from .factories import PersonFactory, UserFactory
@@ -14,8 +15,12 @@ pytest_plugins = ["tests.browser"]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The real territory is reference data every test stands on: load it once.
     with django_db_blocker.unblock():
+        # A transactional test (PostgreSQL only) ends by emptying every table, migration data
+        # included; a database reused after it cannot serve the suite.
+        if not CatalogueItem.objects.exists():
+            pytest.exit("The reused test database was emptied: run pytest with --create-db.", 2)
+        # The real territory is reference data every test stands on: load it once.
         call_command("load_territory", verbosity=0)
 
 

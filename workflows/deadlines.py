@@ -28,7 +28,7 @@ def escalate_overdue(at=None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             deadline = (
-                TaskDeadline.objects.select_for_update()
+                TaskDeadline.objects.select_for_update(of=("self",))
                 .select_related("task__process", "task__owner")
                 .get(pk=pk)
             )

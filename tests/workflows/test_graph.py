@@ -7,6 +7,9 @@ import pytest
 from workflows import graph as g
 from workflows.graph import Known, logic_data, normalise, problems, successors
 
+# The messages are read in English (Italian is the default language).
+pytestmark = pytest.mark.usefixtures("english")
+
 KNOWN = Known(
     forms={"valutazione-sociale"},
     roles={"social_worker"},
