@@ -59,35 +59,42 @@ class OwnerPermissionPolicy(ModelPermissionPolicy):
         return objects
 
 
-class _OwnedForm:
+class OwnedDefinitionForm:
+    """Editing a definition: owners limited to the user's, templates offered as `based_on`,
+    and publishing refused while the content fails its checks (shared with procedures)."""
+
+    refusal = gettext_lazy("The questionnaire cannot be published: %s")
+
+    def publish_problems(self, instance) -> list:
+        return problems(instance.schema)
+
+    def add_publish_errors(self, form, found) -> None:
+        for problem in found:
+            form.add_error("body", str(problem))
+
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         if "owner" in form.fields:
             form.fields["owner"].queryset = host().owners_for(self.request.user)
         if "based_on" in form.fields:
-            form.fields["based_on"].queryset = FormDefinition.objects.filter(based_on=None)
+            form.fields["based_on"].queryset = self.model.objects.filter(based_on=None)
         return form
 
     def is_valid(self, form):
         valid = super().is_valid(form)
         if valid and self.action == "publish":
-            found = problems(form.instance.schema)
-            for problem in found:
-                form.add_error("body", str(problem))
+            found = self.publish_problems(form.instance)
             if found:
+                self.add_publish_errors(form, found)
                 self.produced_error_code = "validation_error"
-                self.produced_error_message = _("The questionnaire cannot be published: %s") % (
+                self.produced_error_message = self.refusal % (
                     "; ".join(str(problem) for problem in found)
                 )
                 return False
         return valid
 
 
-class DefinitionCreateView(_OwnedForm, CreateView):
-    pass
-
-
-class DefinitionEditView(_OwnedForm, EditView):
+class OwnerCheckedEdit:
     def get_object(self, queryset=None):
         definition = super().get_object(queryset)
         # wagtail checks the model permission; the owner decides on this very definition.
@@ -97,6 +104,12 @@ class DefinitionEditView(_OwnedForm, EditView):
             raise PermissionDenied
         return definition
 
+
+class DefinitionCreateView(OwnedDefinitionForm, CreateView):
+    pass
+
+
+class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, EditView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)

@@ -98,10 +98,12 @@ class FormDefinition(
         return {**super().get_preview_context(request, mode_name), **try_context(self.schema)}
 
 
-class FormVersionQuerySet(models.QuerySet):
+class VersionQuerySet(models.QuerySet):
+    """Versions of definitions (questionnaires here, procedures in `workflows`)."""
+
     def newest_published(self):
         """The newest version of every live definition, by title."""
-        newer = FormVersion.objects.filter(
+        newer = self.model.objects.filter(
             definition=models.OuterRef("definition"), number__gt=models.OuterRef("number")
         )
         return (
@@ -123,7 +125,7 @@ class FormVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = FormVersionQuerySet.as_manager()
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("questionnaire version")

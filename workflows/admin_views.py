@@ -17,10 +17,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow.workflow import chart
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
@@ -29,6 +27,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 from forms import admin_views as forms_admin
 from forms.host import host
 
+from .flows import flow_chart
 from .models import WorkflowDefinition, WorkflowVersion
 from .publishing import current, problems
 from .streamfield import stream_from_graph
@@ -56,43 +55,21 @@ def stream_error(graph: dict, found) -> StreamBlockValidationError:
     )
 
 
-class _OwnedForm:
-    def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
-        if "owner" in form.fields:
-            form.fields["owner"].queryset = host().owners_for(self.request.user)
-        if "based_on" in form.fields:
-            form.fields["based_on"].queryset = WorkflowDefinition.objects.filter(based_on=None)
-        return form
+class _ProcedureForm(forms_admin.OwnedDefinitionForm):
+    refusal = gettext_lazy("The procedure cannot be published: %s")
 
-    def is_valid(self, form):
-        valid = super().is_valid(form)
-        if valid and self.action == "publish":
-            found = problems(form.instance)
-            if found:
-                form.add_error("body", stream_error(form.instance.graph, found))
-                self.produced_error_code = "validation_error"
-                self.produced_error_message = _("The procedure cannot be published: %s") % (
-                    "; ".join(str(problem) for problem in found)
-                )
-                return False
-        return valid
+    def publish_problems(self, instance):
+        return problems(instance)
+
+    def add_publish_errors(self, form, found):
+        form.add_error("body", stream_error(form.instance.graph, found))
 
 
-class DefinitionCreateView(_OwnedForm, CreateView):
+class DefinitionCreateView(_ProcedureForm, CreateView):
     pass
 
 
-class DefinitionEditView(_OwnedForm, EditView):
-    def get_object(self, queryset=None):
-        definition = super().get_object(queryset)
-        # wagtail checks the model permission; the owner decides on this very definition.
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", definition
-        ):
-            raise PermissionDenied
-        return definition
-
+class DefinitionEditView(_ProcedureForm, forms_admin.OwnerCheckedEdit, EditView):
     @property
     def header_more_buttons(self):
         return [
@@ -168,13 +145,6 @@ def _viewable(request, pk) -> WorkflowDefinition:
     return get_object_or_404(WorkflowDefinition, pk=pk)
 
 
-def flow_chart(version: WorkflowVersion) -> dict:
-    """viewflow's chart of a version's flow, as its own chart view draws it (inline SVG)."""
-    grid = chart.calc_layout_data(version.flow_class)
-    # The SVG is viewflow's own template rendered over our graph (titles escaped there).
-    return {"svg": mark_safe(chart.grid_to_svg(grid)), "width": grid.width, "height": grid.height}
-
-
 def versions(request, pk):
     definition = _viewable(request, pk)
     published = list(definition.versions.select_related("published_by").order_by("-number"))
@@ -185,7 +155,7 @@ def versions(request, pk):
             "definition": definition,
             "versions": published,
             "newest": published[0] if published else None,
-            "chart": flow_chart(published[0]) if published else None,
+            "chart": flow_chart(published[0].flow_class) if published else None,
             "edit_url": reverse("wagtailsnippets_workflows_workflowdefinition:edit", args=[pk]),
         },
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.timers import fire_due_timers
 
-from .flows import _least_busy, process_data
+from .flows import least_busy, process_data
 from .host import host
 from .models import Notification, TaskDeadline
 from .runtime import OPEN
@@ -49,7 +49,7 @@ def escalate(deadline: TaskDeadline) -> None:
     title = task.flow_task.task_title
     recipients = set(admins) | ({task.owner} if task.owner else set())
     if deadline.escalation == TaskDeadline.Escalation.REASSIGN:
-        admin = _least_busy(admins)
+        admin = least_busy(admins)
         if admin is None:
             logger.warning("Task %s is overdue and its zone has no administrator", task.pk)
         else:

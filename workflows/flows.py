@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from viewflow import this
 from viewflow.utils import is_owner
-from viewflow.workflow import flow, lock
+from viewflow.workflow import chart, flow, lock
 
 from forms import logic
 
@@ -40,12 +41,12 @@ def performer_of(process, step_key: str):
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
-    task = (
+    done = (
         Task.objects.filter(process=process, status=STATUS.DONE, flow_task_type="HUMAN")
         .select_related("owner")
         .order_by("-finished")
     )
-    for candidate in task:
+    for candidate in done:
         if candidate.flow_task.name == step_key:
             return candidate.owner
     return None
@@ -60,7 +61,8 @@ def audience_of(step: dict, context: dict) -> str | None:
     return None
 
 
-def _least_busy(users):
+def least_busy(users):
+    """The user with the fewest tasks in hand (the first by id among equals)."""
     from django.db.models import Count, Q
     from viewflow.workflow.status import STATUS
 
@@ -84,7 +86,7 @@ def owner_of(step: dict, activation):
     if step.get("queue"):
         return None
     audience = audience_of(step, context)
-    return _least_busy(host().members(audience)) if audience else None
+    return least_busy(host().members(audience)) if audience else None
 
 
 class HumanTask(flow.View):
@@ -200,6 +202,15 @@ def node_for(step: dict):
     else:  # the publish check refuses unknown kinds
         raise ValueError(f"Unknown step kind {kind!r}")
     return node.Annotation(title=_title(step))
+
+
+def flow_chart(flow_class, process_pk: int | None = None) -> dict:
+    """viewflow's chart of a flow as inline SVG (its own template, titles escaped there), with
+    each step's state in a process when `process_pk` is given."""
+    grid = chart.calc_layout_data(flow_class)
+    if process_pk is not None:
+        chart.calc_cell_status(flow_class, grid, process_pk)
+    return {"svg": mark_safe(chart.grid_to_svg(grid)), "width": grid.width, "height": grid.height}
 
 
 def build_flow(version, name: str) -> type[flow.Flow]:

@@ -10,6 +10,8 @@ from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
+from forms.models import VersionQuerySet
+
 from .blocks import STEPS
 from .streamfield import graph_from_stream
 
@@ -75,20 +77,6 @@ class WorkflowDefinition(
         return self.versions.order_by("-number").first()
 
 
-class WorkflowVersionQuerySet(models.QuerySet):
-    def newest_published(self):
-        """The newest version of every live definition."""
-        newer = WorkflowVersion.objects.filter(
-            definition=models.OuterRef("definition"), number__gt=models.OuterRef("number")
-        )
-        return (
-            self.filter(definition__live=True)
-            .exclude(models.Exists(newer))
-            .select_related("definition")
-            .order_by("definition__title")
-        )
-
-
 class WorkflowVersion(models.Model):
     definition = models.ForeignKey(
         WorkflowDefinition, on_delete=models.PROTECT, related_name="versions"
@@ -100,7 +88,7 @@ class WorkflowVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = WorkflowVersionQuerySet.as_manager()
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure version")

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from viewflow.workflow import chart
 from viewflow.workflow.models import Process, Task
 
 from forms import registry as form_registry
@@ -23,9 +22,9 @@ from forms.host import host as forms_host
 from forms.views import start_draft
 
 from . import runtime
-from .flows import process_data
+from .flows import flow_chart, process_data
 from .host import host
-from .models import Notification
+from .models import Notification, WorkflowVersion
 
 WORKFLOW_TASK = "workflow_task"
 
@@ -181,9 +180,6 @@ def process(request, pk):
     if not runtime.may_see(request.user, item):
         raise Http404
     version = runtime.version_of(item)
-    flow_class = version.flow_class
-    grid = chart.calc_layout_data(flow_class)
-    chart.calc_cell_status(flow_class, grid, item.pk)
     context = process_data(item)["context"]
     return render(
         request,
@@ -194,7 +190,7 @@ def process(request, pk):
             "history": runtime.history(item),
             "open_tasks": runtime.tasks().filter(process=item, status__in=runtime.OPEN),
             "summary": host().summary(context, request.user),
-            "chart": chart.grid_to_svg(grid),
+            "chart": flow_chart(version.flow_class, item.pk),
         },
     )
 
@@ -216,7 +212,7 @@ def start(request):
     versions = runtime.startable(context)
     form = StartForm(
         request.POST or None,
-        versions=runtime.WorkflowVersion.objects.filter(pk__in=[v.pk for v in versions]),
+        versions=WorkflowVersion.objects.filter(pk__in=[v.pk for v in versions]),
     )
     if request.method == "POST" and form.is_valid():
         try:
