@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
@@ -233,18 +233,26 @@ class FillWizard(WizardView):
             messages.error(self.request, _("Some answers need fixing before submitting."))
             self.storage.current_step = REVIEW
             return self.render(self.get_form(REVIEW))
-        with transaction.atomic():
-            submission = save(
-                self.version,
-                self.draft.subject,
-                result.cleaned,
-                user=self.request.user,
-                channel=Submission.Channel.WEB,
-            )
-            next_url = None
-            if self.draft.target:
-                target = registry.targets[self.draft.target]
-                next_url = target.attach(submission, self.draft.target_reference, self.request.user)
-            self.draft.delete()
+        try:
+            with transaction.atomic():
+                submission = save(
+                    self.version,
+                    self.draft.subject,
+                    result.cleaned,
+                    user=self.request.user,
+                    channel=Submission.Channel.WEB,
+                )
+                next_url = None
+                if self.draft.target:
+                    target = registry.targets[self.draft.target]
+                    next_url = target.attach(
+                        submission, self.draft.target_reference, self.request.user
+                    )
+                self.draft.delete()
+        except ValidationError as refusal:
+            # The record the form was filled for refused it: nothing is saved, the draft stays.
+            messages.error(self.request, " ".join(refusal.messages))
+            self.storage.current_step = REVIEW
+            return self.render(self.get_form(REVIEW))
         messages.success(self.request, _("Questionnaire submitted."))
         return redirect(next_url or reverse("forms:submission", kwargs={"uuid": submission.uuid}))

@@ -93,6 +93,9 @@ def task(request, pk):
                 runtime.complete(item, request.user, answers=approval.cleaned_data)
             except runtime.TaskClosed:
                 messages.error(request, _("This task was already completed."))
+            except ValidationError as refusal:
+                # A following automatic step refused (a casework rule): nothing was saved.
+                approval.add_error(None, refusal.messages)
             else:
                 messages.success(request, _("Task completed."))
                 return redirect(next_page(request.user, item.process))

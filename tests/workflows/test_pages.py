@@ -142,3 +142,35 @@ def test_the_case_page_lists_the_procedure_tasks_of_the_case(
     page = client.get(reverse("casework:case", args=[case.pk])).content.decode()
     (check,) = runtime.case_tasks(case.pk)
     assert reverse("workflows:task", args=[check.pk]) in page and "Verifica" in page
+
+
+def test_a_refusing_automatic_step_leaves_the_task_open_with_the_reason(
+    client, publish_steps, operator, person_in_zone
+):
+    from siso_platform.casework import actions
+
+    version = publish_steps(
+        [
+            task("confirm", "open", assignee={"rule": "starter"}),
+            {
+                "key": "open",
+                "kind": "action",
+                "title": text("Apri cartella"),
+                "action": "create_case",
+                "params": {},
+                "next": "done",
+            },
+            end(),
+        ]
+    )
+    person = person_in_zone(2)
+    office = operator.memberships.get().office
+    actions.open_case(by=operator, person=person, office=office)  # a case is already open
+    process = _start(client, operator, person, version)
+    (confirm,) = runtime.my_tasks(operator)
+    page = client.post(reverse("workflows:task", args=[confirm.pk]), {"approved": "true"})
+    assert page.status_code == 200
+    assert "ha già una presa in carico aperta" in page.content.decode()
+    assert list(runtime.my_tasks(operator)) == [confirm]
+    process.refresh_from_db()
+    assert "confirm" not in process.data["answers"]
