@@ -54,7 +54,8 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        # names and birth date: searches by name, and the duplicate check of the imports
+        indexes = [models.Index(fields=["last_name", "first_name", "birth_date"])]
 
     def __str__(self):
         return f"{self.last_name} {self.first_name} ({self.tax_code})"

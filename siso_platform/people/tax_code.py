@@ -233,6 +233,23 @@ def is_valid(raw: str) -> bool:
     return (code[11] + base[12:15]) in _place_index()
 
 
+def encoded_birth_data(code: str) -> tuple[int, int, int, str, str]:
+    """(year % 100, month, day, sex, birthplace code) of a full code :func:`is_valid` accepted.
+
+    The fast counterpart of :func:`decode` for bulk checks against stored birth data.
+    """
+    base = code.translate(_OMOCODIA_DECODE)
+    day = int(base[9:11])
+    sex = "F" if day > 40 else "M"
+    return (
+        int(base[6:8]),
+        _MONTH_OF_LETTER[code[8]],
+        day - 40 if day > 40 else day,
+        sex,
+        (code[11] + base[12:15]),
+    )
+
+
 # --------------------------------------------------------------------------- decoding
 
 _SECTIONS = (

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "siso_platform.territory",
     "siso_platform.people",
     "siso_platform.casework",
+    "siso_platform.imports",
     "siso_platform.audit",
     "home",
     "forms",

@@ -1,0 +1,253 @@
+"""Start, resume and roll back import runs: the one way the commands, the admin and the
+background task run a driver over a file.
+
+The file is streamed. Each batch (its rows, rejected rows, journal and the run's counters)
+is one transaction, so a run stopped at any point has applied whole batches only, and
+`rows_read` says where to resume.
+"""
+
+import itertools
+import logging
+from collections.abc import Callable, Iterator
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siso_platform.audit import log as audit
+
+from . import journal
+from .drivers import DRIVERS, Context
+from .formats import FORMATS
+from .models import ImportRun, RejectedRow, RunStatus
+from .reading import Dialect, FileProblem, Row, converter, open_rows, open_text
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+
+
+class RunRefused(ValueError):
+    """The run cannot be started, resumed or rolled back now; the message says why."""
+
+
+def create(
+    *,
+    source: str,
+    municipality,
+    file,
+    file_name: str,
+    reference_date,
+    profile=None,
+    user=None,
+) -> ImportRun:
+    """Store the uploaded file and a pending run for it."""
+    if source not in FORMATS:
+        raise RunRefused(_("Unknown source “%(source)s”.") % {"source": source})
+    if profile is not None and profile.source != source:
+        raise RunRefused(
+            _("The profile “%(profile)s” is for another source.") % {"profile": profile}
+        )
+    dialect = profile.dialect() if profile is not None else Dialect()
+    run = ImportRun(
+        source=source,
+        municipality=municipality,
+        profile=profile,
+        dialect=dialect.to_json(),
+        file_name=file_name,
+        reference_date=reference_date,
+        started_by=user,
+    )
+    run.file.save(file_name, File(file), save=False)
+    run.file_size = run.file.size
+    run.save()
+    return run
+
+
+def _claim(run: ImportRun) -> ImportRun:
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status in (RunStatus.COMPLETED, RunStatus.ROLLED_BACK):
+            raise RunRefused(
+                _("This run is %(status)s: start a new one.") % {"status": run.get_status_display()}
+            )
+        if run.status == RunStatus.RUNNING and not run.interrupted:
+            raise RunRefused(_("This run is already running."))
+        now = timezone.now()
+        run.status, run.error, run.heartbeat_at = RunStatus.RUNNING, "", now
+        run.started_at = run.started_at or now
+        run.save(update_fields=["status", "error", "heartbeat_at", "started_at"])
+    return run
+
+
+def _batches(rows: Iterator[Row], size: int, group_by: str) -> Iterator[list[Row]]:
+    """Batches of about `size` rows; rows sharing a `group_by` value are never split."""
+    batch: list[Row] = []
+    for row in rows:
+        if len(batch) >= size and (
+            not group_by or _group(batch[-1], group_by) != _group(row, group_by)
+        ):
+            yield batch
+            batch = []
+        batch.append(row)
+    if batch:
+        yield batch
+
+
+def _group(row: Row, column: str):
+    return row.values.get(column)
+
+
+def execute(
+    run: ImportRun,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[ImportRun], None] | None = None,
+) -> ImportRun:
+    """Run (or resume) `run` to the end. A problem stops it as failed, with its message."""
+    run = _claim(run)
+    driver = DRIVERS[run.source]
+    fmt = driver.fmt
+    dialect = Dialect.from_json(run.dialect)
+    try:
+        with run.file.open("rb") as binary:
+            text = open_text(binary, dialect)
+            header, rows = open_rows(text, fmt, dialect)
+            if header.ignored and not run.warnings:
+                run.warnings = [
+                    _("Columns not imported: %(names)s.") % {"names": ", ".join(header.ignored)}
+                ]
+                run.save(update_fields=["warnings"])
+            convert = converter(fmt, dialect, header)
+            ctx = Context(
+                municipality_id=run.municipality_id,
+                reference_date=run.reference_date,
+                reference=run.reference,
+                header=header,
+                run_id=run.pk,
+            )
+            rows = itertools.islice(rows, run.rows_read, None)
+            converted = (convert(row) for row in rows)
+            for batch in _batches(converted, batch_size, fmt.group_by):
+                _apply_batch(run, driver, ctx, batch, position=binary.tell())
+                if progress:
+                    progress(run)
+    except UnicodeDecodeError as error:
+        return _fail(
+            run,
+            _(
+                "The file is not in the %(encoding)s encoding (byte %(byte)d of the part being "
+                "read): choose a mapping profile with the right encoding."
+            )
+            % {"encoding": dialect.encoding, "byte": error.start},
+        )
+    except (FileProblem, LookupError) as error:
+        return _fail(run, str(error))
+    except Exception as error:
+        logger.exception("Import run %s failed", run.pk)
+        _fail(run, _("Stopped by an unexpected error: %(error)s") % {"error": error})
+        raise
+    run.status, run.finished_at = RunStatus.COMPLETED, timezone.now()
+    run.bytes_read = run.file_size
+    run.save(update_fields=["status", "finished_at", "bytes_read"])
+    audit.record(
+        "update",
+        actor=run.started_by,
+        obj=run,
+        purpose=_("import of municipal data"),
+        detail={
+            "source": run.source,
+            "inserted": run.rows_inserted,
+            "updated": run.rows_updated,
+        },
+    )
+    return run
+
+
+def _apply_batch(run: ImportRun, driver, ctx: Context, batch: list[Row], position: int) -> None:
+    with transaction.atomic():
+        for row in batch:
+            if not row.errors:
+                driver.check(row, ctx)
+        counts = driver.apply([r for r in batch if not r.errors], ctx)
+        rejected = [
+            RejectedRow(
+                run=run,
+                row_number=row.number,
+                values=row.raw,
+                errors=[{"column": c, "message": m} for c, m in row.errors],
+            )
+            for row in batch
+            if row.errors
+        ]
+        RejectedRow.objects.bulk_create(rejected)
+        ctx.journal.save(run)
+        run.rows_read += len(batch)
+        run.bytes_read = position
+        run.rows_inserted += counts.inserted
+        run.rows_updated += counts.updated
+        run.rows_unchanged += counts.unchanged
+        run.rows_rejected += len(rejected)
+        run.heartbeat_at = timezone.now()
+        run.save(
+            update_fields=[
+                "rows_read",
+                "bytes_read",
+                "rows_inserted",
+                "rows_updated",
+                "rows_unchanged",
+                "rows_rejected",
+                "heartbeat_at",
+            ]
+        )
+
+
+def _fail(run: ImportRun, message: str) -> ImportRun:
+    run.status, run.error, run.finished_at = RunStatus.FAILED, message, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+    return run
+
+
+def later_runs(run: ImportRun):
+    """Runs of the same municipality applied after `run`: they may build on its changes."""
+    return ImportRun.objects.applied().filter(
+        municipality_id=run.municipality_id, created_at__gt=run.created_at
+    )
+
+
+@transaction.atomic
+def roll_back(run: ImportRun, *, user=None) -> ImportRun:
+    """Undo everything `run` changed. Only the latest run of a municipality can be undone,
+    and never while it runs."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == RunStatus.ROLLED_BACK:
+        raise RunRefused(_("This run has already been rolled back."))
+    if run.status == RunStatus.RUNNING and not run.interrupted:
+        raise RunRefused(_("This run is running: wait for it to stop."))
+    later = later_runs(run).first()
+    if later is not None:
+        raise RunRefused(
+            _("A later run (%(run)s) builds on this one: roll that back first.") % {"run": later}
+        )
+    try:
+        journal.undo(run)
+    except ProtectedError as error:
+        raise RunRefused(
+            _(
+                "Records created by this run are now used elsewhere (%(what)s): it cannot be "
+                "rolled back."
+            )
+            % {"what": ", ".join(sorted({o._meta.verbose_name for o in error.protected_objects}))}
+        ) from error
+    run.changes.all().delete()
+    run.status, run.finished_at = RunStatus.ROLLED_BACK, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    audit.record(
+        "delete",
+        actor=user,
+        obj=run,
+        purpose=_("rollback of a municipal data import"),
+        detail={"source": run.source},
+    )
+    return run

@@ -1,0 +1,11 @@
+from django_tasks import task
+
+from . import runs
+from .models import ImportRun
+
+
+@task()
+def execute_run(run_id: int) -> dict:
+    """Run (or resume) an import in the background; the admin page follows its progress."""
+    run = runs.execute(ImportRun.objects.get(pk=run_id))
+    return {"status": run.status, "rejected": run.rows_rejected}
