@@ -59,9 +59,12 @@ class FactDriver(Driver):
             slot = (person_id, key)
             fact = latest.get(slot)
             if slot in new:  # already written by an earlier row of this batch
-                fact.value = self.merge(fact.value, value)
-                fact.valid_to = _end(ended, fact.valid_from)
-                counts.add("updated")
+                merged, valid_to = self.merge(fact.value, value), _end(ended, fact.valid_from)
+                if (merged, valid_to) == (fact.value, fact.valid_to):
+                    counts.add("unchanged")
+                else:
+                    fact.value, fact.valid_to = merged, valid_to
+                    counts.add("updated")
                 continue
             if fact is None:
                 begins = min(began, reference_date) if began else reference_date
@@ -85,12 +88,15 @@ class FactDriver(Driver):
                         )
                     )
                     continue
-                if in_effect:
-                    befores.append((fact.pk, {"valid_to": fact.valid_to}))
-                    fact.valid_to = max(reference_date, fact.valid_from)
-                    closing.append(fact)
-                begins = reference_date
                 counts.add("updated")
+                befores.append((fact.pk, {"valid_to": fact.valid_to}))
+                closing.append(fact)
+                if fact.value == value and ended:  # the same thing, now ended: close it
+                    fact.valid_to = _end(ended, fact.valid_from)
+                    continue
+                if in_effect:
+                    fact.valid_to = max(reference_date, fact.valid_from)
+                begins = reference_date
             new[slot] = latest[slot] = Fact(
                 person_id=person_id,
                 kind=self.kind,

@@ -1,0 +1,46 @@
+"""The rejected rows of a run as a file to fix and import again.
+
+The file has the run's own columns and dialect (encoding, delimiter), so it imports with the
+same profile; the errors are in extra columns whose names start with `_`, which the reader
+skips.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from .models import ImportRun
+from .reading import NOTE_PREFIX, Dialect, open_text
+
+
+def _header(run: ImportRun) -> list[str]:
+    with run.file.open("rb") as binary:
+        text = open_text(binary, Dialect.from_json(run.dialect))
+        return next(csv.reader(text, delimiter=Dialect.from_json(run.dialect).delimiter), [])
+
+
+def lines(run: ImportRun) -> Iterator[str]:
+    """The file's text, a line at a time (for a streaming download)."""
+    dialect = Dialect.from_json(run.dialect)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    header = _header(run)
+    writer.writerow([*header, f"{NOTE_PREFIX}row", f"{NOTE_PREFIX}errors"])
+    yield flush()
+    for rejected in run.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
+        values = list(rejected.values) + [""] * (len(header) - len(rejected.values))
+        writer.writerow([*values[: len(header)], rejected.row_number, rejected.errors_text])
+        yield flush()
+
+
+def encoded(run: ImportRun) -> Iterator[bytes]:
+    encoding = Dialect.from_json(run.dialect).encoding
+    for line in lines(run):
+        yield line.encode(encoding, errors="replace")
