@@ -45,3 +45,4 @@ messages: install
 bench: install
 	$(BIN)/python bench/bench_tax_code.py
 	$(BIN)/python bench/bench_forms.py
+	$(BIN)/python bench/bench_imports.py

@@ -91,9 +91,9 @@ class RegistryDriver(Driver):
         }
         memberships = {
             m.person_id: m
-            for m in HouseholdMembership.objects.current().filter(
-                person_id__in=[p.pk for p in persons.values()]
-            )
+            for m in HouseholdMembership.objects.current()
+            .filter(person_id__in=[p.pk for p in persons.values()])
+            .select_related("household")
         }
         rows = self._check_heads(rows, ctx, persons, households)
         plans = [self._plan(row, ctx, persons.get(row.values["tax_code"])) for row in rows]
