@@ -1,6 +1,8 @@
 """Mapping profiles, import runs, their rejected rows and change journal, suspected duplicates."""
 
 import datetime
+import os
+import socket
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -167,6 +169,20 @@ class RunStatus(models.TextChoices):
 HEARTBEAT_TIMEOUT = datetime.timedelta(minutes=2)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def current_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class ImportRunQuerySet(models.QuerySet):
     def applied(self):
         return self.exclude(status__in=[RunStatus.PENDING, RunStatus.ROLLED_BACK])
@@ -212,6 +228,7 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True)  # "host:pid" of the running process
     # Data rows whose batch is committed: a resume starts after them.
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     bytes_read = models.BigIntegerField(default=0)
@@ -244,11 +261,13 @@ class ImportRun(models.Model):
 
     @property
     def interrupted(self) -> bool:
-        return (
-            self.status == RunStatus.RUNNING
-            and self.heartbeat_at is not None
-            and timezone.now() - self.heartbeat_at > HEARTBEAT_TIMEOUT
-        )
+        """Running, but its process is gone: dead on this host, or silent for too long."""
+        if self.status != RunStatus.RUNNING:
+            return False
+        host, _sep, pid = self.worker.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+            return True
+        return self.heartbeat_at is None or timezone.now() - self.heartbeat_at > HEARTBEAT_TIMEOUT
 
     @property
     def progress(self) -> int:

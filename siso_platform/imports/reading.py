@@ -10,7 +10,7 @@ import codecs
 import csv
 import datetime
 import io
-import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -32,6 +32,9 @@ DELIMITERS = (",", ";", "\t", "|")
 # Columns whose name starts with this are notes, not data: the rejected-rows file adds its
 # errors this way and still imports as it is.
 NOTE_PREFIX = "_"
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class FileProblem(ValueError):
@@ -155,10 +158,9 @@ def _number_parser(dialect: Dialect) -> Callable[[str], float]:
             if "." in text:  # "1.234,5" without a declared thousands separator: ambiguous
                 raise ValueError(text)
             text = text.replace(decimal, ".")
-        number = float(text)
-        if not math.isfinite(number):
+        if not _NUMBER.fullmatch(text):  # float() would also take "1e3", "1_000", "inf"
             raise ValueError(text)
-        return number
+        return float(text)
 
     return parse
 

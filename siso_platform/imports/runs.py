@@ -21,7 +21,7 @@ from siso_platform.audit import log as audit
 from . import journal
 from .drivers import DRIVERS, Context
 from .formats import FORMATS
-from .models import ImportRun, RejectedRow, RunStatus
+from .models import ImportRun, RejectedRow, RunStatus, current_worker
 from .reading import Dialect, FileProblem, Row, converter, open_rows, open_text
 
 logger = logging.getLogger(__name__)
@@ -76,8 +76,8 @@ def _claim(run: ImportRun) -> ImportRun:
             raise RunRefused(_("This run is already running."))
         now = timezone.now()
         run.status, run.error, run.heartbeat_at = RunStatus.RUNNING, "", now
-        run.started_at = run.started_at or now
-        run.save(update_fields=["status", "error", "heartbeat_at", "started_at"])
+        run.started_at, run.worker = run.started_at or now, current_worker()
+        run.save(update_fields=["status", "error", "heartbeat_at", "started_at", "worker"])
     return run
 
 
