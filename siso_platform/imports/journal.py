@@ -13,12 +13,9 @@ class Journal:
     def __init__(self):
         self.entries: list[ImportChange] = []
 
-    def inserted(self, objects) -> None:
-        objects = list(objects)
-        if objects:
-            self.entries.append(
-                ImportChange(model=objects[0]._meta.label, inserted=[o.pk for o in objects])
-            )
+    def inserted(self, model, ids: list[int]) -> None:
+        if ids:
+            self.entries.append(ImportChange(model=model._meta.label, inserted=ids))
 
     def updated(self, model, befores: list[tuple[int, dict]]) -> None:
         """`befores`: (pk, {field: value before}) for each changed row."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from siso_platform.people.models import Fact, FactKind, Person
 
+from .. import bulk
 from ..formats import INCOME, LOCAL_TAXES_FORMAT, PROPERTY, RENTALS
 from ..reading import Row
 from .base import Context, Counts, Driver
@@ -59,11 +60,12 @@ class FactDriver(Driver):
             slot = (person_id, key)
             fact = latest.get(slot)
             if slot in new:  # already written by an earlier row of this batch
-                merged, valid_to = self.merge(fact.value, value), _end(ended, fact.valid_from)
-                if (merged, valid_to) == (fact.value, fact.valid_to):
+                fact = new[slot]
+                merged, valid_to = self.merge(fact["value"], value), _end(ended, fact["valid_from"])
+                if (merged, valid_to) == (fact["value"], fact["valid_to"]):
                     counts.add("unchanged")
                 else:
-                    fact.value, fact.valid_to = merged, valid_to
+                    fact["value"], fact["valid_to"] = merged, valid_to
                     counts.add("updated")
                 continue
             if fact is None:
@@ -97,22 +99,20 @@ class FactDriver(Driver):
                 if in_effect:
                     fact.valid_to = max(reference_date, fact.valid_from)
                 begins = reference_date
-            new[slot] = latest[slot] = Fact(
-                person_id=person_id,
-                kind=self.kind,
-                key=key,
-                value=value,
-                valid_from=begins,
-                valid_to=_end(ended, begins),
-                source=self.fmt.name,
-                source_reference=ctx.reference,
-            )
+            new[slot] = {
+                "person_id": person_id,
+                "kind": self.kind,
+                "key": key,
+                "value": value,
+                "valid_from": begins,
+                "valid_to": _end(ended, begins),
+                "source": self.fmt.name,
+                "source_reference": ctx.reference,
+            }
 
         Fact.objects.bulk_update(closing, ["valid_to"])
         ctx.journal.updated(Fact, befores)
-        created = list(new.values())
-        Fact.objects.bulk_create(created)
-        ctx.journal.inserted(created)
+        ctx.journal.inserted(Fact, bulk.insert(Fact, list(new.values())))
         return counts
 
 

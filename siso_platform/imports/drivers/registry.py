@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from siso_platform.people import tax_code as tc
 from siso_platform.people.models import Fact, FactKind, Household, HouseholdMembership, Person
 
+from .. import bulk
 from ..formats import REGISTRY
 from ..reading import Row
 from .base import Context, Counts, Driver
@@ -100,13 +101,12 @@ class RegistryDriver(Driver):
         plans = self._check_memberships(plans, ctx, memberships)
 
         counts = Counts()
-        new_households = self._write_households(plans, ctx, households)
+        self._write_households(plans, ctx, households)
         new_persons = self._write_persons(plans, ctx)
-        self._write_memberships(plans, ctx, households, memberships)
+        self._write_memberships(plans, ctx)
         for plan in plans:
             counts.add(plan.outcome)
         self._flag_duplicates(new_persons, ctx)
-        del new_households
         return counts
 
     def _one_row_per_person(self, rows: list[Row], ctx: Context) -> list[Row]:
@@ -247,7 +247,7 @@ class RegistryDriver(Driver):
 
     # ------------------------------------------------------------------ writing
 
-    def _write_households(self, plans, ctx, households) -> list[Household]:
+    def _write_households(self, plans, ctx, households) -> None:
         addresses: dict[str, str] = {}
         for plan in plans:
             v = plan.row.values
@@ -255,23 +255,24 @@ class RegistryDriver(Driver):
                 continue
             if v["relation"] == "head" or v["family_sheet"] not in addresses:
                 addresses[v["family_sheet"]] = v["address"]
-        new = [
-            Household(code=plan.row.values["family_sheet"], municipality_id=ctx.municipality_id)
+        new = {
+            plan.row.values["family_sheet"]: {
+                "code": plan.row.values["family_sheet"],
+                "municipality_id": ctx.municipality_id,
+                "address": addresses.get(plan.row.values["family_sheet"], ""),
+            }
             for plan in plans
             if plan.join_since and plan.row.values["family_sheet"] not in households
-        ]
-        new = list({h.code: h for h in new}.values())
-        for household in new:
-            household.address = addresses.get(household.code, "")
-        Household.objects.bulk_create(new)
-        ctx.journal.inserted(new)
-        households.update({h.code: h for h in new})
-        fresh = {h.code for h in new}
+        }
+        ids = bulk.insert(Household, list(new.values()))
+        ctx.journal.inserted(Household, ids)
+        household_ids = {code: h.pk for code, h in households.items()}
+        household_ids.update(zip(new, ids, strict=True))
 
         moved, befores, facts = [], [], []
         for code, address in addresses.items():
             household = households.get(code)
-            if household is None or code in fresh or household.address == address:
+            if household is None or household.address == address:
                 continue
             befores.append((household.pk, {"address": household.address}))
             facts.extend(self._address_facts(household, address, ctx))
@@ -281,85 +282,76 @@ class RegistryDriver(Driver):
         ctx.journal.updated(Household, befores)
         self._write_facts(facts, ctx)
         for plan in plans:
-            household = households.get(plan.row.values["family_sheet"])
-            if household is not None and (plan.join_since or plan.current):
-                plan.household = household
-        return new
+            plan.household_id = household_ids.get(plan.row.values["family_sheet"])
 
-    def _address_facts(self, household, address, ctx) -> list[Fact]:
-        """The new address as a fact; the first change also records the old one."""
-        current = Fact.objects.current().filter(
-            household=household, kind=FactKind.REGISTRY, key=ADDRESS_KEY
+    def _address_facts(self, household, address, ctx) -> list:
+        """The new address as a fact (a dict to insert); the current one (a Fact) to close,
+        or, at the first change, the old address too."""
+        earlier = (
+            Fact.objects.current()
+            .filter(household=household, kind=FactKind.REGISTRY, key=ADDRESS_KEY)
+            .first()
         )
-        earlier = current.first()
+        fact = {
+            "household_id": household.pk,
+            "kind": FactKind.REGISTRY,
+            "key": ADDRESS_KEY,
+            "source": "registry",
+            "source_reference": ctx.reference,
+        }
         facts = []
-        if earlier is None and household.address:
+        if earlier is not None:
+            facts.append(earlier)
+        elif household.address:
             began = min(household.created_at.date(), ctx.reference_date)
+            old = {"address": household.address}
             facts.append(
-                Fact(
-                    household=household,
-                    kind=FactKind.REGISTRY,
-                    key=ADDRESS_KEY,
-                    value={"address": household.address},
-                    valid_from=began,
-                    valid_to=ctx.reference_date,
-                    source="registry",
-                )
+                {**fact, "value": old, "valid_from": began, "valid_to": ctx.reference_date}
             )
-        elif earlier is not None:
-            facts.append(earlier)  # to close
-        facts.append(
-            Fact(
-                household=household,
-                kind=FactKind.REGISTRY,
-                key=ADDRESS_KEY,
-                value={"address": address},
-                valid_from=ctx.reference_date,
-                source="registry",
-                source_reference=ctx.reference,
-            )
-        )
+        facts.append({**fact, "value": {"address": address}, "valid_from": ctx.reference_date})
         return facts
 
-    def _write_facts(self, facts: list[Fact], ctx) -> None:
-        closing = [f for f in facts if f.pk]
+    def _write_facts(self, facts: list, ctx) -> None:
+        closing = [f for f in facts if isinstance(f, Fact)]
         for fact in closing:
             fact.valid_to = max(ctx.reference_date, fact.valid_from)
         Fact.objects.bulk_update(closing, ["valid_to"])
         ctx.journal.updated(Fact, [(f.pk, {"valid_to": None}) for f in closing])
-        new = [f for f in facts if not f.pk]
-        Fact.objects.bulk_create(new)
-        ctx.journal.inserted(new)
+        new = [f for f in facts if not isinstance(f, Fact)]
+        ctx.journal.inserted(Fact, bulk.insert(Fact, new))
 
-    def _write_persons(self, plans, ctx) -> list[Person]:
+    def _write_persons(self, plans, ctx) -> list[int]:
         new, changed, befores = [], [], []
         for plan in plans:
-            wanted = plan.wanted
-            if plan.person is None:
-                plan.person = Person(tax_code=plan.row.values["tax_code"], **wanted)
-                new.append(plan.person)
+            wanted, person = plan.wanted, plan.person
+            if person is None:
+                new.append(plan)
                 plan.outcome = "inserted"
                 continue
+            plan.person_id = person.pk
             before = {
-                name: getattr(plan.person, name)
+                name: getattr(person, name)
                 for name, value in wanted.items()
-                if getattr(plan.person, name) != value
+                if getattr(person, name) != value
             }
             if before:
                 for name in before:
-                    setattr(plan.person, name, wanted[name])
-                changed.append(plan.person)
-                befores.append((plan.person.pk, before))
+                    setattr(person, name, wanted[name])
+                changed.append(person)
+                befores.append((person.pk, before))
                 plan.outcome = "updated"
-        Person.objects.bulk_create(new)
-        ctx.journal.inserted(new)
+        rows = [{"tax_code": p.row.values["tax_code"], **p.wanted} for p in new]
+        ids = bulk.insert(Person, rows)
+        for plan, pk in zip(new, ids, strict=True):
+            plan.person_id = pk
+        ctx.journal.inserted(Person, ids)
         if changed:
             fields = sorted({name for _pk, before in befores for name in before})
             Person.objects.bulk_update(changed, fields)
             ctx.journal.updated(Person, befores)
-        return new
+        return ids
 
-    def _write_memberships(self, plans, ctx, households, memberships) -> None:
+    def _write_memberships(self, plans, ctx) -> None:
         closing, befores, opening = [], [], []
         for plan in plans:
             if plan.close_on and plan.current:
@@ -368,22 +360,21 @@ class RegistryDriver(Driver):
                 befores.append((plan.current.pk, {"valid_to": None}))
             if plan.join_since:
                 opening.append(
-                    HouseholdMembership(
-                        household=plan.household,
-                        person=plan.person,
-                        relation=plan.row.values["relation"],
-                        valid_from=plan.join_since,
-                        valid_to=plan.join_until,
-                    )
+                    {
+                        "household_id": plan.household_id,
+                        "person_id": plan.person_id,
+                        "relation": plan.row.values["relation"],
+                        "valid_from": plan.join_since,
+                        "valid_to": plan.join_until,
+                    }
                 )
             if (plan.close_on or plan.join_since) and plan.outcome == "unchanged":
                 plan.outcome = "updated"
         HouseholdMembership.objects.bulk_update(closing, ["valid_to"])
         ctx.journal.updated(HouseholdMembership, befores)
-        HouseholdMembership.objects.bulk_create(opening)
-        ctx.journal.inserted(opening)
+        ctx.journal.inserted(HouseholdMembership, bulk.insert(HouseholdMembership, opening))
 
-    def _flag_duplicates(self, new_persons: list[Person], ctx) -> None:
+    def _flag_duplicates(self, new_persons: list[int], ctx) -> None:
         """New persons whose names and birth date another record already has: to review."""
         from ..duplicates import flag
 
@@ -395,7 +386,7 @@ class RegistryDriver(Driver):
             birth_date=OuterRef("birth_date"),
         ).exclude(pk=OuterRef("pk"))
         suspects = (
-            Person.objects.filter(pk__in=[p.pk for p in new_persons])
+            Person.objects.filter(pk__in=new_persons)
             .annotate(twin=Subquery(twin.values("pk")[:1]))
             .filter(twin__isnull=False)
         )
@@ -414,11 +405,12 @@ class _Plan:
     __slots__ = (
         "close_on",
         "current",
-        "household",
+        "household_id",
         "join_since",
         "join_until",
         "outcome",
         "person",
+        "person_id",
         "row",
         "wanted",
     )
@@ -426,7 +418,8 @@ class _Plan:
     def __init__(self, row: Row, person: Person | None, wanted: dict):
         self.row, self.person, self.wanted = row, person, wanted
         self.current: HouseholdMembership | None = None
-        self.household: Household | None = None
+        self.household_id: int | None = None
+        self.person_id: int | None = None
         self.close_on: datetime.date | None = None
         self.join_since: datetime.date | None = None
         self.join_until: datetime.date | None = None
