@@ -51,6 +51,18 @@ _WORKFLOW_DESIGN = [
 ]
 _WORKFLOW_START = ["workflows.start_process"]
 
+# Municipal data imports: mapping profiles carry no personal data, runs and duplicates do.
+_IMPORT_PROFILES = [
+    f"imports.{action}_mappingprofile" for action in ("add", "change", "view", "delete")
+]
+_IMPORTS = [
+    "imports.add_importrun",
+    "imports.view_importrun",
+    "imports.view_duplicatesuspicion",
+    "imports.change_duplicatesuspicion",
+    *_IMPORT_PROFILES,
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
@@ -68,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FORM_DESIGN,
         *_WORKFLOW_DESIGN,
         *_CATALOGUE_KEEPING,
+        *_IMPORT_PROFILES,
     ],
     Role.ZONE_ADMIN: [
         ADMIN_ACCESS,
@@ -84,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FORM_FILLING,
         *_WORKFLOW_DESIGN,
         *_WORKFLOW_START,
+        *_IMPORTS,
     ],
     Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING, *_WORKFLOW_START],
     Role.SOCIAL_WORKER: [
@@ -99,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.view_household",
         "people.view_fact",
         "people.add_fact",
+        *_IMPORTS,
     ],
     Role.THIRD_SECTOR_OPERATOR: [
         "people.view_person",

@@ -146,7 +146,7 @@ class ColumnMapping(models.Model):
         return pairs
 
     def clean(self):
-        fmt = FORMATS.get(getattr(self.profile, "source", None) or "")
+        fmt = FORMATS.get(getattr(getattr(self, "profile", None), "source", None) or "")
         if fmt and self.field not in fmt.names:
             raise ValidationError(
                 {

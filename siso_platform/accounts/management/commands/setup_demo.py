@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -6,8 +7,10 @@ from django.utils.translation import gettext as _
 from forms.models import FormDefinition
 from siso_platform.accounts.demo_users import DEMO_PASSWORD, ensure_demo_users
 from siso_platform.casework import demo_data as casework_demo
+from siso_platform.imports import demo as import_demo
 from siso_platform.people.models import Person
 from siso_platform.people.questionnaires import INTAKE_FORM
+from siso_platform.territory.models import Municipality
 
 
 class Command(BaseCommand):
@@ -29,6 +32,13 @@ class Command(BaseCommand):
         call_command("seed_procedures", stdout=self.stdout)
         logins = ensure_demo_users()
         accesses = casework_demo.populate()
+        steward = get_user_model().objects.filter(username="anagrafe").first()
+        perugia = Municipality.objects.get(istat_code="054039")
+        for run in import_demo.import_samples(perugia, user=steward):
+            self.stdout.write(
+                _("Demo import %(run)s: %(inserted)d inserted, %(rejected)d rejected.")
+                % {"run": run, "inserted": run.rows_inserted, "rejected": run.rows_rejected}
+            )
         if accesses:
             self.stdout.write(_("Demo casework: %(count)d accesses.") % {"count": accesses})
         self.stdout.write("")
