@@ -266,7 +266,14 @@ class _Generator:
                 (
                     FactKind.LOCAL_TAX,
                     f"TARI-{year - 1}",
-                    {"due": 320.0, "paid": round(rng.uniform(0, 200), 2), "arrears": True},
+                    # the shape the local-taxes import writes
+                    {
+                        "tax": "TARI",
+                        "year": year - 1,
+                        "due": 320.0,
+                        "paid": round(rng.uniform(0, 200), 2),
+                        "arrears": round(rng.uniform(60, 900), 2),
+                    },
                 )
             )
 
