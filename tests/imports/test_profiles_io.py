@@ -101,7 +101,7 @@ def test_a_bad_file_is_refused_naming_the_key(content, key):
         (b"[]", "one JSON object"),
     ],
 )
-def test_a_file_that_is_not_a_profile_says_so(content, message):
+def test_a_file_that_is_not_a_profile_says_so(english, content, message):
     with pytest.raises(ProfileFileError, match=re.escape(message)):
         profiles_io.read(content)
 
