@@ -8,6 +8,7 @@ the old one. Nothing is overwritten without the journal keeping what was there.
 
 import datetime
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -79,22 +80,33 @@ class RegistryDriver(Driver):
 
     def apply(self, rows: list[Row], ctx: Context) -> Counts:
         rows = self._one_row_per_person(rows, ctx)
+        # Existing rows are read as plain records: most are only compared, and building
+        # model instances would cost more than the rest of the batch.
         persons = {
-            p.tax_code: p
-            for p in Person.objects.filter(tax_code__in=[r.values["tax_code"] for r in rows])
+            p["tax_code"]: SimpleNamespace(**p)
+            for p in Person.objects.filter(
+                tax_code__in=[r.values["tax_code"] for r in rows]
+            ).values("pk", "tax_code", *PERSON_FIELDS)
         }
         households = {
-            h.code: h
+            h["code"]: SimpleNamespace(**h)
             for h in Household.objects.filter(
                 municipality_id=ctx.municipality_id,
                 code__in={r.values["family_sheet"] for r in rows},
-            )
+            ).values("pk", "code", "address", "created_at")
         }
         memberships = {
-            m.person_id: m
+            m["person_id"]: SimpleNamespace(**m)
             for m in HouseholdMembership.objects.current()
             .filter(person_id__in=[p.pk for p in persons.values()])
-            .select_related("household")
+            .values(
+                "pk",
+                "person_id",
+                "relation",
+                "valid_from",
+                "household__code",
+                "household__municipality_id",
+            )
         }
         rows = self._check_heads(rows, ctx, persons, households)
         plans = [self._plan(row, ctx, persons.get(row.values["tax_code"])) for row in rows]
@@ -130,7 +142,7 @@ class RegistryDriver(Driver):
         """Each family sheet keeps exactly one head: in the batch or already recorded."""
         recorded_heads = dict(
             HouseholdMembership.objects.current()
-            .filter(household__in=households.values(), relation="head")
+            .filter(household_id__in=[h.pk for h in households.values()], relation="head")
             .values_list("household__code", "person_id")
         )
         by_sheet: dict[str, list[Row]] = defaultdict(list)
@@ -171,7 +183,7 @@ class RegistryDriver(Driver):
                     )
         return [r for r in rows if not r.errors]
 
-    def _plan(self, row: Row, ctx: Context, person: Person | None) -> "_Plan":
+    def _plan(self, row: Row, ctx: Context, person: SimpleNamespace | None) -> "_Plan":
         v = row.values
         code = v["tax_code"]
         provisional = tc.is_provisional(code)
@@ -278,7 +290,9 @@ class RegistryDriver(Driver):
             facts.extend(self._address_facts(household, address, ctx))
             household.address = address
             moved.append(household)
-        Household.objects.bulk_update(moved, ["address"])
+        Household.objects.bulk_update(
+            [Household(pk=h.pk, address=h.address) for h in moved], ["address"]
+        )
         ctx.journal.updated(Household, befores)
         self._write_facts(facts, ctx)
         for plan in plans:
@@ -289,7 +303,7 @@ class RegistryDriver(Driver):
         or, at the first change, the old address too."""
         earlier = (
             Fact.objects.current()
-            .filter(household=household, kind=FactKind.REGISTRY, key=ADDRESS_KEY)
+            .filter(household_id=household.pk, kind=FactKind.REGISTRY, key=ADDRESS_KEY)
             .first()
         )
         fact = {
@@ -335,9 +349,7 @@ class RegistryDriver(Driver):
                 if getattr(person, name) != value
             }
             if before:
-                for name in before:
-                    setattr(person, name, wanted[name])
-                changed.append(person)
+                changed.append(Person(pk=person.pk, tax_code=person.tax_code, **wanted))
                 befores.append((person.pk, before))
                 plan.outcome = "updated"
         rows = [{"tax_code": p.row.values["tax_code"], **p.wanted} for p in new]
@@ -355,8 +367,7 @@ class RegistryDriver(Driver):
         closing, befores, opening = [], [], []
         for plan in plans:
             if plan.close_on and plan.current:
-                plan.current.valid_to = plan.close_on
-                closing.append(plan.current)
+                closing.append(HouseholdMembership(pk=plan.current.pk, valid_to=plan.close_on))
                 befores.append((plan.current.pk, {"valid_to": None}))
             if plan.join_since:
                 opening.append(
@@ -393,11 +404,10 @@ class RegistryDriver(Driver):
         flag(list(suspects), run_id=ctx.run_id)
 
 
-def _same_sheet(membership: HouseholdMembership, values: dict, ctx: Context) -> bool:
-    household = membership.household
+def _same_sheet(membership, values: dict, ctx: Context) -> bool:
     return (
-        household.municipality_id == ctx.municipality_id
-        and household.code == values["family_sheet"]
+        membership.household__municipality_id == ctx.municipality_id
+        and membership.household__code == values["family_sheet"]
     )
 
 
@@ -415,9 +425,9 @@ class _Plan:
         "wanted",
     )
 
-    def __init__(self, row: Row, person: Person | None, wanted: dict):
+    def __init__(self, row: Row, person: SimpleNamespace | None, wanted: dict):
         self.row, self.person, self.wanted = row, person, wanted
-        self.current: HouseholdMembership | None = None
+        self.current: SimpleNamespace | None = None  # the current membership
         self.household_id: int | None = None
         self.person_id: int | None = None
         self.close_on: datetime.date | None = None
