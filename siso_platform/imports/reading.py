@@ -288,9 +288,3 @@ def converter(fmt: SourceFormat, dialect: Dialect, header: Header) -> Callable[[
         return row
 
     return convert
-
-
-def shown_column(header: Header, fmt: SourceFormat, name: str) -> str:
-    """The file's header for a canonical column, for error messages."""
-    position = header.positions.get(name)
-    return header.names[position] if position is not None else name

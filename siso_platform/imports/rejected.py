@@ -13,10 +13,9 @@ from .models import ImportRun
 from .reading import NOTE_PREFIX, Dialect, open_text
 
 
-def _header(run: ImportRun) -> list[str]:
+def _header(run: ImportRun, dialect: Dialect) -> list[str]:
     with run.file.open("rb") as binary:
-        text = open_text(binary, Dialect.from_json(run.dialect))
-        return next(csv.reader(text, delimiter=Dialect.from_json(run.dialect).delimiter), [])
+        return next(csv.reader(open_text(binary, dialect), delimiter=dialect.delimiter), [])
 
 
 def lines(run: ImportRun) -> Iterator[str]:
@@ -31,7 +30,7 @@ def lines(run: ImportRun) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    header = _header(run)
+    header = _header(run, dialect)
     writer.writerow([*header, f"{NOTE_PREFIX}row", f"{NOTE_PREFIX}errors"])
     yield flush()
     for rejected in run.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
