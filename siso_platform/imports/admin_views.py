@@ -226,7 +226,11 @@ def run_status(request, pk):
     return JsonResponse(
         {
             "status": run.status,
-            "status_label": str(run.get_status_display()),
+            "status_label": str(
+                _("failed: the process running it stopped")
+                if run.interrupted
+                else run.get_status_display()
+            ),
             "interrupted": run.interrupted,
             "progress": run.progress,
             "rows_read": run.rows_read,

@@ -238,7 +238,8 @@ def test_a_waiting_run_is_followed_and_an_interrupted_one_resumed(english_client
         status=RunStatus.RUNNING, heartbeat_at=timezone.now() - 2 * HEARTBEAT_TIMEOUT
     )
     content = client.get(reverse("import_runs:detail", args=[run.pk])).content.decode()
-    assert "interrupted" in content and "Resume" in content
+    assert cell(content, "run-status") == "failed: the process running it stopped"
+    assert "Resume" in content
 
     response = client.post(reverse("import_runs:resume", args=[run.pk]), follow=True)
 
