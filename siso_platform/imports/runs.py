@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from .reading import Dialect, FileProblem, Row, converter, open_rows, open_text
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+ANALYZE_EVERY = 25  # batches
 
 
 class RunRefused(ValueError):
@@ -129,8 +130,10 @@ def execute(
             )
             rows = itertools.islice(rows, run.rows_read, None)
             converted = (convert(row) for row in rows)
-            for batch in _batches(converted, batch_size, fmt.group_by):
+            for number, batch in enumerate(_batches(converted, batch_size, fmt.group_by), 1):
                 _apply_batch(run, driver, ctx, batch, position=binary.tell())
+                if number % ANALYZE_EVERY == 0:
+                    _analyze(driver)
                 if progress:
                     progress(run)
     except UnicodeDecodeError as error:
@@ -201,6 +204,15 @@ def _apply_batch(run: ImportRun, driver, ctx: Context, batch: list[Row], positio
                 "heartbeat_at",
             ]
         )
+
+
+def _analyze(driver) -> None:
+    """Refresh PostgreSQL's statistics of the tables a long import is filling: planned on a
+    table it still believes empty, each batch's lookups would slow down as the table grows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in driver.models:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _fail(run: ImportRun, message: str) -> ImportRun:

@@ -35,6 +35,7 @@ class Counts:
 
 class Driver:
     fmt: SourceFormat
+    models: tuple = ()  # the tables it writes
 
     def check(self, row: Row, ctx: Context) -> None:
         """Checks across the columns of one row (no database); append to `row.errors`."""

@@ -22,6 +22,7 @@ DAY = datetime.timedelta(days=1)
 
 class FactDriver(Driver):
     kind: str
+    models = (Fact,)
     subject_column = "tax_code"
 
     def fact(self, values: dict) -> tuple[str, dict, datetime.date | None, datetime.date | None]:

@@ -38,6 +38,7 @@ ADDRESS_KEY = "address"
 
 class RegistryDriver(Driver):
     fmt = REGISTRY
+    models = (Person, Household, HouseholdMembership, Fact)
 
     def check(self, row: Row, ctx: Context) -> None:
         v = row.values
