@@ -188,3 +188,16 @@ def test_a_provisional_code_for_a_known_person_is_flagged(perugia):
         "12345678903",
         family()[0]["tax_code"],
     }
+
+
+def test_a_file_in_another_encoding_fails_with_advice_and_imports_nothing(english, perugia):
+    rows = family()
+    rows[0]["first_name"] = "Niccolò"
+    text = csv_text("registry", rows).encode("windows-1252")
+
+    run = run_import("registry", text, perugia)
+
+    assert run.status == RunStatus.FAILED
+    assert run.error.startswith("The file is not in the utf-8 encoding")
+    assert "choose a mapping profile with the right encoding" in run.error
+    assert Person.objects.count() == 0
