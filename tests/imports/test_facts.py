@@ -104,7 +104,13 @@ def test_a_rental_runs_from_its_start_and_names_its_owner(perugia, rossi):
 
     [(key, value, began, ended)] = facts(rossi["Mario"], "rental")
     assert (key, value["yearly_rent"], value["owner_tax_code"]) == ("RC7", 6000.0, "12345678903")
-    assert (began, ended) == (datetime.date(2024, 2, 1), datetime.date(2028, 2, 1))
+    assert (began, ended, value["end"]) == (datetime.date(2024, 2, 1), None, "2028-01-31")
+    assert rossi["Mario"].facts.current().filter(kind="rental").exists()  # on the record
+
+    # A later extraction, after the contract's end: the same row now closes the fact.
+    later = run_import("rentals", text, perugia, on=datetime.date(2028, 3, 1), profile=profile)
+    assert later.rows_updated == 1
+    assert [f[3] for f in facts(rossi["Mario"], "rental")] == [datetime.date(2028, 2, 1)]
 
 
 def test_local_taxes_default_their_arrears(perugia, rossi):

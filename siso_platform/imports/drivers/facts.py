@@ -3,7 +3,7 @@
 Each row states one fact (a kind, a key that tells concurrent facts apart, a value) as of
 the run's reference date. The same value again changes nothing; a new value closes the
 period of the one before. Absence from a file is not evidence: a property sold or a
-contract ended says so with its end date, which closes the fact's period.
+contract ended says so with its end date, which closes the fact's period once it has passed.
 """
 
 import datetime
@@ -62,7 +62,10 @@ class FactDriver(Driver):
             fact = latest.get(slot)
             if slot in new:  # already written by an earlier row of this batch
                 fact = new[slot]
-                merged, valid_to = self.merge(fact["value"], value), _end(ended, fact["valid_from"])
+                merged, valid_to = (
+                    self.merge(fact["value"], value),
+                    _end(ended, fact["valid_from"], reference_date),
+                )
                 if (merged, valid_to) == (fact["value"], fact["valid_to"]):
                     counts.add("unchanged")
                 else:
@@ -76,7 +79,9 @@ class FactDriver(Driver):
                 in_effect = fact.valid_to is None or fact.valid_to > reference_date
                 if in_effect:
                     value = self.merge(fact.value, value)
-                if fact.value == value and fact.valid_to == _end(ended, fact.valid_from):
+                if fact.value == value and fact.valid_to == _end(
+                    ended, fact.valid_from, reference_date
+                ):
                     counts.add("unchanged")
                     continue
                 if fact.valid_from > reference_date:
@@ -95,7 +100,7 @@ class FactDriver(Driver):
                 befores.append((fact.pk, {"valid_to": fact.valid_to}))
                 closing.append(fact)
                 if fact.value == value and ended:  # the same thing, now ended: close it
-                    fact.valid_to = _end(ended, fact.valid_from)
+                    fact.valid_to = _end(ended, fact.valid_from, reference_date)
                     continue
                 if in_effect:
                     fact.valid_to = max(reference_date, fact.valid_from)
@@ -106,7 +111,7 @@ class FactDriver(Driver):
                 "key": key,
                 "value": value,
                 "valid_from": begins,
-                "valid_to": _end(ended, begins),
+                "valid_to": _end(ended, begins, reference_date),
                 "source": self.fmt.name,
                 "source_reference": ctx.reference,
             }
@@ -117,9 +122,13 @@ class FactDriver(Driver):
         return counts
 
 
-def _end(ended: datetime.date | None, begins: datetime.date) -> datetime.date | None:
-    """The exclusive end of a fact that the source says has ended, never before it began."""
-    return max(ended + DAY, begins) if ended else None
+def _end(ended, begins: datetime.date, reference_date: datetime.date) -> datetime.date | None:
+    """The exclusive end of a fact that has ended by the reference date, never before it
+    began. A planned end (a contract running to 2028) stays in the value: the fact is still
+    current, as far as the file says."""
+    if ended is None or ended >= reference_date:
+        return None
+    return max(ended + DAY, begins)
 
 
 def _iso(day: datetime.date | None) -> str | None:
