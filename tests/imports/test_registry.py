@@ -124,12 +124,17 @@ def test_row_errors_name_the_row_and_the_column(english, perugia):
     rows[1]["birth_date"] = "1982-02-30"
     rows[2]["tax_code"] = rows[2]["tax_code"][:15] + "A"
     rows[0]["sex"] = "F"
+    rows.append(person_row("Neri", "Ada", "F", datetime.date(1990, 1, 1), "F4", "head"))
+    rows[3]["registered_on"] = "2026-02-01"
     run = run_import("registry", csv_text("registry", rows), perugia)
 
     report = {
         (r.row_number, e["column"]): e["message"] for r in run.rejected_rows.all() for e in r.errors
     }
-    assert set(report) == {(2, "sex"), (3, "birth_date"), (4, "tax_code")}
+    assert set(report) == {(2, "sex"), (3, "birth_date"), (4, "tax_code"), (5, "registered_on")}
+    assert (
+        report[(5, "registered_on")] == "The date is after the file's reference date (31/01/2026)."
+    )
     assert "does not match the tax code" in report[(2, "sex")]
     assert report[(3, "birth_date")] == "“1982-02-30” is not a date in the format yyyy-mm-dd."
     assert "check character" in report[(4, "tax_code")].lower()

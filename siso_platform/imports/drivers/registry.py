@@ -72,6 +72,15 @@ class RegistryDriver(Driver):
             row.errors.append(
                 (ctx.column("cancelled_on"), _("A cancellation reason needs its date."))
             )
+        for name, day in (("registered_on", registered), ("cancelled_on", cancelled)):
+            if day and day > ctx.reference_date:
+                row.errors.append(
+                    (
+                        ctx.column(name),
+                        _("The date is after the file's reference date (%(date)s).")
+                        % {"date": ctx.reference_date.strftime("%d/%m/%Y")},
+                    )
+                )
         if cancelled and registered and cancelled <= registered:
             row.errors.append(
                 (ctx.column("cancelled_on"), _("The cancellation must follow the registration."))
