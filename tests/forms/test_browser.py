@@ -1,7 +1,10 @@
 """The wizard in a real browser: fields show, hide and compute live with the same JSON Logic."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -20,25 +23,28 @@ def draft_url(client, operator, intake, person_in_zone):
 
 
 def test_fields_show_hide_and_compute_live(page, draft_url):
+    # expect() retries until the page's script has run: a plain assert would race it.
     page.goto(draft_url)
     permit = page.locator('[data-key="residence_permit"]')
-    assert permit.is_hidden()
+    expect(permit).to_be_hidden()
     page.get_by_label("Extra UE").check()
-    assert permit.is_visible()
+    expect(permit).to_be_visible()
     page.get_by_label("Italiana").check()
-    assert permit.is_hidden()
+    expect(permit).to_be_hidden()
 
     page.get_by_label("Data di nascita").fill("2000-01-15")
     age = page.get_by_label("Età")
-    assert age.input_value() not in ("", "0")
+    expect(age).not_to_have_value(re.compile(r"^0?$"))
     assert int(age.input_value()) >= 26  # born in 2000: the browser computed it
 
     # on to the next step through the real form submission
     page.locator("#id_persona-first_name").fill("Mario")
     page.get_by_role("button", name="Avanti").click()
+    private_rent = page.get_by_label("Affitto sul mercato privato")
+    expect(private_rent).to_be_visible()  # the next step has loaded
     rent = page.locator('[data-key="rent"]')
-    assert rent.is_hidden()
-    page.get_by_label("Affitto sul mercato privato").check()
-    assert rent.is_visible()
+    expect(rent).to_be_hidden()
+    private_rent.check()
+    expect(rent).to_be_visible()
     page.get_by_label("Proprietà").check()
-    assert rent.is_hidden()
+    expect(rent).to_be_hidden()
