@@ -226,11 +226,7 @@ def run_status(request, pk):
     return JsonResponse(
         {
             "status": run.status,
-            "status_label": str(
-                _("failed: the process running it stopped")
-                if run.interrupted
-                else run.get_status_display()
-            ),
+            "status_label": str(run.status_label),
             "interrupted": run.interrupted,
             "progress": run.progress,
             "rows_read": run.rows_read,
@@ -257,7 +253,7 @@ def rejected_csv(request, pk):
         purpose=_("rejected rows of an import"),
         detail={"rows": run.rows_rejected},
     )
-    encoding = run.dialect.get("encoding") or "utf-8"
+    encoding = run.file_dialect.encoding
     response = StreamingHttpResponse(
         rejected.encoded(run), content_type=f"text/csv; charset={encoding}"
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 from django.utils import timezone
 
 from . import profiles_io, runs, samples
-from .formats import REGISTRY
 from .models import ImportRun
 
 PROFILE_NAME = "Comune di Perugia - anagrafe"
@@ -17,25 +16,10 @@ ORDER = ("registry", "income", "local_taxes", "property", "rentals")
 
 def registry_profile(municipality):
     """The demo municipality's registry export, read through a profile."""
-    dialect = samples.PERUGIA_DIALECT
-    document = {
-        "format": profiles_io.FORMAT,
-        "version": profiles_io.VERSION,
-        "name": PROFILE_NAME,
-        "source": "registry",
-        "municipality": municipality.istat_code,
-        **{key: getattr(dialect, key) for key in profiles_io.DIALECT_KEYS},
-        "columns": [
-            {
-                "field": name,
-                "column": dialect.columns.get(name, ""),
-                "codes": dict(dialect.values.get(name, {})),
-            }
-            for name in REGISTRY.names
-            if name in dialect.columns or name in dialect.values
-        ],
-    }
-    profile, _created = profiles_io.save(profiles_io.read(json.dumps(document).encode()))
+    exported = profiles_io.document(
+        PROFILE_NAME, "registry", municipality.istat_code, samples.PERUGIA_DIALECT
+    )
+    profile, _created = profiles_io.save(profiles_io.read(json.dumps(exported).encode()))
     return profile
 
 

@@ -270,6 +270,18 @@ class ImportRun(models.Model):
         return self.heartbeat_at is None or timezone.now() - self.heartbeat_at > HEARTBEAT_TIMEOUT
 
     @property
+    def status_label(self) -> str:
+        """The status a user reads: a run whose process stopped has failed."""
+        if self.interrupted:
+            return _("failed: the process running it stopped")
+        return self.get_status_display()
+
+    @property
+    def file_dialect(self) -> Dialect:
+        """How the file is read: the profile as it was when the run was created."""
+        return Dialect.from_json(self.dialect)
+
+    @property
     def progress(self) -> int:
         if self.status == RunStatus.COMPLETED:
             return 100

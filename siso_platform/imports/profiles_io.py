@@ -14,7 +14,7 @@ from siso_platform.territory.models import Municipality
 
 from .formats import FORMATS
 from .models import ColumnMapping, MappingProfile
-from .reading import DATE_FORMATS, DELIMITERS, ENCODINGS
+from .reading import DATE_FORMATS, DELIMITERS, ENCODINGS, Dialect
 
 FORMAT = "siso-mapping-profile"
 VERSION = 1
@@ -47,19 +47,30 @@ def _allowed() -> dict[str, tuple[str, ...]]:
     }
 
 
-def to_json(profile: MappingProfile) -> dict:
+def document(name: str, source: str, municipality: str | None, dialect: Dialect) -> dict:
+    """The exported form of a profile reading `source` files written in `dialect`."""
+    fields = [n for n in FORMATS[source].names if n in dialect.columns or n in dialect.values]
     return {
         "format": FORMAT,
         "version": VERSION,
-        "name": profile.name,
-        "source": profile.source,
-        "municipality": profile.municipality.istat_code if profile.municipality_id else None,
-        **{key: getattr(profile, key) for key in DIALECT_KEYS},
+        "name": name,
+        "source": source,
+        "municipality": municipality,
+        **{key: getattr(dialect, key) for key in DIALECT_KEYS},
         "columns": [
-            {"field": mapping.field, "column": mapping.column, "codes": mapping.code_map()}
-            for mapping in sorted(profile.columns.all(), key=lambda m: m.field)
+            {
+                "field": field,
+                "column": dialect.columns.get(field, ""),
+                "codes": dict(dialect.values.get(field, {})),
+            }
+            for field in sorted(fields)
         ],
     }
+
+
+def to_json(profile: MappingProfile) -> dict:
+    municipality = profile.municipality.istat_code if profile.municipality_id else None
+    return document(profile.name, profile.source, municipality, profile.dialect())
 
 
 def dumps(profile: MappingProfile) -> bytes:

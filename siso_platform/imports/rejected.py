@@ -20,7 +20,7 @@ def _header(run: ImportRun, dialect: Dialect) -> list[str]:
 
 def lines(run: ImportRun) -> Iterator[str]:
     """The file's text, a line at a time (for a streaming download)."""
-    dialect = Dialect.from_json(run.dialect)
+    dialect = run.file_dialect
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
 
@@ -40,6 +40,6 @@ def lines(run: ImportRun) -> Iterator[str]:
 
 
 def encoded(run: ImportRun) -> Iterator[bytes]:
-    encoding = Dialect.from_json(run.dialect).encoding
+    encoding = run.file_dialect.encoding
     for line in lines(run):
         yield line.encode(encoding, errors="replace")

@@ -87,17 +87,13 @@ def _batches(rows: Iterator[Row], size: int, group_by: str) -> Iterator[list[Row
     batch: list[Row] = []
     for row in rows:
         if len(batch) >= size and (
-            not group_by or _group(batch[-1], group_by) != _group(row, group_by)
+            not group_by or batch[-1].values[group_by] != row.values[group_by]
         ):
             yield batch
             batch = []
         batch.append(row)
     if batch:
         yield batch
-
-
-def _group(row: Row, column: str):
-    return row.values.get(column)
 
 
 def execute(
@@ -110,7 +106,7 @@ def execute(
     run = _claim(run)
     driver = DRIVERS[run.source]
     fmt = driver.fmt
-    dialect = Dialect.from_json(run.dialect)
+    dialect = run.file_dialect
     try:
         with run.file.open("rb") as binary:
             text = open_text(binary, dialect)
