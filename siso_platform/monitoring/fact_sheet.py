@@ -1,0 +1,319 @@
+"""The household fact sheet: one JSON document describing a household at a date, the input of
+every eligibility rule and need indicator (its shape is documented in docs/monitoring.md and
+shown to administrators beside the rule editor).
+
+`build` is pure: it assembles rows already fetched. `sheets` fetches those rows for many
+households in a fixed number of queries (seven, whatever their number), `sheet` for one.
+
+Facts come from two places: the registry imports write them about persons (a member's rental,
+income, local taxes), earlier loads and operators also about the household. Both are read.
+A value nobody knows is `null` (ISEE never declared, no income on record): rules treat it as
+a missing fact, so the household is undetermined rather than judged on a guess. A list of
+things (rentals, property, arrears) is empty when none is on record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from siso_platform.casework.models import Case, CaseStatus, Intervention, Need, NeedStatus
+from siso_platform.people.models import Fact, FactKind, Household, HouseholdMembership
+
+FACT_KINDS = (
+    FactKind.INCOME,
+    FactKind.ISEE,
+    FactKind.PROPERTY,
+    FactKind.RENTAL,
+    FactKind.LOCAL_TAX,
+    FactKind.DISABILITY,
+)
+# A civil invalidity of 100% or the accompanying allowance means daily dependence on others.
+DEPENDENT_PERCENT = 100
+
+
+def _age(born: datetime.date, on: datetime.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _income_total(value: dict) -> float:
+    return round(sum(_number(v) or 0.0 for v in value.values()), 2)
+
+
+def _days_to(end: str | None, on: datetime.date) -> int | None:
+    if not end:
+        return None
+    try:
+        return (datetime.date.fromisoformat(end[:10]) - on).days
+    except ValueError:
+        return None
+
+
+def build(
+    household: dict,
+    members: Iterable[dict],
+    facts: Iterable[dict],
+    interventions: Iterable[dict],
+    cases: Iterable[dict],
+    needs: Iterable[dict],
+    *,
+    on: datetime.date,
+) -> dict:
+    """The fact sheet of one household from its rows (see `sheets` for their fields)."""
+    person_facts: dict[int, list[dict]] = defaultdict(list)
+    household_facts = []
+    for fact in facts:
+        if fact["person_id"]:
+            person_facts[fact["person_id"]].append(fact)
+        else:
+            household_facts.append(fact)
+
+    sheet_members, incomes_by_year = [], defaultdict(float)
+    rentals, properties, arrears = {}, [], []
+    isee = None
+    for fact in household_facts:
+        if fact["kind"] == FactKind.ISEE:
+            isee = _isee(fact, isee)
+        elif fact["kind"] == FactKind.INCOME:
+            incomes_by_year[fact["key"]] += _income_total(fact["value"])
+    for member in members:
+        person_id = member["person_id"]
+        disability, income = None, {}
+        for fact in person_facts.get(person_id, ()):
+            kind, value = fact["kind"], fact["value"]
+            if kind == FactKind.DISABILITY:
+                disability = value
+            elif kind == FactKind.INCOME:
+                income[fact["key"]] = _income_total(value)
+                incomes_by_year[fact["key"]] += income[fact["key"]]
+            elif kind == FactKind.ISEE:
+                isee = _isee(fact, isee)
+            elif kind in (FactKind.RENTAL, FactKind.PROPERTY, FactKind.LOCAL_TAX):
+                household_facts.append(fact)
+        percent = (disability or {}).get("civil_invalidity_percent")
+        allowance = bool((disability or {}).get("accompanying_allowance"))
+        age = _age(member["birth_date"], on)
+        latest_income = income[max(income)] if income else None
+        sheet_members.append(
+            {
+                "person": person_id,
+                "age": age,
+                "sex": member["sex"],
+                "relation": member["relation"],
+                "minor": age < 18,
+                "disabled": disability is not None,
+                "invalidity_percent": percent,
+                "accompanying_allowance": allowance,
+                "dependent": allowance or (percent or 0) >= DEPENDENT_PERCENT,
+                "income": income,
+                "income_total": latest_income,
+            }
+        )
+    for fact in household_facts:
+        kind, value = fact["kind"], fact["value"]
+        if kind == FactKind.RENTAL:
+            rentals[fact["key"]] = {
+                "contract": fact["key"],
+                "yearly_rent": _number(value.get("yearly_rent")) or 0.0,
+                "start": value.get("start"),
+                "end": value.get("end"),
+                "days_to_end": _days_to(value.get("end"), on),
+            }
+        elif kind == FactKind.PROPERTY:
+            properties.append(
+                {
+                    "unit": fact["key"],
+                    "category": value.get("category"),
+                    "share": _number(value.get("share")),
+                    "cadastral_value": _number(value.get("cadastral_value")),
+                }
+            )
+        elif kind == FactKind.LOCAL_TAX:
+            arrears.append(
+                {"tax": value.get("tax"), "year": value.get("year"), "arrears": _number(
+                    value.get("arrears")) or 0.0}
+            )
+
+    income = None
+    if incomes_by_year:
+        year = max(incomes_by_year)
+        income = {"year": int(year) if year.isdigit() else year, "total": incomes_by_year[year]}
+    running = [_intervention(row) for row in interventions]
+    open_needs = [
+        {
+            "category": row["category__code"],
+            "origin": row["origin"],
+            "status": row["status"],
+            "noted_on": row["noted_on"].isoformat(),
+        }
+        for row in needs
+    ]
+    return {
+        "on": on.isoformat(),
+        "household": {
+            "id": household["id"],
+            "municipality": household["municipality__istat_code"],
+            "zone": household["municipality__zone_id"],
+        },
+        "members": sheet_members,
+        "size": len(sheet_members),
+        "minors": sum(m["minor"] for m in sheet_members),
+        "over_65": sum(m["age"] >= 65 for m in sheet_members),
+        "over_75": sum(m["age"] >= 75 for m in sheet_members),
+        "disabled_members": sum(m["disabled"] for m in sheet_members),
+        "dependent_members": sum(m["dependent"] for m in sheet_members),
+        "isee": isee["isee"] if isee else None,
+        "isee_year": isee["year"] if isee else None,
+        "income": income,
+        "property": properties,
+        "rentals": sorted(rentals.values(), key=lambda r: r["contract"]),
+        "rent_yearly": round(sum(r["yearly_rent"] for r in rentals.values()), 2),
+        "local_taxes": arrears,
+        "local_tax_arrears": round(sum(a["arrears"] for a in arrears), 2),
+        "interventions": running,
+        "intervention_items": sorted({i["item"] for i in running}),
+        "intervention_categories": sorted({i["category"] for i in running}),
+        "intervention_areas": sorted({i["area"] for i in running}),
+        "intervention_kinds": sorted({i["kind"] for i in running}),
+        "open_cases": [
+            {"id": row["id"], "person": row["person_id"], "zone": row["zone_id"],
+             "opened_on": row["opened_on"].isoformat()}
+            for row in cases
+        ],
+        "needs": open_needs,
+        "need_categories": sorted({n["category"] for n in open_needs}),
+    }
+
+
+def _isee(fact: dict, current: dict | None) -> dict | None:
+    """The ISEE of the latest year on record (an ISEE is declared once a year)."""
+    amount = _number(fact["value"].get("isee"))
+    if amount is None:
+        return current
+    if current is not None and current["year"] >= fact["key"]:
+        return current
+    return {"isee": amount, "year": fact["key"]}
+
+
+def _intervention(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "item": row["item__code"],
+        "category": row["item__need_category__code"],
+        "area": row["item__area"],
+        "kind": row["item__kind"],
+        "provider": row["provider_id"],
+        "provider_kind": row["provider__kind"],
+        "person": row["person_id"],
+        "starts_on": row["starts_on"].isoformat(),
+        "ends_on": row["ends_on"].isoformat() if row["ends_on"] else None,
+        "amount": _number(row["amount"]),
+    }
+
+
+_INTERVENTION_FIELDS = (
+    "id",
+    "person_id",
+    "household_id",
+    "item__code",
+    "item__need_category__code",
+    "item__area",
+    "item__kind",
+    "provider_id",
+    "provider__kind",
+    "starts_on",
+    "ends_on",
+    "amount",
+)
+
+
+def sheets(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict]:
+    """The fact sheets of these households at `on`, by household id (seven queries)."""
+    ids = list(household_ids)
+    households = Household.objects.filter(pk__in=ids).values(
+        "id", "municipality__istat_code", "municipality__zone_id"
+    )
+    members_of: dict[int, list[dict]] = defaultdict(list)
+    household_of: dict[int, int] = {}
+    for row in (
+        HouseholdMembership.objects.current(on)
+        .filter(household_id__in=ids, person__deceased_on__isnull=True)
+        .order_by("household_id", "person__birth_date")
+        .values("household_id", "person_id", "relation", "person__birth_date", "person__sex")
+    ):
+        members_of[row["household_id"]].append(
+            {
+                "person_id": row["person_id"],
+                "relation": row["relation"],
+                "birth_date": row["person__birth_date"],
+                "sex": row["person__sex"],
+            }
+        )
+        household_of[row["person_id"]] = row["household_id"]
+    person_ids = list(household_of)
+
+    def belongs(row) -> int | None:
+        return row["household_id"] or household_of.get(row["person_id"])
+
+    facts_of: dict[int, list[dict]] = defaultdict(list)
+    fact_rows = Fact.objects.current(on).filter(kind__in=FACT_KINDS)
+    for query in (Q(household_id__in=ids), Q(person_id__in=person_ids)):
+        for row in fact_rows.filter(query).values(
+            "person_id", "household_id", "kind", "key", "value"
+        ):
+            facts_of[belongs(row)].append(row)
+
+    interventions_of: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Intervention.objects.running_on(on)
+        .filter(Q(household_id__in=ids) | Q(person_id__in=person_ids))
+        .order_by("starts_on", "id")
+        .values(*_INTERVENTION_FIELDS)
+    ):
+        home = row["household_id"] if row["household_id"] in members_of else None
+        interventions_of[home or household_of.get(row["person_id"])].append(row)
+
+    cases_of: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Case.objects.filter(status=CaseStatus.OPEN, person_id__in=person_ids)
+        .order_by("opened_on", "id")
+        .values("id", "person_id", "zone_id", "opened_on")
+    ):
+        cases_of[household_of[row["person_id"]]].append(row)
+
+    needs_of: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        Need.objects.exclude(status=NeedStatus.CLOSED)
+        .filter(person_id__in=person_ids)
+        .order_by("noted_on", "id")
+        .values("person_id", "category__code", "origin", "status", "noted_on")
+    ):
+        needs_of[household_of[row["person_id"]]].append(row)
+
+    return {
+        row["id"]: build(
+            row,
+            members_of.get(row["id"], ()),
+            facts_of.get(row["id"], ()),
+            interventions_of.get(row["id"], ()),
+            cases_of.get(row["id"], ()),
+            needs_of.get(row["id"], ()),
+            on=on,
+        )
+        for row in households
+    }
+
+
+def sheet(household: Household | int, *, on: datetime.date) -> dict:
+    pk = getattr(household, "pk", household)
+    return sheets([pk], on=on)[pk]

@@ -1,0 +1,151 @@
+"""Freezing programmes and indicators into immutable versions, and sharing them as files."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Indicator, IndicatorVersion, Programme, ProgrammeVersion, RuleDefinition
+
+EXPORT_FORMAT = "siso-rule/1"
+
+
+def freeze(definition: RuleDefinition, user=None):
+    """The next version from the definition's content, unless it equals the latest."""
+    snapshot = definition.snapshot()
+    versions = definition.versions.model.objects
+    with transaction.atomic():
+        latest = (
+            versions.select_for_update().filter(definition=definition).order_by("-number").first()
+        )
+        if latest is not None and latest.snapshot == snapshot:
+            return latest
+        return versions.create(
+            definition=definition,
+            number=(latest.number + 1) if latest else 1,
+            snapshot=snapshot,
+            published_by=user if getattr(user, "pk", None) else None,
+        )
+
+
+def freeze_on_publish(sender, instance, revision=None, **kwargs):
+    freeze(instance, user=getattr(revision, "user", None))
+
+
+def publish(definition: RuleDefinition, user=None):
+    """Publish the latest saved revision (as the admin's button does) and return its version."""
+    revision = definition.latest_revision or definition.save_revision(user=user)
+    revision.publish(user=user, skip_permission_checks=True)
+    return definition.versions.order_by("-number").first()
+
+
+def programmes_in_effect(on: datetime.date, *, zone_id: int | None = None):
+    """The newest published version of every programme valid on `on` (in the zone, if
+    given: regional programmes and that zone's own)."""
+    found = []
+    for version in ProgrammeVersion.objects.newest_published():
+        snap = version.snapshot
+        if snap["starts_on"] > on.isoformat() or (snap["ends_on"] or "9999") < on.isoformat():
+            continue
+        if zone_id is not None and snap["zone"] not in (None, zone_id):
+            continue
+        found.append(version)
+    return found
+
+
+def indicators_in_effect(*, zone_id: int | None = None):
+    return [
+        version
+        for version in IndicatorVersion.objects.newest_published()
+        if zone_id is None or version.snapshot["zone"] in (None, zone_id)
+    ]
+
+
+# --- files -------------------------------------------------------------------------------
+
+KINDS = {"programme": Programme, "indicator": Indicator}
+
+
+def document(definition: RuleDefinition) -> dict:
+    definition = definition.get_latest_revision_as_object()
+    kind = "programme" if isinstance(definition, Programme) else "indicator"
+    doc = {
+        "format": EXPORT_FORMAT,
+        "kind": kind,
+        "slug": definition.slug,
+        "title": definition.title,
+        "description": definition.description,
+        "rule": definition.rule,
+    }
+    if kind == "programme":
+        doc.update(
+            item=definition.item.code,
+            starts_on=definition.starts_on.isoformat(),
+            ends_on=definition.ends_on.isoformat() if definition.ends_on else None,
+        )
+    else:
+        doc.update(
+            need_category=definition.need_category.code,
+            severity=definition.severity,
+            message=definition.message,
+        )
+    return doc
+
+
+def to_json(definition: RuleDefinition) -> str:
+    return json.dumps(document(definition), ensure_ascii=False, indent=2)
+
+
+class ImportRefused(ValueError):
+    pass
+
+
+def read(content: str | bytes) -> dict:
+    try:
+        doc = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportRefused(_("The file is not valid JSON: %s") % error) from None
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+        raise ImportRefused(_("The file is not a rule export (%s).") % EXPORT_FORMAT)
+    if doc.get("kind") not in KINDS:
+        raise ImportRefused(_("The file's “kind” is neither programme nor indicator."))
+    for key in ("slug", "title", "rule"):
+        if key not in doc:
+            raise ImportRefused(_("The file has no “%s”.") % key)
+    return doc
+
+
+def save(doc: dict, *, owner, user=None, publish_now: bool = False) -> RuleDefinition:
+    """Create or update a definition from a document, as a draft revision (or published)."""
+    from siso_platform.casework.models import CatalogueItem, NeedCategory
+
+    model = KINDS[doc["kind"]]
+    definition = model.objects.filter(slug=doc["slug"]).first() or model(
+        slug=doc["slug"], owner=owner, live=False
+    )
+    definition.title = doc["title"]
+    definition.description = doc.get("description", "")
+    definition.rule = doc["rule"]
+    try:
+        if model is Programme:
+            definition.item = CatalogueItem.objects.get(code=doc["item"])
+            definition.starts_on = datetime.date.fromisoformat(doc["starts_on"])
+            ends_on = doc.get("ends_on")
+            definition.ends_on = datetime.date.fromisoformat(ends_on) if ends_on else None
+        else:
+            definition.need_category = NeedCategory.objects.get(code=doc["need_category"])
+            definition.severity = doc.get("severity", "medium")
+            definition.message = doc["message"]
+    except (KeyError, ValueError, CatalogueItem.DoesNotExist, NeedCategory.DoesNotExist) as e:
+        raise ImportRefused(_("The file's %(kind)s is incomplete: %(error)s")
+                            % {"kind": doc["kind"], "error": e}) from None
+    definition.full_clean(exclude=["owner"] if definition.pk else None)
+    if definition.pk is None:
+        definition.save()
+    revision = definition.save_revision(user=user)
+    if publish_now:
+        revision.publish(user=user, skip_permission_checks=True)
+    return definition
