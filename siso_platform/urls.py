@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("casework/", include("siso_platform.casework.urls")),
+    path("monitoring/", include("siso_platform.monitoring.urls")),
     path("procedures/", include("workflows.urls")),
     path("forms/", include("forms.urls")),
     path("api/", include("api.urls")),

@@ -63,6 +63,22 @@ _IMPORTS = [
     *_IMPORT_PROFILES,
 ]
 
+# Monitoring: administrators write programmes and indicators (each editing its own, like
+# questionnaires); zones screen their territory and work the alerts of their inbox.
+_RULE_DESIGN = [
+    f"monitoring.{action}_{model}"
+    for model in ("programme", "indicator")
+    for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+]
+_MONITORING_CONFIG = [
+    *_RULE_DESIGN,
+    *[f"monitoring.{a}_complementaryitems" for a in ("add", "change", "delete", "view")],
+    "monitoring.change_monitoringsettings",
+    "monitoring.view_territory_analysis",
+]
+_ALERTS = ["monitoring.view_alert", "monitoring.change_alert"]
+_SCREENING = ["monitoring.add_screeningrun", "monitoring.view_screeningrun"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
@@ -81,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WORKFLOW_DESIGN,
         *_CATALOGUE_KEEPING,
         *_IMPORT_PROFILES,
+        *_MONITORING_CONFIG,
     ],
     Role.ZONE_ADMIN: [
         ADMIN_ACCESS,
@@ -98,14 +115,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WORKFLOW_DESIGN,
         *_WORKFLOW_START,
         *_IMPORTS,
+        *_RULE_DESIGN,
+        *_ALERTS,
+        *_SCREENING,
+        "monitoring.view_territory_analysis",
     ],
-    Role.OPERATOR: [ADMIN_ACCESS, *_CASEWORK_PEOPLE, *_CASEWORK, *_FORM_FILLING, *_WORKFLOW_START],
+    Role.OPERATOR: [
+        ADMIN_ACCESS,
+        *_CASEWORK_PEOPLE,
+        *_CASEWORK,
+        *_FORM_FILLING,
+        *_WORKFLOW_START,
+        *_ALERTS,
+    ],
     Role.SOCIAL_WORKER: [
         ADMIN_ACCESS,
         *_CASEWORK_PEOPLE,
         *_CASEWORK,
         *_FORM_FILLING,
         *_WORKFLOW_START,
+        *_ALERTS,
+        *_SCREENING,
+        "monitoring.view_territory_analysis",
     ],
     Role.DATA_STEWARD: [
         ADMIN_ACCESS,

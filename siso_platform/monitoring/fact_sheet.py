@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from siso_platform.casework.models import Case, CaseStatus, Intervention, Need, NeedStatus
 from siso_platform.people.models import Fact, FactKind, Household, HouseholdMembership
@@ -31,6 +32,57 @@ FACT_KINDS = (
     FactKind.LOCAL_TAX,
     FactKind.DISABILITY,
 )
+
+def _field(name, kind, meaning):
+    return {"name": name, "type": kind, "meaning": meaning}
+
+
+# The documented shape (docs/monitoring.md lists the same names; a test keeps them in step).
+FIELDS = [
+    _field("on", "date", _("The date the sheet describes (YYYY-MM-DD).")),
+    _field("household.id", "number", _("The household.")),
+    _field("household.municipality", "text", _("ISTAT code of its municipality.")),
+    _field("household.zone", "number", _("Its social zone.")),
+    _field("members", "list", _("The current members, oldest first.")),
+    _field("members.N.person", "number", _("The person.")),
+    _field("members.N.age", "number", _("Age in whole years.")),
+    _field("members.N.sex", "text", _("M or F.")),
+    _field("members.N.relation", "text", _("head, spouse, partner, child, parent, ...")),
+    _field("members.N.minor", "yes/no", _("Under 18.")),
+    _field("members.N.disabled", "yes/no", _("A civil invalidity or disability is on record.")),
+    _field("members.N.invalidity_percent", "number", _("Civil invalidity percentage, or null.")),
+    _field("members.N.accompanying_allowance", "yes/no", _("Receives the accompanying allowance.")),
+    _field("members.N.dependent", "yes/no", _("Dependent on others: 100% or the allowance.")),
+    _field("members.N.income", "object", _("Income per year, e.g. {\"2025\": 14000}.")),
+    _field("members.N.income_total", "number", _("Income of the latest year, or null.")),
+    _field("size", "number", _("How many members.")),
+    _field("minors", "number", _("Members under 18.")),
+    _field("over_65", "number", _("Members aged 65 or more.")),
+    _field("over_75", "number", _("Members aged 75 or more.")),
+    _field("disabled_members", "number", _("Members with a disability on record.")),
+    _field("dependent_members", "number", _("Members dependent on others.")),
+    _field("isee", "number", _("The ISEE of the latest year declared, or null.")),
+    _field("isee_year", "text", _("The year of that ISEE.")),
+    _field("income", "object", _("{year, total}: the household's income of the latest year, "
+                                 "or null when no income is on record.")),
+    _field("property", "list", _("Real estate: unit, category, share, cadastral_value.")),
+    _field("rentals", "list", _("Rental contracts: contract, yearly_rent, start, end, "
+                                "days_to_end (null without an end).")),
+    _field("rent_yearly", "number", _("The yearly rent of all contracts (0 without any).")),
+    _field("local_taxes", "list", _("Local taxes owed: tax, year, arrears.")),
+    _field("local_tax_arrears", "number", _("Local-tax arrears in euro (0 without any).")),
+    _field("interventions", "list", _("Interventions running on the date: item, category, "
+                                      "area, kind, provider, provider_kind, person, starts_on, "
+                                      "ends_on, amount.")),
+    _field("intervention_items", "list", _("Their catalogue codes, e.g. \"E1.06\".")),
+    _field("intervention_categories", "list", _("The need categories they answer.")),
+    _field("intervention_areas", "list", _("Their areas, e.g. \"disability\".")),
+    _field("intervention_kinds", "list", _("Their kinds, e.g. \"home\", \"cash\".")),
+    _field("open_cases", "list", _("Open cases of the members: id, person, zone, opened_on.")),
+    _field("needs", "list", _("Needs not closed: category, origin, status, noted_on.")),
+    _field("need_categories", "list", _("Their categories.")),
+]
+
 # A civil invalidity of 100% or the accompanying allowance means daily dependence on others.
 DEPENDENT_PERCENT = 100
 

@@ -386,6 +386,7 @@ class ScreeningRun(models.Model):
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
         ordering = ["-created_at", "-pk"]
+        permissions = [("view_territory_analysis", _("Can see the territory analysis"))]
 
     def __str__(self):
         return _("Screening of %(territory)s as of %(on)s") % {
