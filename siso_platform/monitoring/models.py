@@ -429,14 +429,14 @@ class ScreeningResult(models.Model):
     indicator = models.ForeignKey(
         IndicatorVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    list = models.CharField(_("list"), max_length=15, choices=ResultList.choices)
+    on_list = models.CharField(_("list"), max_length=15, choices=ResultList.choices)
     missing = models.JSONField(_("missing facts"), default=list, blank=True)
     explanation = models.JSONField(_("explanation"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("screening result")
         verbose_name_plural = _("screening results")
-        indexes = [models.Index(fields=["run", "list"])]
+        indexes = [models.Index(fields=["run", "on_list"])]
 
 
 class Outcome(models.TextChoices):

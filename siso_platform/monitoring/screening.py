@@ -123,7 +123,7 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
                 ScreeningResult(
                     household_id=household,
                     programme=version,
-                    list=kind,
+                    on_list=kind,
                     missing=judgement.missing,
                     # undetermined households are many: their missing facts say enough
                     explanation=None if kind == ResultList.UNDETERMINED
@@ -142,7 +142,7 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
                 ScreeningResult(
                     household_id=household,
                     indicator=version,
-                    list=ResultList.MATCH,
+                    on_list=ResultList.MATCH,
                     explanation=judgement.explanation(),
                 )
             )
@@ -211,7 +211,7 @@ def previous(run: ScreeningRun) -> ScreeningRun | None:
 def _entries(run: ScreeningRun) -> set[tuple]:
     return set(
         run.results.values_list(
-            "list", "programme__definition_id", "indicator__definition_id", "household_id"
+            "on_list", "programme__definition_id", "indicator__definition_id", "household_id"
         )
     )
 
