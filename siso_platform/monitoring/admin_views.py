@@ -1,23 +1,86 @@
 """Wagtail admin for benefit programmes, need indicators and complementary items.
 
 Programmes and indicators are edited like questionnaires (drafts, revisions, publishing, an
-owner that limits who edits them: `forms.admin_views`); publishing freezes a version.
+owner that limits who edits them: `forms.admin_views`, whose generic pieces these pages
+reuse); publishing freezes a version. Extra pages (versions, export, import) are mounted
+under /admin/monitoring-tools/ by wagtail_hooks.
 """
 
+from __future__ import annotations
+
+import json
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.admin.widgets.button import HeaderButton, MenuItem
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from forms import admin_views as forms_admin
+from forms import logic
+from forms.host import host
 
+from . import publishing
+from .fact_sheet import FIELDS
 from .models import ComplementaryItems, Indicator, Programme
+
+# --- the publish check ---------------------------------------------------------------------
+
+
+def unknown_names(rule) -> list[str]:
+    """The names `rule` reads that the household fact sheet does not have, sorted.
+
+    `members.3.age` is the documented `members.N.age`. Below a documented object
+    (`income.total`, `members.N.income.2025`) or an item of a documented list
+    (`rentals.0.yearly_rent`) any name is accepted: the fact sheet describes their keys only
+    in words. Names read inside `some`/`all`/`map`... belong to the items and are not seen.
+    """
+    types = {field["name"]: field["type"] for field in FIELDS}
+    found = []
+    for name in logic.variables(rule):
+        parts = name.split(".")
+        if len(parts) > 2 and parts[0] == "members" and parts[1].isdigit():
+            parts[1] = "N"
+        if not _documented(parts, types):
+            found.append(name)
+    return sorted(found)
+
+
+def _documented(parts: list[str], types: dict[str, str]) -> bool:
+    if ".".join(parts) in types:
+        return True
+    for end in range(1, len(parts)):
+        kind = types.get(".".join(parts[:end]))
+        if kind == "object" or (kind == "list" and parts[end].isdigit()):
+            return True
+    return False
 
 
 class _RuleForm(forms_admin.OwnedDefinitionForm):
     refusal = gettext_lazy("The rule cannot be published: %s")
 
     def publish_problems(self, instance):
-        return []
+        # An invalid rule never gets here: the model field's validator refuses it on `rule`.
+        return [
+            _("“%s” is not a name of the household fact sheet") % name
+            for name in unknown_names(instance.rule)
+        ]
+
+    def add_publish_errors(self, form, found):
+        for problem in found:
+            form.add_error("rule", problem)
+
+
+def _kind(model) -> str:
+    return model._meta.model_name  # "programme" or "indicator", as in publishing.KINDS
 
 
 class RuleCreateView(_RuleForm, CreateView):
@@ -25,7 +88,51 @@ class RuleCreateView(_RuleForm, CreateView):
 
 
 class RuleEditView(_RuleForm, forms_admin.OwnerCheckedEdit, EditView):
-    pass
+    @property
+    def header_more_buttons(self):
+        args = [_kind(self.model), self.object.pk]
+        return [
+            *super().header_more_buttons,
+            HeaderButton(
+                _("Versions"),
+                url=reverse("monitoring_admin:versions", args=args),
+                icon_name="history",
+            ),
+            HeaderButton(
+                _("Export"), url=reverse("monitoring_admin:export", args=args), icon_name="download"
+            ),
+        ]
+
+
+class RuleIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        args = [_kind(self.model), instance.pk]
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(
+                _("Versions"),
+                reverse("monitoring_admin:versions", args=args),
+                icon_name="history",
+                priority=40,
+            ),
+            MenuItem(
+                _("Export"),
+                reverse("monitoring_admin:export", args=args),
+                icon_name="download",
+                priority=50,
+            ),
+        ]
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Import"), url=reverse("monitoring_admin:import"), icon_name="upload"
+                )
+            )
+        return buttons
 
 
 def _rule_panels(*specific):
@@ -55,6 +162,7 @@ class ProgrammeViewSet(SnippetViewSet):
     search_fields = ["title", "slug"]
     add_view_class = RuleCreateView
     edit_view_class = RuleEditView
+    index_view_class = RuleIndexView
     panels = _rule_panels(FieldPanel("item"), FieldPanel("starts_on"), FieldPanel("ends_on"))
 
     def get_queryset(self, request):
@@ -71,8 +179,10 @@ class IndicatorViewSet(SnippetViewSet):
     search_fields = ["title", "slug"]
     add_view_class = RuleCreateView
     edit_view_class = RuleEditView
-    panels = _rule_panels(FieldPanel("need_category"), FieldPanel("severity"),
-                          FieldPanel("message"))
+    index_view_class = RuleIndexView
+    panels = _rule_panels(
+        FieldPanel("need_category"), FieldPanel("severity"), FieldPanel("message")
+    )
 
     def get_queryset(self, request):
         return Indicator.objects.select_related("owner", "need_category")
@@ -85,3 +195,128 @@ class ComplementaryItemsViewSet(SnippetViewSet):
     url_prefix = "monitoring/complementary"
     list_display = ["first", "second", "reason"]
     panels = [FieldPanel("first"), FieldPanel("second"), FieldPanel("reason")]
+
+
+# --- extra pages ---------------------------------------------------------------------------
+
+
+def _model(kind: str):
+    try:
+        return publishing.KINDS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def _perm(model, action: str) -> str:
+    return f"monitoring.{action}_{model._meta.model_name}"
+
+
+def _viewable(request, kind: str, pk: int):
+    model = _model(kind)
+    user = request.user
+    if not user.has_perm(_perm(model, "view")) and not user.has_perm(_perm(model, "change")):
+        raise PermissionDenied
+    return get_object_or_404(model, pk=pk)
+
+
+def _edit_url(definition) -> str:
+    return reverse(
+        f"wagtailsnippets_monitoring_{_kind(type(definition))}:edit", args=[definition.pk]
+    )
+
+
+def versions(request, kind, pk):
+    definition = _viewable(request, kind, pk)
+    published = definition.versions.select_related("published_by").order_by("-number")
+    return TemplateResponse(
+        request,
+        "monitoring/admin/versions.html",
+        {
+            "definition": definition,
+            "versions": [
+                (version, json.dumps(version.rule, ensure_ascii=False, indent=2))
+                for version in published
+            ],
+            "edit_url": _edit_url(definition),
+        },
+    )
+
+
+def export(request, kind, pk):
+    definition = _viewable(request, kind, pk)
+    response = HttpResponse(publishing.to_json(definition), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{definition.slug}.json"'
+    return response
+
+
+class ImportForm(forms_admin.ImportForm):
+    """The questionnaire import form (its owner choice), reading a rule export instead."""
+
+    file = django_forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy("A benefit programme or need indicator exported as JSON."),
+    )
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        upload = cleaned.get("file")
+        if upload is not None:
+            try:
+                cleaned["document"] = publishing.read(upload.read())
+            except publishing.ImportRefused as error:
+                raise ValidationError({"file": str(error)}) from None
+        return cleaned
+
+
+def _import(request, form):
+    """The definition the form's file describes, saved as a draft; None with form errors."""
+    user, doc = request.user, form.cleaned_data["document"]
+    model = publishing.KINDS[doc["kind"]]
+    if not user.has_perm(_perm(model, "add")):
+        form.add_error("file", _("You may not create a %s.") % model._meta.verbose_name)
+        return None
+    existing = model.objects.filter(slug=doc["slug"]).first()
+    policy = forms_admin.OwnerPermissionPolicy(model)
+    if existing and not policy.user_has_permission_for_instance(user, "change", existing):
+        form.add_error(
+            "file",
+            _("A %(kind)s with the slug “%(slug)s” belongs to another owner.")
+            % {"kind": model._meta.verbose_name, "slug": doc["slug"]},
+        )
+        return None
+    try:
+        with transaction.atomic():
+            return publishing.save(doc, owner=form.cleaned_data["owner"], user=user)
+    except publishing.ImportRefused as error:
+        form.add_error("file", str(error))
+    except ValidationError as error:
+        # The document's content fails the model's checks (a rule that is not JSON Logic...).
+        for field, problems in error.message_dict.items():
+            label = model._meta.get_field(field).verbose_name if field != "__all__" else ""
+            for problem in problems:
+                form.add_error("file", f"{label}: {problem}" if label else problem)
+    return None
+
+
+def import_view(request):
+    user = request.user
+    if not any(user.has_perm(_perm(model, "add")) for model in publishing.KINDS.values()):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, owners=host().owners_for(user))
+    if request.method == "POST" and form.is_valid():
+        definition = _import(request, form)
+        if definition is not None:
+            messages.success(request, _("Imported as a draft: check it and publish."))
+            return redirect(_edit_url(definition))
+    return TemplateResponse(
+        request,
+        "forms/admin/file_form.html",
+        {"form": form, "title": _("Import a programme or indicator")},
+    )
+
+
+urlpatterns = [
+    path("<slug:kind>/<int:pk>/versions/", versions, name="versions"),
+    path("<slug:kind>/<int:pk>/export/", export, name="export"),
+    path("import/", import_view, name="import"),
+]

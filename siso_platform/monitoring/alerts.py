@@ -19,13 +19,23 @@ from .models import Alert, AlertStatus
 
 
 def _audit(action: str, alert: Alert, by, purpose: str, **detail) -> None:
-    audit.record(action, actor=by, obj=alert, person=alert.person_id, purpose=purpose,
-                 detail=detail)
+    audit.record(
+        action, actor=by, obj=alert, person=alert.person_id, purpose=purpose, detail=detail
+    )
 
 
-def raise_alert(*, kind: str, key: str, zone_id: int, title: str, person_id=None,
-                household_id=None, severity: str = "medium", detail: dict | None = None,
-                by=None) -> tuple[Alert, bool]:
+def raise_alert(
+    *,
+    kind: str,
+    key: str,
+    zone_id: int,
+    title: str,
+    person_id=None,
+    household_id=None,
+    severity: str = "medium",
+    detail: dict | None = None,
+    by=None,
+) -> tuple[Alert, bool]:
     """The alert for this situation, created unless it was ever raised (even if resolved)."""
     existing = Alert.objects.filter(key=key).first()
     if existing is not None:
@@ -33,8 +43,14 @@ def raise_alert(*, kind: str, key: str, zone_id: int, title: str, person_id=None
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
-                kind=kind, key=key, zone_id=zone_id, title=title[:300], person_id=person_id,
-                household_id=household_id, severity=severity, detail=detail or {},
+                kind=kind,
+                key=key,
+                zone_id=zone_id,
+                title=title[:300],
+                person_id=person_id,
+                household_id=household_id,
+                severity=severity,
+                detail=detail or {},
             )
     except IntegrityError:  # raised meanwhile by another worker
         return Alert.objects.get(key=key), False

@@ -32,16 +32,25 @@ def complementary_pairs() -> set[frozenset[str]]:
 def _spans(interventions) -> list[overlaps.Span]:
     spans = []
     for row in interventions.values(
-        "id", "person_id", "household_id", "item__code", "item__need_category__code",
-        "provider_id", "starts_on", "ends_on",
+        "id",
+        "person_id",
+        "household_id",
+        "item__code",
+        "item__need_category__code",
+        "provider_id",
+        "starts_on",
+        "ends_on",
     ):
         for kind in ("person", "household"):
             if row[f"{kind}_id"]:
                 spans.append(
                     overlaps.Span(
-                        id=row["id"], beneficiary=(kind, row[f"{kind}_id"]),
-                        category=row["item__need_category__code"], item=row["item__code"],
-                        provider=row["provider_id"], starts_on=row["starts_on"],
+                        id=row["id"],
+                        beneficiary=(kind, row[f"{kind}_id"]),
+                        category=row["item__need_category__code"],
+                        item=row["item__code"],
+                        provider=row["provider_id"],
+                        starts_on=row["starts_on"],
                         ends_on=row["ends_on"],
                     )
                 )
@@ -97,10 +106,16 @@ def detect_overlaps(*, person_ids=(), household_ids=()) -> int:
             person_id=first.person_id or second.person_id,
             household_id=first.household_id or second.household_id,
             severity="high",
-            title=_("%(first)s (%(first_provider)s) and %(second)s (%(second_provider)s) "
-                    "fund the same need")
-            % {"first": first.item.name, "first_provider": first.provider.name,
-               "second": second.item.name, "second_provider": second.provider.name},
+            title=_(
+                "%(first)s (%(first_provider)s) and %(second)s (%(second_provider)s) "
+                "fund the same need"
+            )
+            % {
+                "first": first.item.name,
+                "first_provider": first.provider.name,
+                "second": second.item.name,
+                "second_provider": second.provider.name,
+            },
             detail={
                 "interventions": [a.id, b.id],
                 "category": a.category,
@@ -130,8 +145,16 @@ def detect_gaps(person_ids: Iterable[int], *, today: datetime.date | None = None
     needs = list(
         Need.objects.exclude(status=NeedStatus.CLOSED)
         .filter(person_id__in=person_ids, noted_on__lte=today)
-        .values("id", "person_id", "category__code", "noted_on", "category__name",
-                "person__residence_municipality__zone_id", "case__zone_id", "household_id")
+        .values(
+            "id",
+            "person_id",
+            "category__code",
+            "noted_on",
+            "category__name",
+            "person__residence_municipality__zone_id",
+            "case__zone_id",
+            "household_id",
+        )
     )
     if not needs:
         return 0
@@ -147,10 +170,14 @@ def detect_gaps(person_ids: Iterable[int], *, today: datetime.date | None = None
         status__in=[InterventionStatus.ACTIVE, InterventionStatus.ENDED],
     ).values("person_id", "household_id", "item__need_category__code", "starts_on", "ends_on"):
         for person in {row["person_id"], household_of.get(row["household_id"])} - {None}:
-            covers.append(gaps.Cover(person, row["item__need_category__code"],
-                                     row["starts_on"], row["ends_on"]))
-    open_needs = [gaps.OpenNeed(n["id"], n["person_id"], n["category__code"], n["noted_on"])
-                  for n in needs]
+            covers.append(
+                gaps.Cover(
+                    person, row["item__need_category__code"], row["starts_on"], row["ends_on"]
+                )
+            )
+    open_needs = [
+        gaps.OpenNeed(n["id"], n["person_id"], n["category__code"], n["noted_on"]) for n in needs
+    ]
     by_id = {n["id"]: n for n in needs}
     new = 0
     for gap in gaps.find_gaps(open_needs, covers, today=today, threshold_days=threshold):
@@ -166,8 +193,12 @@ def detect_gaps(person_ids: Iterable[int], *, today: datetime.date | None = None
             household_id=need["household_id"],
             title=_("%(category)s need without support for %(days)d days")
             % {"category": need["category__name"], "days": gap.days},
-            detail={"need": gap.need.id, "category": gap.need.category,
-                    "since": gap.since.isoformat(), "days": gap.days},
+            detail={
+                "need": gap.need.id,
+                "category": gap.need.category,
+                "since": gap.since.isoformat(),
+                "days": gap.days,
+            },
         )
         new += created
     return new

@@ -4,6 +4,7 @@ workflow step (stored with its explanation), many in a screening (see `screening
 from __future__ import annotations
 
 import datetime
+
 from django.utils import timezone
 
 from . import fact_sheet, publishing
@@ -28,8 +29,9 @@ def judge(version: ProgrammeVersion, sheet: dict, on: datetime.date) -> Judgemen
     return rule_of(version).judge(sheet, today=on)
 
 
-def check_household(household, *, by=None, on: datetime.date | None = None,
-                    programmes=None) -> list[EligibilityCheck]:
+def check_household(
+    household, *, by=None, on: datetime.date | None = None, programmes=None
+) -> list[EligibilityCheck]:
     """Check `household` against the programmes in effect in its zone (or those given) and
     store each result with its explanation."""
     on = on or timezone.localdate()

@@ -33,6 +33,7 @@ FACT_KINDS = (
     FactKind.DISABILITY,
 )
 
+
 def _field(name, kind, meaning):
     return {"name": name, "type": kind, "meaning": meaning}
 
@@ -53,7 +54,7 @@ FIELDS = [
     _field("members.N.invalidity_percent", "number", _("Civil invalidity percentage, or null.")),
     _field("members.N.accompanying_allowance", "yes/no", _("Receives the accompanying allowance.")),
     _field("members.N.dependent", "yes/no", _("Dependent on others: 100% or the allowance.")),
-    _field("members.N.income", "object", _("Income per year, e.g. {\"2025\": 14000}.")),
+    _field("members.N.income", "object", _('Income per year, e.g. {"2025": 14000}.')),
     _field("members.N.income_total", "number", _("Income of the latest year, or null.")),
     _field("size", "number", _("How many members.")),
     _field("minors", "number", _("Members under 18.")),
@@ -63,21 +64,39 @@ FIELDS = [
     _field("dependent_members", "number", _("Members dependent on others.")),
     _field("isee", "number", _("The ISEE of the latest year declared, or null.")),
     _field("isee_year", "text", _("The year of that ISEE.")),
-    _field("income", "object", _("{year, total}: the household's income of the latest year, "
-                                 "or null when no income is on record.")),
+    _field(
+        "income",
+        "object",
+        _(
+            "{year, total}: the household's income of the latest year, "
+            "or null when no income is on record."
+        ),
+    ),
     _field("property", "list", _("Real estate: unit, category, share, cadastral_value.")),
-    _field("rentals", "list", _("Rental contracts: contract, yearly_rent, start, end, "
-                                "days_to_end (null without an end).")),
+    _field(
+        "rentals",
+        "list",
+        _(
+            "Rental contracts: contract, yearly_rent, start, end, "
+            "days_to_end (null without an end)."
+        ),
+    ),
     _field("rent_yearly", "number", _("The yearly rent of all contracts (0 without any).")),
     _field("local_taxes", "list", _("Local taxes owed: tax, year, arrears.")),
     _field("local_tax_arrears", "number", _("Local-tax arrears in euro (0 without any).")),
-    _field("interventions", "list", _("Interventions running on the date: item, category, "
-                                      "area, kind, provider, provider_kind, person, starts_on, "
-                                      "ends_on, amount.")),
-    _field("intervention_items", "list", _("Their catalogue codes, e.g. \"E1.06\".")),
+    _field(
+        "interventions",
+        "list",
+        _(
+            "Interventions running on the date: item, category, "
+            "area, kind, provider, provider_kind, person, starts_on, "
+            "ends_on, amount."
+        ),
+    ),
+    _field("intervention_items", "list", _('Their catalogue codes, e.g. "E1.06".')),
     _field("intervention_categories", "list", _("The need categories they answer.")),
-    _field("intervention_areas", "list", _("Their areas, e.g. \"disability\".")),
-    _field("intervention_kinds", "list", _("Their kinds, e.g. \"home\", \"cash\".")),
+    _field("intervention_areas", "list", _('Their areas, e.g. "disability".')),
+    _field("intervention_kinds", "list", _('Their kinds, e.g. "home", "cash".')),
     _field("open_cases", "list", _("Open cases of the members: id, person, zone, opened_on.")),
     _field("needs", "list", _("Needs not closed: category, origin, status, noted_on.")),
     _field("need_categories", "list", _("Their categories.")),
@@ -192,8 +211,11 @@ def build(
             )
         elif kind == FactKind.LOCAL_TAX:
             arrears.append(
-                {"tax": value.get("tax"), "year": value.get("year"), "arrears": _number(
-                    value.get("arrears")) or 0.0}
+                {
+                    "tax": value.get("tax"),
+                    "year": value.get("year"),
+                    "arrears": _number(value.get("arrears")) or 0.0,
+                }
             )
 
     income = None
@@ -238,8 +260,12 @@ def build(
         "intervention_areas": sorted({i["area"] for i in running}),
         "intervention_kinds": sorted({i["kind"] for i in running}),
         "open_cases": [
-            {"id": row["id"], "person": row["person_id"], "zone": row["zone_id"],
-             "opened_on": row["opened_on"].isoformat()}
+            {
+                "id": row["id"],
+                "person": row["person_id"],
+                "zone": row["zone_id"],
+                "opened_on": row["opened_on"].isoformat(),
+            }
             for row in cases
         ],
         "needs": open_needs,

@@ -438,6 +438,9 @@ class ScreeningResult(models.Model):
         verbose_name_plural = _("screening results")
         indexes = [models.Index(fields=["run", "on_list"])]
 
+    def __str__(self):
+        return f"{self.get_on_list_display()} · {self.programme or self.indicator}"
+
 
 class Outcome(models.TextChoices):
     ELIGIBLE = "eligible", _("eligible")
@@ -451,9 +454,7 @@ class EligibilityCheck(models.Model):
     household = models.ForeignKey(
         "people.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
     )
-    programme = models.ForeignKey(
-        ProgrammeVersion, on_delete=models.PROTECT, related_name="checks"
-    )
+    programme = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT, related_name="checks")
     on = models.DateField(_("as of"))
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
     receiving = models.BooleanField(_("already receiving"), default=False)
@@ -468,3 +469,6 @@ class EligibilityCheck(models.Model):
         verbose_name = _("eligibility check")
         verbose_name_plural = _("eligibility checks")
         ordering = ["-checked_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.programme} · {self.get_outcome_display()}"

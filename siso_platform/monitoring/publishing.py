@@ -140,8 +140,9 @@ def save(doc: dict, *, owner, user=None, publish_now: bool = False) -> RuleDefin
             definition.severity = doc.get("severity", "medium")
             definition.message = doc["message"]
     except (KeyError, ValueError, CatalogueItem.DoesNotExist, NeedCategory.DoesNotExist) as e:
-        raise ImportRefused(_("The file's %(kind)s is incomplete: %(error)s")
-                            % {"kind": doc["kind"], "error": e}) from None
+        raise ImportRefused(
+            _("The file's %(kind)s is incomplete: %(error)s") % {"kind": doc["kind"], "error": e}
+        ) from None
     definition.full_clean(exclude=["owner"] if definition.pk else None)
     if definition.pk is None:
         definition.save()

@@ -126,7 +126,8 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
                     on_list=kind,
                     missing=judgement.missing,
                     # undetermined households are many: their missing facts say enough
-                    explanation=None if kind == ResultList.UNDETERMINED
+                    explanation=None
+                    if kind == ResultList.UNDETERMINED
                     else judgement.explanation(),
                 )
             )
@@ -184,9 +185,11 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
             alerts_new += _raise_new(raised)
             run.households_done = begin + len(part)
             run.save(update_fields=["households_done"])
-    persons = HouseholdMembership.objects.current(on).filter(
-        household__in=households_of(run)
-    ).values_list("person_id", flat=True)
+    persons = (
+        HouseholdMembership.objects.current(on)
+        .filter(household__in=households_of(run))
+        .values_list("person_id", flat=True)
+    )
     person_ids = list(persons)
     alerts_new += detection.detect_overlaps(person_ids=person_ids, household_ids=ids)
     alerts_new += detection.detect_gaps(person_ids, today=on)
@@ -200,7 +203,9 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
 def previous(run: ScreeningRun) -> ScreeningRun | None:
     return (
         ScreeningRun.objects.filter(
-            zone_id=run.zone_id, municipality_id=run.municipality_id, status=RunStatus.DONE,
+            zone_id=run.zone_id,
+            municipality_id=run.municipality_id,
+            status=RunStatus.DONE,
             created_at__lt=run.created_at,
         )
         .order_by("-created_at")

@@ -10,7 +10,8 @@ urlpatterns = [
     path("screenings/<int:pk>/", views.screening, name="screening"),
     path("screenings/<int:pk>/progress/", views.screening_progress, name="screening_progress"),
     path("households/<int:pk>/eligibility/", views.eligibility, name="eligibility"),
-    path("analysis/", analysis_views.region, name="analysis_region"),
+    path("analysis/", analysis_views.landing, name="analysis"),
+    path("analysis/region/", analysis_views.region, name="analysis_region"),
     path("analysis/zones/<int:number>/", analysis_views.zone, name="analysis_zone"),
     path(
         "analysis/municipalities/<int:pk>/",

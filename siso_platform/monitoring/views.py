@@ -90,14 +90,15 @@ class AssignForm(forms.Form):
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
         colleagues = Membership.objects.active().filter(
-            Q(organisation__zone=zone) | Q(organisation__municipality__zone=zone)
+            Q(organisation__zone=zone)
+            | Q(organisation__municipality__zone=zone)
             | Q(office__municipality__zone=zone),
             role__in=["social_worker", "operator", "zone_admin"],
         )
         self.fields["assigned_to"].queryset = (
-            get_user_model().objects.filter(pk__in=colleagues.values("user")).order_by(
-                "last_name", "first_name"
-            )
+            get_user_model()
+            .objects.filter(pk__in=colleagues.values("user"))
+            .order_by("last_name", "first_name")
         )
         self.fields["assigned_to"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -145,9 +146,9 @@ def alert(request, pk):
                     messages.success(request, _("The alert is resolved."))
                     return redirect("monitoring:alert", pk=item.pk)
     alert_actions.viewed(item, by=request.user)
-    person_visible = item.person_id and scoping.persons(request.user).filter(
-        pk=item.person_id
-    ).exists()
+    person_visible = (
+        item.person_id and scoping.persons(request.user).filter(pk=item.person_id).exists()
+    )
     return render(
         request,
         "monitoring/alert.html",
@@ -164,9 +165,11 @@ def alert(request, pk):
 def audit_history(item):
     from siso_platform.audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(
-        object_type="monitoring.alert", object_id=str(item.pk)
-    ).exclude(action="view").order_by("timestamp")
+    return (
+        AuditEvent.objects.filter(object_type="monitoring.alert", object_id=str(item.pk))
+        .exclude(action="view")
+        .order_by("timestamp")
+    )
 
 
 # --- screenings -----------------------------------------------------------------------------
@@ -202,7 +205,7 @@ class ScreeningForm(forms.Form):
                 choices.append((f"municipality:{municipality.pk}", f"— {municipality.name}"))
         self.fields["territory"].choices = choices
 
-    def territory(self) -> dict:
+    def chosen(self) -> dict:
         kind, _sep, pk = self.cleaned_data["territory"].partition(":")
         if kind == "zone":
             return {"zone": SocialZone.objects.get(pk=pk)}
@@ -219,7 +222,7 @@ def screenings(request):
         if not request.user.has_perm("monitoring.add_screeningrun"):
             raise Http404
         if form.is_valid():
-            run = screenings_.start(by=request.user, **form.territory())
+            run = screenings_.start(by=request.user, **form.chosen())
             return redirect("monitoring:screening", pk=run.pk)
     return render(
         request,
@@ -248,8 +251,10 @@ def screening(request, pk):
     )
     _audit_persons(request.user, run, heads.values(), _("screening results"))
     before = screenings_.previous(run) if run.status == RunStatus.DONE else None
-    lists = [(value, label, run.results.filter(on_list=value).count())
-             for value, label in ResultList.choices]
+    lists = [
+        (value, label, run.results.filter(on_list=value).count())
+        for value, label in ResultList.choices
+    ]
     return render(
         request,
         "monitoring/screening.html",
@@ -288,14 +293,17 @@ def screening_progress(request, pk):
 def eligibility(request, pk):
     household = get_object_or_404(visibility.households(request.user), pk=pk)
     members = list(
-        HouseholdMembership.objects.current().filter(household=household).values_list(
-            "person_id", flat=True
-        )
+        HouseholdMembership.objects.current()
+        .filter(household=household)
+        .values_list("person_id", flat=True)
     )
     if request.method == "POST":
         checks.check_household(household, by=request.user)
         audit.record_for_persons(
-            "create", actor=request.user, obj=household, persons=members,
+            "create",
+            actor=request.user,
+            obj=household,
+            persons=members,
             purpose=_("eligibility check"),
         )
         return redirect("monitoring:eligibility", pk=household.pk)
@@ -305,7 +313,10 @@ def eligibility(request, pk):
     ):
         latest.setdefault(check.programme.definition_id, check)  # newest first
     audit.record_for_persons(
-        "view", actor=request.user, obj=household, persons=members,
+        "view",
+        actor=request.user,
+        obj=household,
+        persons=members,
         purpose=_("eligibility checks"),
     )
     return render(

@@ -28,8 +28,11 @@ def run_eligibility_check(step: ActionStep) -> dict:
     today = timezone.localdate()
     membership = HouseholdMembership.objects.current(today).filter(person=person).first()
     if membership is None:
-        return {"eligibility": "undetermined", "eligibility_missing": ["household"],
-                "eligibility_receiving": False}
+        return {
+            "eligibility": "undetermined",
+            "eligibility_missing": ["household"],
+            "eligibility_receiving": False,
+        }
     slug = step.params.get("programme") or ""
     version = next(
         (v for v in ProgrammeVersion.objects.newest_published() if v.snapshot["slug"] == slug),
@@ -66,6 +69,7 @@ def open_alert(step: ActionStep) -> dict:
     return {"alert": alert.pk}
 
 
-register_action("run_eligibility_check", _("Check eligibility for a programme"),
-                run_eligibility_check)
+register_action(
+    "run_eligibility_check", _("Check eligibility for a programme"), run_eligibility_check
+)
 register_action("open_alert", _("Open an alert for the zone"), open_alert)

@@ -39,7 +39,9 @@ class HouseholdBuilder:
             residence_municipality=self.municipality,
         )
         HouseholdMembership.objects.create(
-            household=self.household, person=person, relation=relation,
+            household=self.household,
+            person=person,
+            relation=relation,
             valid_from=datetime.date(2020, 1, 1),
         )
         for kind, (key, value) in facts.items():
@@ -57,8 +59,11 @@ class HouseholdBuilder:
         return self.fact("isee", {"isee": amount}, key=year)
 
     def rental(self, yearly_rent, *, end: datetime.date | None = None, person=None):
-        value = {"yearly_rent": yearly_rent, "start": "2023-01-01",
-                 "end": end.isoformat() if end else None}
+        value = {
+            "yearly_rent": yearly_rent,
+            "start": "2023-01-01",
+            "end": end.isoformat() if end else None,
+        }
         return self.fact("rental", value, key=f"RC{len(self.members)}", person=person)
 
 
@@ -82,17 +87,32 @@ def provider(db):
     return {"municipality": municipality, "inps": inps}
 
 
-def give(item_code: str, provider, *, person=None, household=None, starts_on, ends_on=None,
-         status="active") -> Intervention:
+def give(
+    item_code: str,
+    provider,
+    *,
+    person=None,
+    household=None,
+    starts_on,
+    ends_on=None,
+    status="active",
+) -> Intervention:
     return Intervention.objects.create(
-        item=CatalogueItem.objects.get(code=item_code), provider=provider, person=person,
-        household=household, starts_on=starts_on, ends_on=ends_on, status=status,
+        item=CatalogueItem.objects.get(code=item_code),
+        provider=provider,
+        person=person,
+        household=household,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
     )
 
 
 def note_need(person, code: str, *, noted_on: datetime.date) -> Need:
     return Need.objects.create(
-        person=person, category=NeedCategory.objects.get(code=code), origin="expressed",
+        person=person,
+        category=NeedCategory.objects.get(code=code),
+        origin="expressed",
         noted_on=noted_on,
     )
 
@@ -107,9 +127,16 @@ def programme(region_org):
     """Publish a programme for the region: (slug, item, rule) -> its version."""
 
     def make(slug: str, item: str, rule, *, starts_on="2026-01-01", ends_on=None):
-        doc = {"format": publishing.EXPORT_FORMAT, "kind": "programme", "slug": slug,
-               "title": slug.replace("-", " ").capitalize(), "item": item,
-               "starts_on": starts_on, "ends_on": ends_on, "rule": rule}
+        doc = {
+            "format": publishing.EXPORT_FORMAT,
+            "kind": "programme",
+            "slug": slug,
+            "title": slug.replace("-", " ").capitalize(),
+            "item": item,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "rule": rule,
+        }
         return publishing.save(doc, owner=region_org, publish_now=True).latest_version
 
     return make

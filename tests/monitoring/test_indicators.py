@@ -61,8 +61,12 @@ def test_minors_and_rent_over_40_percent_of_income(seeded, household):
 def arrears_and_contract(household, *, arrears=250.0, days_left=60):
     home = household()
     tenant = home.member(50)
-    home.fact("local_tax", {"tax": "TARI", "year": 2025, "arrears": arrears}, key="TARI-2025",
-              person=tenant)
+    home.fact(
+        "local_tax",
+        {"tax": "TARI", "year": 2025, "arrears": arrears},
+        key="TARI-2025",
+        person=tenant,
+    )
     home.rental(6000, end=ON + datetime.timedelta(days=days_left), person=tenant)
     return home
 
@@ -88,8 +92,9 @@ def test_a_disabled_member_without_any_disability_intervention(seeded, household
     assert fires(slug, home) is True
     supported = household()
     supported.member(45)
-    child = supported.member(15, relation="child",
-                             disability=("", {"civil_invalidity_percent": 75}))
+    child = supported.member(
+        15, relation="child", disability=("", {"civil_invalidity_percent": 75})
+    )
     give("C1.02", provider["municipality"], person=child, starts_on=ON)
     assert fires(slug, supported) is False
     nobody_disabled = household()

@@ -6,8 +6,13 @@ import pytest
 
 from siso_platform.casework.models import CatalogueItem
 from siso_platform.monitoring import detection, eligibility, fact_sheet
-from siso_platform.monitoring.models import Alert, AlertKind, ComplementaryItems, Outcome
-from siso_platform.monitoring.models import MonitoringSettings
+from siso_platform.monitoring.models import (
+    Alert,
+    AlertKind,
+    ComplementaryItems,
+    MonitoringSettings,
+    Outcome,
+)
 
 from .conftest import ON, give, note_need
 
@@ -19,8 +24,13 @@ def test_an_overlap_across_two_providers_raises_one_double_funding_alert(
 ):
     person = household().member(45)
     with django_capture_on_commit_callbacks(execute=True):
-        give("E1.01", provider["municipality"], person=person, starts_on=datetime.date(2026, 1, 1),
-             ends_on=datetime.date(2026, 3, 31))
+        give(
+            "E1.01",
+            provider["municipality"],
+            person=person,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 3, 31),
+        )
         give("E1.06", provider["inps"], person=person, starts_on=datetime.date(2026, 3, 31))
 
     (alert,) = Alert.objects.filter(kind=AlertKind.OVERLAP)
@@ -34,8 +44,13 @@ def test_no_overlap_from_one_provider_or_periods_that_only_touch(household, prov
     person = household().member(45)
     give("E1.01", provider["municipality"], person=person, starts_on=datetime.date(2026, 1, 1))
     give("E1.03", provider["municipality"], person=person, starts_on=datetime.date(2026, 2, 1))
-    give("E1.06", provider["inps"], person=person, starts_on=datetime.date(2025, 1, 1),
-         ends_on=datetime.date(2025, 12, 31))
+    give(
+        "E1.06",
+        provider["inps"],
+        person=person,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+    )
 
     assert detection.detect_overlaps(person_ids=[person.pk]) == 0
 
@@ -90,8 +105,14 @@ def test_an_unmet_need_past_the_threshold_raises_a_gap_alert(household, provider
 def test_a_need_waits_again_from_the_end_of_its_last_intervention(household, provider):
     person = household().member(50)
     note_need(person, "care", noted_on=datetime.date(2025, 1, 1))
-    give("B1.01", provider["municipality"], person=person, starts_on=datetime.date(2025, 1, 10),
-         ends_on=ON - datetime.timedelta(days=30), status="ended")
+    give(
+        "B1.01",
+        provider["municipality"],
+        person=person,
+        starts_on=datetime.date(2025, 1, 10),
+        ends_on=ON - datetime.timedelta(days=30),
+        status="ended",
+    )
 
     assert detection.detect_gaps([person.pk], today=ON) == 0
     assert detection.detect_gaps([person.pk], today=ON + datetime.timedelta(days=32)) == 1
@@ -115,8 +136,11 @@ def test_an_eligible_household_receiving_nothing(household, programme):
 def test_a_household_without_isee_is_undetermined_and_the_missing_fact_is_named(
     household, programme
 ):
-    programme("affitto", "E1.02", {"and": [{">": [{"var": "rent_yearly"}, 0]},
-                                           {"<=": [{"var": "isee"}, 15000]}]})
+    programme(
+        "affitto",
+        "E1.02",
+        {"and": [{">": [{"var": "rent_yearly"}, 0]}, {"<=": [{"var": "isee"}, 15000]}]},
+    )
     family = household()
     family.member(40)
     family.rental(7200)
@@ -130,8 +154,11 @@ def test_a_household_without_isee_is_undetermined_and_the_missing_fact_is_named(
 
 
 def test_a_missing_fact_does_not_matter_when_another_condition_fails(household, programme):
-    programme("affitto", "E1.02", {"and": [{">": [{"var": "rent_yearly"}, 0]},
-                                           {"<=": [{"var": "isee"}, 15000]}]})
+    programme(
+        "affitto",
+        "E1.02",
+        {"and": [{">": [{"var": "rent_yearly"}, 0]}, {"<=": [{"var": "isee"}, 15000]}]},
+    )
     family = household()
     family.member(40)  # no rental, no ISEE
 
@@ -147,8 +174,9 @@ def test_fact_sheet_reads_household_and_person_facts(household, provider):
     family.member(9, relation="child")
     family.rental(6000, person=mother)
     family.fact("rental", {"yearly_rent": 1200}, key="GARAGE")
-    family.fact("local_tax", {"tax": "TARI", "year": 2025, "arrears": 120.5}, key="TARI-2025",
-                person=mother)
+    family.fact(
+        "local_tax", {"tax": "TARI", "year": 2025, "arrears": 120.5}, key="TARI-2025", person=mother
+    )
     give("E2.02", provider["municipality"], household=family.household, starts_on=ON)
 
     sheet = fact_sheet.sheet(family.household, on=ON)

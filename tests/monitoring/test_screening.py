@@ -19,6 +19,7 @@ from .conftest import ON, give
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def scenarios(household, provider, seeded):
     """Zone 2: one household on each list of the seeded income-support programme (ISEE up to
@@ -44,8 +45,14 @@ def scenarios(household, provider, seeded):
     elsewhere = household(5)
     elsewhere.member(40)
     elsewhere.isee(1000)
-    return {"version": version, "eligible": eligible, "review": review, "covered": covered,
-            "undetermined": undetermined, "alone": alone}
+    return {
+        "version": version,
+        "eligible": eligible,
+        "review": review,
+        "covered": covered,
+        "undetermined": undetermined,
+        "alone": alone,
+    }
 
 
 def listed(run, kind, version=None):
@@ -69,9 +76,7 @@ def test_a_zone_screening_runs_as_a_task_and_fills_the_three_lists(
     version = scenarios["version"]
     assert listed(run, ResultList.LATENT, version) == {scenarios["eligible"].household.pk}
     assert listed(run, ResultList.REVIEW, version) == {scenarios["review"].household.pk}
-    assert listed(run, ResultList.UNDETERMINED, version) == {
-        scenarios["undetermined"].household.pk
-    }
+    assert listed(run, ResultList.UNDETERMINED, version) == {scenarios["undetermined"].household.pk}
     undetermined = run.results.get(on_list=ResultList.UNDETERMINED, programme=version)
     assert undetermined.missing == ["isee"]
     counts = run.counts[f"programme:{version.pk}"]
@@ -104,8 +109,7 @@ def test_progress_is_saved_chunk_by_chunk(scenarios):
 def test_a_second_screening_is_compared_with_the_first(scenarios, provider):
     first = screening.execute(ScreeningRun.objects.create(zone=zone(2), on=ON))
     # the eligible household now receives the benefit; the undetermined one declares an ISEE
-    give("E1.01", provider["municipality"], person=scenarios["eligible"].members[0],
-         starts_on=ON)
+    give("E1.01", provider["municipality"], person=scenarios["eligible"].members[0], starts_on=ON)
     scenarios["undetermined"].isee(4000)
     second = screening.execute(ScreeningRun.objects.create(zone=zone(2), on=ON))
 
