@@ -188,3 +188,23 @@ def test_fact_sheet_reads_household_and_person_facts(household, provider):
     assert sheet["isee"] is None
     assert sheet["intervention_items"] == ["E2.02"]
     assert [m["age"] for m in sheet["members"]] == [38, 9]
+
+
+def test_fact_sheets_take_the_same_queries_for_one_household_or_many(
+    household, provider, django_assert_num_queries
+):
+    homes = []
+    for _ in range(3):
+        home = household()
+        person = home.member(70, income=("2025", {"pension": 9000}))
+        home.isee(7000)
+        give("B1.01", provider["municipality"], person=person, starts_on=ON)
+        note_need(person, "care", noted_on=ON)
+        homes.append(home.household.pk)
+
+    with django_assert_num_queries(7):
+        one = fact_sheet.sheets(homes[:1], on=ON)
+    with django_assert_num_queries(7):
+        many = fact_sheet.sheets(homes, on=ON)
+    assert many[homes[0]] == one[homes[0]]
+    assert many[homes[2]]["need_categories"] == ["care"]
