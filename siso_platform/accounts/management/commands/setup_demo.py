@@ -8,6 +8,7 @@ from forms.models import FormDefinition
 from siso_platform.accounts.demo_users import DEMO_PASSWORD, ensure_demo_users
 from siso_platform.casework import demo_data as casework_demo
 from siso_platform.imports import demo as import_demo
+from siso_platform.monitoring import demo as monitoring_demo
 from siso_platform.people.models import Person
 from siso_platform.people.questionnaires import INTAKE_FORM
 from siso_platform.territory.models import Municipality
@@ -41,6 +42,17 @@ class Command(BaseCommand):
             )
         if accesses:
             self.stdout.write(_("Demo casework: %(count)d accesses.") % {"count": accesses})
+        worker = get_user_model().objects.filter(username="assistente").first()
+        run = monitoring_demo.populate(by=worker, stdout=self.stdout)
+        if run is not None:
+            self.stdout.write(
+                _("Demo screening of %(territory)s: %(households)d households, %(alerts)d alerts.")
+                % {
+                    "territory": run.territory_name,
+                    "households": run.households_done,
+                    "alerts": run.counts.get("alerts_new", 0),
+                }
+            )
         self.stdout.write("")
         self.stdout.write(
             _("Demo logins (password: %s) at http://127.0.0.1:8000/casework/") % DEMO_PASSWORD
