@@ -1,7 +1,8 @@
 """docs/monitoring.md documents the household fact sheet exactly as rules can read it.
 
 Regenerate the table with:
-.venv/bin/python manage.py shell -c 'from tests.monitoring.test_docs import regenerate; regenerate()'
+.venv/bin/python manage.py shell -c \
+    'from tests.monitoring.test_docs import regenerate; regenerate()'
 """
 
 import re
