@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from siso_platform.accounts import scoping
 from siso_platform.audit import log as audit
 
-from .models import Alert, AlertStatus
+from .models import Alert, AlertKind, AlertStatus
 
 
 def _audit(action: str, alert: Alert, by, purpose: str, **detail) -> None:
@@ -89,6 +89,28 @@ def resolve(alert: Alert, *, reason: str, by) -> Alert:
     alert.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     _audit("update", alert, by, _("alert resolved"), resolution=reason)
     return alert
+
+
+def record_need(alert: Alert, *, by):
+    """Confirm a latent need: note it as a detected need of the person (on their open case in
+    the zone, if any), so the unmet-need check follows it, and resolve the alert."""
+    from siso_platform.casework import actions
+    from siso_platform.casework.models import Case, NeedCategory, NeedOrigin
+
+    if alert.kind != AlertKind.LATENT_NEED or alert.person_id is None:
+        raise ValidationError(_("Only a latent need about a person can be recorded as a need."))
+    case = Case.objects.open().filter(person_id=alert.person_id, zone_id=alert.zone_id).first()
+    need = actions.add_need(
+        by=by,
+        category=NeedCategory.objects.get(code=alert.detail["need_category"]),
+        origin=NeedOrigin.DETECTED,
+        case=case,
+        person=alert.person,
+        notes=alert.title,
+        detected_by=alert.detail.get("indicator", ""),
+    )
+    resolve(alert, reason=_("Recorded as a detected need."), by=by)
+    return need
 
 
 def viewed(alert: Alert, *, by) -> None:

@@ -133,6 +133,14 @@ def alert(request, pk):
                     item, to=assign_form.cleaned_data["assigned_to"], by=request.user
                 )
                 return redirect("monitoring:alert", pk=item.pk)
+        if action == "record_need":
+            try:
+                alert_actions.record_need(item, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The need is recorded on the person's record."))
+            return redirect("monitoring:alert", pk=item.pk)
         if action == "resolve":
             resolve_form = ResolveForm(request.POST)
             if resolve_form.is_valid():

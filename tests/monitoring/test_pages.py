@@ -171,3 +171,32 @@ def test_old_overlap_dates_are_shown(english_client, make_member, alert_in):
     english_client.force_login(make_member(Role.SOCIAL_WORKER, zone_number=2))
     page = english_client.get(reverse("monitoring:alert", args=[alert.pk])).content.decode()
     assert "Both run from 2026-01-01 to open." in page
+
+
+def test_a_latent_need_confirmed_becomes_a_detected_need_that_the_gap_check_follows(
+    client, make_member, household
+):
+    from siso_platform.casework.models import Need
+
+    person = household(2).member(80)
+    alert, _ = alerts.raise_alert(
+        kind="latent_need",
+        key="indicator:1:household:1",
+        zone_id=zone(2).pk,
+        person_id=person.pk,
+        title="Anziano solo",
+        detail={"need_category": "care", "indicator": "anziano-solo"},
+    )
+    worker = make_member(Role.SOCIAL_WORKER, zone_number=2)
+    client.force_login(worker)
+
+    client.post(reverse("monitoring:alert", args=[alert.pk]), {"action": "record_need"})
+
+    need = Need.objects.get(person=person)
+    assert (need.category.code, need.origin, need.detected_by) == (
+        "care",
+        "detected",
+        "anziano-solo",
+    )
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED and alert.resolved_by == worker
