@@ -118,3 +118,17 @@ def test_a_second_screening_is_compared_with_the_first(scenarios, provider):
     assert changes[ResultList.LATENT] == {"entered": 1, "left": 1}
     assert changes[ResultList.UNDETERMINED] == {"entered": 0, "left": 1}
     assert Alert.objects.filter(kind=AlertKind.LATENT_NEED).count() == 1  # not raised twice
+
+
+def test_the_screen_command_screens_a_municipality(scenarios):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "screen", municipality=scenarios["eligible"].municipality.istat_code, on=ON, stdout=out
+    )
+    run = ScreeningRun.objects.get()
+    assert run.municipality == scenarios["eligible"].municipality and run.households_done == 5
+    assert "5" in out.getvalue()
