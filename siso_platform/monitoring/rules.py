@@ -72,32 +72,63 @@ class Judgement:
         return [condition.as_json() for condition in self.conditions]
 
 
+@dataclass(frozen=True)
+class _Node:
+    """A rule split once at its `and`, `or` and `!`; leaves keep what they read and their
+    text, so evaluating many sheets repeats neither."""
+
+    op: str  # "and", "or", "!", or "leaf"
+    children: tuple = ()
+    logic: object = None
+    names: tuple[str, ...] = ()
+    text: str = ""
+
+
+def _compile(node) -> _Node:
+    op, values = _op(node)
+    if op in ("and", "or"):
+        return _Node(op, tuple(_compile(v) for v in values))
+    if op == "!" and values:
+        return _Node("!", (_compile(values[0]),))
+    return _Node(
+        "leaf", logic=node, names=tuple(sorted(logic.variables(node))), text=describe(node)
+    )
+
+
 class Rule:
-    """A rule compiled once for many sheets: `applies` is the fast path (no explanation)."""
+    """A rule compiled once for many sheets. `applies` is the fast path (no explanation),
+    `judge` explains condition by condition."""
 
     def __init__(self, logic_rule):
         self.logic = logic_rule
         self.names = sorted(logic.variables(logic_rule))
+        self.tree = _compile(logic_rule)
 
     def judge(self, sheet: dict, *, today: datetime.date | None = None) -> Judgement:
         conditions: list[Condition] = []
-        result = _judge(self.logic, sheet, conditions, today)
+        result = _judge(self.tree, sheet, today, conditions)
         return Judgement(result, conditions)
 
     def applies(self, sheet: dict, *, today: datetime.date | None = None) -> bool | None:
-        """True, False, or None when facts it needs are missing (then `judge` says which)."""
+        """True, False, or None when facts it needs are missing (`missing` says which)."""
         if any(lookup(sheet, name) is None for name in self.names):
-            return _judge(self.logic, sheet, [], today)
+            return _judge(self.tree, sheet, today, None)
         return logic.truthy(logic.evaluate(self.logic, sheet, today=today))
+
+    def missing(self, sheet: dict) -> list[str]:
+        """The facts the rule reads that the sheet lacks."""
+        return [name for name in self.names if lookup(sheet, name) is None]
 
 
 def lookup(data, name: str):
     """The value of a dotted name (`income.total`, `members.0.age`), None when absent."""
+    if "." not in name:  # most names: one dictionary lookup
+        return data.get(name) if type(data) is dict else None
     value = data
     for part in name.split("."):
-        if isinstance(value, dict):
+        if type(value) is dict:
             value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+        elif type(value) is list and part.isdigit() and int(part) < len(value):
             value = value[int(part)]
         else:
             return None
@@ -113,29 +144,27 @@ def _op(node):
     return None, None
 
 
-def _judge(node, sheet, conditions, today) -> bool | None:
-    op, values = _op(node)
-    if op == "and":
-        results = [_judge(v, sheet, conditions, today) for v in values]
+def _judge(node: _Node, sheet, today, conditions: list | None) -> bool | None:
+    """Three-valued evaluation; with `conditions`, each leaf is reported there too."""
+    if node.op == "and":
+        results = [_judge(child, sheet, today, conditions) for child in node.children]
         if False in results:
             return False
         return None if None in results else True
-    if op == "or":
-        results = [_judge(v, sheet, conditions, today) for v in values]
+    if node.op == "or":
+        results = [_judge(child, sheet, today, conditions) for child in node.children]
         if True in results:
             return True
         return None if None in results else False
-    if op == "!" and values:
-        result = _judge(values[0], sheet, conditions, today)
+    if node.op == "!":
+        result = _judge(node.children[0], sheet, today, conditions)
         return None if result is None else not result
-    names = sorted(logic.variables(node))
-    read = {name: _shown(lookup(sheet, name)) for name in names}
-    missing = tuple(name for name in names if lookup(sheet, name) is None)
-    if missing:
-        conditions.append(Condition(describe(node), None, read, missing))
-        return None
-    result = logic.truthy(logic.evaluate(node, sheet, today=today))
-    conditions.append(Condition(describe(node), result, read))
+    values = {name: lookup(sheet, name) for name in node.names}
+    missing = tuple(name for name, value in values.items() if value is None)
+    result = None if missing else logic.truthy(logic.evaluate(node.logic, sheet, today=today))
+    if conditions is not None:
+        shown = {name: _shown(value) for name, value in values.items()}
+        conditions.append(Condition(node.text, result, shown, missing))
     return result
 
 

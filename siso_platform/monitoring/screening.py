@@ -118,17 +118,18 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
                 kind = ResultList.UNDETERMINED
             else:
                 continue
-            judgement = rule.judge(sheet, today=on)
+            if kind == ResultList.UNDETERMINED:  # many: their missing facts say enough
+                missing, explanation = rule.missing(sheet), None
+            else:
+                judgement = rule.judge(sheet, today=on)
+                missing, explanation = judgement.missing, judgement.explanation()
             results.append(
                 ScreeningResult(
                     household_id=household,
                     programme=version,
                     on_list=kind,
-                    missing=judgement.missing,
-                    # undetermined households are many: their missing facts say enough
-                    explanation=None
-                    if kind == ResultList.UNDETERMINED
-                    else judgement.explanation(),
+                    missing=missing,
+                    explanation=explanation,
                 )
             )
         for version in indicators:
@@ -176,23 +177,20 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
     alerts_new = 0
     for begin in range(0, len(ids), chunk):
         part = ids[begin : begin + chunk]
-        sheets = fact_sheet.sheets(part, on=on).values()
+        sheets = list(fact_sheet.sheets(part, on=on).values())
         results, raised = screen_sheets(sheets, programmes, indicators, on, counts)
+        persons = [member["person"] for sheet in sheets for member in sheet["members"]]
         with transaction.atomic():
             for result in results:
                 result.run = run
             ScreeningResult.objects.bulk_create(results, batch_size=1000)
             alerts_new += _raise_new(raised)
+            # double funding and unmet needs, chunk by chunk (a region's ids would exceed
+            # what one query may carry)
+            alerts_new += detection.detect_overlaps(person_ids=persons, household_ids=part)
+            alerts_new += detection.detect_gaps(persons, today=on)
             run.households_done = begin + len(part)
             run.save(update_fields=["households_done"])
-    persons = (
-        HouseholdMembership.objects.current(on)
-        .filter(household__in=households_of(run))
-        .values_list("person_id", flat=True)
-    )
-    person_ids = list(persons)
-    alerts_new += detection.detect_overlaps(person_ids=person_ids, household_ids=ids)
-    alerts_new += detection.detect_gaps(person_ids, today=on)
     run.counts = {key: dict(value) for key, value in counts.items()}
     run.counts["alerts_new"] = alerts_new
     run.status, run.finished_at = RunStatus.DONE, timezone.now()
