@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siso_platform.casework.models import Intervention, InterventionStatus, Need, NeedStatus
+from siso_platform.id_sets import among
 from siso_platform.people.models import Household, HouseholdMembership, Person
 
 from . import alerts, gaps, overlaps
@@ -77,8 +78,8 @@ def detect_overlaps(*, person_ids=(), household_ids=()) -> int:
     """Raise a double-funding alert for each overlap of these beneficiaries; returns how many
     alerts are new."""
     found = Intervention.objects.filter(
-        Q(person_id__in=list(person_ids)) | Q(household_id__in=list(household_ids))
-    ).select_related(None)
+        among("person_id", person_ids) | among("household_id", household_ids)
+    )
     pairs = overlaps.find_overlaps(_spans(found), complementary_pairs())
     if not pairs:
         return 0
@@ -144,7 +145,7 @@ def detect_gaps(person_ids: Iterable[int], *, today: datetime.date | None = None
     threshold = MonitoringSettings.load().gap_days
     needs = list(
         Need.objects.exclude(status=NeedStatus.CLOSED)
-        .filter(person_id__in=person_ids, noted_on__lte=today)
+        .filter(among("person_id", person_ids), noted_on__lte=today)
         .values(
             "id",
             "person_id",

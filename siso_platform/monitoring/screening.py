@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform import bulk
 from siso_platform.people.models import Household, HouseholdMembership
 
 from . import detection, fact_sheet, publishing
@@ -93,8 +94,8 @@ def _raise_new(candidates: list[Alert]) -> int:
     return len(new)
 
 
-def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, list]:
-    """Results and alerts for these sheets (pure but for the rule cache); `counts` is
+def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list[dict], list]:
+    """Result rows and alerts for these sheets (pure but for the rule cache); `counts` is
     updated in place: per programme and outcome, per indicator matched."""
     results, raised = [], []
     for sheet in sheets:
@@ -124,13 +125,13 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
                 judgement = rule.judge(sheet, today=on)
                 missing, explanation = judgement.missing, judgement.explanation()
             results.append(
-                ScreeningResult(
-                    household_id=household,
-                    programme=version,
-                    on_list=kind,
-                    missing=missing,
-                    explanation=explanation,
-                )
+                {
+                    "household_id": household,
+                    "programme_id": version.pk,
+                    "on_list": kind,
+                    "missing": missing,
+                    "explanation": explanation,
+                }
             )
         for version in indicators:
             if not _applies_here(version.snapshot, zone) or not sheet["members"]:
@@ -141,12 +142,12 @@ def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list, lis
             judgement = rule.judge(sheet, today=on)
             counts[f"indicator:{version.pk}"]["matched"] += 1
             results.append(
-                ScreeningResult(
-                    household_id=household,
-                    indicator=version,
-                    on_list=ResultList.MATCH,
-                    explanation=judgement.explanation(),
-                )
+                {
+                    "household_id": household,
+                    "indicator_id": version.pk,
+                    "on_list": ResultList.MATCH,
+                    "explanation": judgement.explanation(),
+                }
             )
             raised.append(_latent_need_alert(version, sheet, judgement))
     return results, raised
@@ -182,8 +183,8 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
         persons = [member["person"] for sheet in sheets for member in sheet["members"]]
         with transaction.atomic():
             for result in results:
-                result.run = run
-            ScreeningResult.objects.bulk_create(results, batch_size=1000)
+                result["run_id"] = run.pk
+            bulk.insert(ScreeningResult, results)
             alerts_new += _raise_new(raised)
             # double funding and unmet needs, chunk by chunk (a region's ids would exceed
             # what one query may carry)

@@ -88,20 +88,17 @@ def test_a_zone_screening_runs_as_a_task_and_fills_the_three_lists(
     assert alert.detail["indicator"] == "anziano-solo-senza-assistenza"
 
 
-def test_progress_is_saved_chunk_by_chunk(scenarios):
+def test_progress_is_saved_chunk_by_chunk(scenarios, monkeypatch):
     run = ScreeningRun.objects.create(zone=zone(2), on=ON)
     seen = []
-    original = screening.ScreeningResult.objects.bulk_create
+    sheets = screening.fact_sheet.sheets
 
-    def spy(results, **kwargs):
+    def spy(ids, **kwargs):
         seen.append(ScreeningRun.objects.get(pk=run.pk).households_done)
-        return original(results, **kwargs)
+        return sheets(ids, **kwargs)
 
-    screening.ScreeningResult.objects.bulk_create = spy
-    try:
-        screening.execute(run, chunk=2)
-    finally:
-        screening.ScreeningResult.objects.bulk_create = original
+    monkeypatch.setattr(screening.fact_sheet, "sheets", spy)
+    screening.execute(run, chunk=2)
     assert seen == [0, 2, 4]
     assert ScreeningRun.objects.get(pk=run.pk).households_done == 5
 

@@ -10,9 +10,9 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from siso_platform import bulk
 from siso_platform.people.models import Fact, FactKind, Person
 
-from .. import bulk
 from ..formats import INCOME, LOCAL_TAXES_FORMAT, PROPERTY, RENTALS
 from ..reading import Row
 from .base import Context, Counts, Driver

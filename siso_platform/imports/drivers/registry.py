@@ -13,10 +13,10 @@ from types import SimpleNamespace
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from siso_platform import bulk
 from siso_platform.people import tax_code as tc
 from siso_platform.people.models import Fact, FactKind, Household, HouseholdMembership, Person
 
-from .. import bulk
 from ..formats import REGISTRY
 from ..reading import Row
 from .base import Context, Counts, Driver
