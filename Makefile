@@ -46,3 +46,4 @@ bench: install
 	$(BIN)/python bench/bench_tax_code.py
 	$(BIN)/python bench/bench_forms.py
 	$(BIN)/python bench/bench_imports.py
+	$(BIN)/python bench/bench_screening.py
