@@ -4,8 +4,9 @@ a zone or the region, in chunks, with progress saved as it goes.
 Per programme, a household lands on one of three lists: eligible but not receiving the
 programme's item (latent need), receiving it but no longer eligible (to review), or
 undetermined (with the missing facts). The rest are only counted. An indicator that matches
-puts the household on the match list and raises a latent-need alert for the zone. At the end
-the territory is checked for double funding and unmet needs.
+puts the household on the match list and raises a latent-need alert for the zone. Each chunk
+is also checked for double funding and unmet needs. A chunk commits whole, with the run's
+progress.
 """
 
 from __future__ import annotations
@@ -186,8 +187,7 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
                 result["run_id"] = run.pk
             bulk.insert(ScreeningResult, results)
             alerts_new += _raise_new(raised)
-            # double funding and unmet needs, chunk by chunk (a region's ids would exceed
-            # what one query may carry)
+            # double funding and unmet needs of the chunk's members
             alerts_new += detection.detect_overlaps(person_ids=persons, household_ids=part)
             alerts_new += detection.detect_gaps(persons, today=on)
             run.households_done = begin + len(part)
