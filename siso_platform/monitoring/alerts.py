@@ -59,6 +59,16 @@ def raise_alert(
     return alert, True
 
 
+def raise_new(candidates: list[Alert]) -> int:
+    """Save, in one go, the unsaved alerts whose situation was never raised; returns how many
+    (a screening's indicator matches, many at a time)."""
+    keys = [alert.key for alert in candidates]
+    known = set(Alert.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = [alert for alert in candidates if alert.key not in known]
+    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
 def visible(user):
     """The alerts of the zones the user works in (operators, social workers, zone admins)."""
     scope = scoping.scope_for(user)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from siso_platform import bulk
 from siso_platform.people.models import Household, HouseholdMembership
 
-from . import detection, fact_sheet, publishing
+from . import alerts, detection, fact_sheet, publishing
 from .eligibility import receiving, rule_of
 from .models import (
     Alert,
@@ -86,14 +86,6 @@ def _latent_need_alert(version, sheet: dict, judgement) -> Alert:
             "explanation": judgement.explanation(),
         },
     )
-
-
-def _raise_new(candidates: list[Alert]) -> int:
-    keys = [alert.key for alert in candidates]
-    known = set(Alert.objects.filter(key__in=keys).values_list("key", flat=True))
-    new = [alert for alert in candidates if alert.key not in known]
-    Alert.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
 
 
 def screen_sheets(sheets, programmes, indicators, on, counts) -> tuple[list[dict], list]:
@@ -193,7 +185,7 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
             for result in results:
                 result["run_id"] = run.pk
             bulk.insert(ScreeningResult, results)
-            alerts_new += _raise_new(raised)
+            alerts_new += alerts.raise_new(raised)
             # double funding and unmet needs of the chunk's members
             alerts_new += detection.detect_overlaps(person_ids=persons, household_ids=part)
             alerts_new += detection.detect_gaps(persons, today=on)

@@ -34,10 +34,7 @@ def run_eligibility_check(step: ActionStep) -> dict:
             "eligibility_receiving": False,
         }
     slug = step.params.get("programme") or ""
-    version = next(
-        (v for v in ProgrammeVersion.objects.newest_published() if v.snapshot["slug"] == slug),
-        None,
-    )
+    version = ProgrammeVersion.objects.newest_published().filter(definition__slug=slug).first()
     if version is None:
         raise StepRefused(_("No published programme is called “%s”.") % slug)
     (check,) = eligibility.check_household(
