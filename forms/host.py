@@ -24,7 +24,10 @@ class FormsHost:
         raise NotImplementedError
 
     def audit(self, action: str, *, user, obj, subject, purpose: str) -> None:
-        """Record that `user` read (`view`) or wrote (`create`) `obj` about `subject`."""
+        """Record that `user` read (`view`) or wrote (`create`) `obj` about `subject`.
+
+        `subject` is None for a questionnaire about no person (a procedure step about a body);
+        the event is still recorded, with no person concerned."""
         raise NotImplementedError
 
 

@@ -158,9 +158,13 @@ class Submission(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
+    # None only for a questionnaire filled in a procedure that is about no person (e.g. a
+    # body's accreditation); the standalone wizard and the API always name a person.
     subject = models.ForeignKey(
         settings.FORMS_SUBJECT_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="form_submissions",
         verbose_name=_("person"),
     )
@@ -190,8 +194,13 @@ class Draft(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="drafts")
+    # None only for a draft started by a target that vouches for it (see `registry.Target`).
     subject = models.ForeignKey(
-        settings.FORMS_SUBJECT_MODEL, on_delete=models.CASCADE, related_name="form_drafts"
+        settings.FORMS_SUBJECT_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="form_drafts",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts"
@@ -209,4 +218,4 @@ class Draft(models.Model):
         ordering = ["-updated_at"]
 
     def __str__(self):
-        return f"{self.version} · {self.subject}"
+        return f"{self.version} · {self.subject or '—'}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,13 +43,21 @@ class SubjectForm(django_forms.Form):
 @login_required
 def index(request):
     # Only drafts about persons still in the operator's scope; listing them reads their names.
-    drafts = Draft.objects.filter(
-        owner=request.user, subject__in=host().subjects_for(request.user, change=True)
-    ).select_related("version__definition", "subject")
-    for draft in drafts:
-        host().audit(
-            "view", user=request.user, obj=draft, subject=draft.subject, purpose=_("my drafts")
+    # A draft about no person is listed while its target still lets the user fill it.
+    mine = Draft.objects.filter(owner=request.user).select_related("version__definition", "subject")
+    drafts = [
+        draft
+        for draft in mine.filter(
+            Q(subject__in=host().subjects_for(request.user, change=True)) | Q(subject__isnull=True)
         )
+        if draft.subject_id is not None
+        or registry.may_fill_without_subject(draft.target, draft.target_reference, request.user)
+    ]
+    for draft in drafts:
+        if draft.subject_id is not None:
+            host().audit(
+                "view", user=request.user, obj=draft, subject=draft.subject, purpose=_("my drafts")
+            )
     return render(
         request,
         "forms/index.html",
@@ -71,11 +81,20 @@ def start(request, slug):
 def start_draft(
     version: FormVersion, subject, user, *, target: str = "", target_reference: str = ""
 ) -> Draft:
-    """A new wizard about `subject`, prefilled; `target` names what it is filled for."""
+    """A new wizard about `subject`, prefilled; `target` names what it is filled for.
+
+    `subject` may be None only when the target vouches for the user (a procedure step about
+    no person): the standalone wizard always names a person.
+    """
     if target and target not in registry.targets:
         raise LookupError(f"Unknown form target {target!r}")
+    if subject is None and not registry.may_fill_without_subject(
+        target, str(target_reference), user
+    ):
+        raise PermissionDenied(_("A questionnaire must be about a person."))
     prefill = {}
-    for step in version.compiled.steps:
+    steps = version.compiled.steps if subject is not None else []  # the sources read a person
+    for step in steps:
         for item in step.fields:
             source = registry.prefill_sources.get(item.spec.get("prefill") or "")
             if source is not None:

@@ -32,7 +32,11 @@ REVIEW = "review"
 
 
 def documents_folder(subject_id) -> str:
-    """Where a person's uploaded documents are kept, so a read can be checked against it."""
+    """Where a person's uploaded documents are kept, so a read can be checked against it.
+
+    Documents of questionnaires about no person are kept apart from every person's."""
+    if subject_id is None:
+        return "form-files/no-person/"
     return f"form-files/{subject_id}/"
 
 
@@ -57,6 +61,14 @@ class ReviewForm(django_forms.Form):
     )
 
 
+class ReviewWithoutSubjectForm(ReviewForm):
+    """The review of a questionnaire about no person (a procedure step about a body)."""
+
+    confirm = django_forms.BooleanField(
+        required=True, label=gettext_lazy("I have checked the answers")
+    )
+
+
 class FillWizard(WizardView):
     form_list = [ReviewForm]  # placeholder; the steps come from the draft's version
     storage_name = "forms.wizard.DraftStorage"
@@ -66,16 +78,25 @@ class FillWizard(WizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("forms.add_submission"):
-            raise PermissionDenied
         self.draft = get_object_or_404(Draft, uuid=kwargs["uuid"], owner=request.user)
-        subjects = host().subjects_for(request.user, change=True)
-        if not subjects.filter(pk=self.draft.subject_id).exists():
-            raise Http404
+        if self.draft.subject_id is None:
+            # About no person: what it was started for (a procedure task) decides who fills
+            # it, and only while it is still open to the user.
+            draft = self.draft
+            if not registry.may_fill_without_subject(
+                draft.target, draft.target_reference, request.user
+            ):
+                raise Http404
+        else:
+            if not request.user.has_perm("forms.add_submission"):
+                raise PermissionDenied
+            subjects = host().subjects_for(request.user, change=True)
+            if not subjects.filter(pk=self.draft.subject_id).exists():
+                raise Http404
         self.version = self.draft.version
         self.compiled = self.version.compiled
         self.form_list = {step.key: StepForm for step in self.compiled.steps}
-        self.form_list[REVIEW] = ReviewForm
+        self.form_list[REVIEW] = ReviewForm if self.draft.subject_id else ReviewWithoutSubjectForm
         self.condition_dict = {
             step.key: self._shown(step.key)
             for step in self.compiled.steps

@@ -66,8 +66,14 @@ def start(
     case=None,
     office=None,
     vars: dict | None = None,
+    context: dict | None = None,
 ) -> Process:
-    context = host().start_context(user=user, subject=subject, case=case, office=office)
+    """Start a process of `version`; `context` adds to what the host derives (e.g. the zone of
+    a body's application, which no office of the starter's gives)."""
+    context = {
+        **host().start_context(user=user, subject=subject, case=case, office=office),
+        **(context or {}),
+    }
     data = {"version": version.pk, "context": context, "vars": dict(vars or {}), "answers": {}}
     with transaction.atomic():
         return version.flow_class.begin.run(_process_data=data)
@@ -136,11 +142,17 @@ def complete(task, user, *, answers: dict | None = None, submission=None) -> Pro
         if step.get("form") and submission is None:
             submission = submit(
                 form_version_of(step),
-                _subject_for(user, current.process),
+                form_subject(user, current.process),
                 answers or {},
                 user=user,
                 channel=Submission.Channel.API,
             )
+        elif (
+            submission is not None
+            and submission.subject_id is None
+            and has_subject(current.process)
+        ):
+            raise PermissionDenied(_("The questionnaire must be about the procedure's person."))
         answers = submission.answers if submission is not None else approval(answers or {})
         if current.status == STATUS.ASSIGNED:
             activation.start(None)
@@ -158,8 +170,18 @@ def complete(task, user, *, answers: dict | None = None, submission=None) -> Pro
     return process
 
 
-def _subject_for(user, process):
-    subject_id = process_data(process)["context"].get("subject")
+def has_subject(process) -> bool:
+    """Whether the process is about a person (its context names one)."""
+    return process_data(process)["context"].get("subject") is not None
+
+
+def form_subject(user, process):
+    """The person a form step of `process` is filled about, or None when the process is about
+    no person (a body's accreditation): then the task's assignment alone decides who fills it.
+    A process about a person needs a user who may change that person."""
+    if not has_subject(process):
+        return None
+    subject_id = process_data(process)["context"]["subject"]
     subject = forms_host().subjects_for(user, change=True).filter(pk=subject_id).first()
     if subject is None:
         raise PermissionDenied(_("You may not fill in questionnaires about this person."))

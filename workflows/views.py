@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,6 +17,7 @@ from viewflow.workflow.models import Process, Task
 
 from forms import registry as form_registry
 from forms.host import host as forms_host
+from forms.models import Draft
 from forms.views import start_draft
 
 from . import runtime
@@ -150,11 +149,23 @@ def fill(request, pk):
     item = _task_for(request.user, pk)
     if item.owner_id != request.user.pk or item.status not in runtime.WORKING:
         raise PermissionDenied
-    subject_id = process_data(item.process)["context"].get("subject")
-    subject = forms_host().subjects_for(request.user, change=True).filter(pk=subject_id).first()
-    if subject is None:
-        raise PermissionDenied
     version = runtime.form_version_of(runtime.step_of(item))
+    if version is None:
+        raise Http404
+    # The process's person, which the user must be allowed to change; None for a process
+    # about no person, where being the task's owner is enough.
+    subject = runtime.form_subject(request.user, item.process)
+    if subject is None:
+        # Resume the draft already begun for this task rather than start another.
+        begun = Draft.objects.filter(
+            owner=request.user,
+            version=version,
+            subject__isnull=True,
+            target=WORKFLOW_TASK,
+            target_reference=str(item.pk),
+        ).first()
+        if begun is not None:
+            return redirect("forms:fill", uuid=begun.uuid)
     draft = start_draft(
         version, subject, request.user, target=WORKFLOW_TASK, target_reference=str(item.pk)
     )
@@ -163,10 +174,28 @@ def fill(request, pk):
 
 def _complete_from_wizard(submission, reference: str, user) -> str:
     item = runtime.tasks().get(pk=int(reference))
-    # Completed meanwhile by someone else: the submission stays on the person's record.
-    with contextlib.suppress(runtime.TaskClosed):
+    try:
         runtime.complete(item, user, submission=submission)
+    except runtime.TaskClosed:
+        if submission.subject_id is None:
+            # About no person, the answers would belong nowhere: keep nothing.
+            raise ValidationError(_("This task was already completed.")) from None
+        # Completed meanwhile by someone else: the submission stays on the person's record.
     return next_page(user, item.process)
+
+
+def _may_fill_without_subject(reference: str, user) -> bool:
+    """A draft about no person is filled only by the owner of an open task of a process about
+    no person."""
+    if not reference.isdigit():
+        return False
+    item = runtime.tasks().filter(pk=int(reference)).first()
+    return (
+        item is not None
+        and item.owner_id == user.pk
+        and item.status in runtime.WORKING
+        and not runtime.has_subject(item.process)
+    )
 
 
 def next_page(user, process) -> str:
@@ -252,4 +281,6 @@ def _start_target(request):
 
 
 def register() -> None:
-    form_registry.register_target(WORKFLOW_TASK, _complete_from_wizard)
+    form_registry.register_target(
+        WORKFLOW_TASK, _complete_from_wizard, may_fill=_may_fill_without_subject
+    )

@@ -87,4 +87,4 @@ def test_persons_out_of_scope_are_refused(api, intake, person_in_zone):
 
 
 def test_anonymous_requests_are_refused(client, intake):
-    assert client.get(reverse("api-v1:forms")).status_code == 403
+    assert client.get(reverse("api-v1:forms")).status_code == 401

@@ -1,11 +1,15 @@
 """The operator walks the seeded intake questionnaire over HTTP."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from forms import registry
 from forms.logic import evaluate
 from forms.models import Draft, Submission
+from forms.submitting import save
+from forms.views import start_draft
 from siso_platform.audit.models import AuditEvent
 from siso_platform.people.models import Household, HouseholdMembership
 
@@ -268,3 +272,50 @@ def test_going_back_keeps_what_was_typed(wizard, person):
     wizard.post({**PERSONA, "tax_code": person.tax_code})
     assert wizard.step == "nucleo"
     assert 'value="480"' in wizard.page.content.decode()
+
+
+def test_the_standalone_wizard_is_always_about_a_person(client, operator, intake, monkeypatch):
+    version = intake.latest_version
+    client.force_login(operator)
+    response = client.post(reverse("forms:start", args=["scheda-accesso"]), {"tax_code": ""})
+    assert response.status_code == 200 and response.context["form"].errors["tax_code"]
+    assert not Draft.objects.exists()
+
+    # Only a target that vouches for the user starts a draft about no person.
+    monkeypatch.setitem(registry.targets, "test.plain", registry.Target("test.plain", _attach))
+    for target in ("", "test.plain"):
+        with pytest.raises(PermissionDenied):
+            start_draft(version, None, operator, target=target, target_reference="1")
+    assert not Draft.objects.exists()
+
+    # A draft about no person made some other way neither opens nor is listed.
+    for target in ("", "test.plain", "test.unknown"):
+        draft = Draft.objects.create(
+            version=version, subject=None, owner=operator, target=target, target_reference="1"
+        )
+        assert client.get(reverse("forms:fill", args=[draft.uuid])).status_code == 404
+        assert str(draft.uuid) not in client.get(reverse("forms:index")).content.decode()
+
+    # Nor do the standalone pages show a submission about no person.
+    submission = save(version, None, {"urgency": "low"}, user=operator, channel="web")
+    assert client.get(reverse("forms:submission", args=[submission.uuid])).status_code == 404
+
+
+def _attach(submission, reference, user):
+    return None
+
+
+def test_a_target_may_vouch_for_a_draft_about_no_person(client, operator, intake, monkeypatch):
+    """What a procedure step about a body does: its task's owner fills the questionnaire."""
+    target = registry.Target("test.body", _attach, may_fill=lambda ref, user: ref == "7")
+    monkeypatch.setitem(registry.targets, target.name, target)
+    draft = start_draft(
+        intake.latest_version, None, operator, target=target.name, target_reference=7
+    )
+    assert draft.subject is None and draft.state["extra_data"]["prefill"] == {}
+    client.force_login(operator)
+    assert client.get(reverse("forms:fill", args=[draft.uuid])).status_code == 200
+    assert str(draft.uuid) in client.get(reverse("forms:index")).content.decode()
+
+    Draft.objects.filter(pk=draft.pk).update(target_reference="8")  # no longer vouched for
+    assert client.get(reverse("forms:fill", args=[draft.uuid])).status_code == 404

@@ -252,5 +252,5 @@ def test_process_detail_for_those_who_follow_it(
 
 def test_anonymous_requests_are_refused(client, publish_steps, operator):
     process = runtime.start(publish_steps(CHECK), user=operator)
-    assert client.get(reverse("api-v1:tasks")).status_code == 403
-    assert client.get(url("process", process.pk)).status_code == 403
+    assert client.get(reverse("api-v1:tasks")).status_code == 401
+    assert client.get(url("process", process.pk)).status_code == 401
