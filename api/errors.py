@@ -3,6 +3,9 @@
 Errors that concern no field are under "detail".
 """
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import exception_handler
 
 
@@ -31,3 +34,9 @@ def handler(exc, context):
     if response is not None:
         response.data = error_body(response.data)
     return response
+
+
+@csrf_exempt  # a POST to an unknown API path is a 404, not a CSRF refusal
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/: the same JSON error, not the site's HTML 404 page."""
+    return JsonResponse(error_body({"detail": _("Not found.")}), status=404)

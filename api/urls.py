@@ -1,3 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-urlpatterns = [path("v1/", include("api.v1.urls"))]
+from .errors import not_found
+
+urlpatterns = [
+    path("v1/", include("api.v1.urls")),
+    re_path(r"^.*$", not_found),
+]

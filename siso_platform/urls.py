@@ -4,14 +4,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.api import cms_api
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("casework/", include("siso_platform.casework.urls")),
     path("monitoring/", include("siso_platform.monitoring.urls")),
+    path("third-sector/", include("siso_platform.thirdsector.urls")),
     path("procedures/", include("workflows.urls")),
     path("forms/", include("forms.urls")),
+    path("api/cms/", cms_api.urls),
     path("api/", include("api.urls")),
 ]
 

@@ -45,3 +45,44 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"T{n:06d}")
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(name="Perugia"))
+
+
+def accredited_body(name: str = "Cooperativa Test", *zone_numbers: int, runts: str = ""):
+    """A third-sector body (organisation and register record) accredited in the zones given
+    (zone 2 by default) from 2020 to 2035, so tests may freeze the clock at any recent date."""
+    from siso_platform.accounts.models import Organisation, OrganisationKind
+    from siso_platform.thirdsector.models import ThirdSectorBody
+
+    organisation = Organisation.objects.create(
+        kind=OrganisationKind.THIRD_SECTOR_BODY, name=name, tax_code="01234567897"
+    )
+    body = ThirdSectorBody.objects.create(
+        organisation=organisation,
+        legal_form="social_cooperative",
+        runts_number=runts or f"RUNTS-{organisation.pk}",
+    )
+    accredit(
+        body,
+        *(zone_numbers or (2,)),
+        valid_from=datetime.date(2020, 1, 1),
+        valid_to=datetime.date(2035, 12, 31),
+    )
+    return body
+
+
+def accredit(body, *zone_numbers, valid_from, valid_to, areas=("elderly",)):
+    """An approved accreditation of `body` in the zones given (the first one reviewed it)."""
+    from siso_platform.territory.models import SocialZone
+    from siso_platform.thirdsector.models import Accreditation, AccreditationStatus
+
+    zones = list(SocialZone.objects.filter(number__in=zone_numbers).order_by("number"))
+    accreditation = Accreditation.objects.create(
+        body=body,
+        zone=zones[0],
+        status=AccreditationStatus.APPROVED,
+        areas=list(areas),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    accreditation.zones.set(zones)
+    return accreditation

@@ -1,9 +1,45 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from . import forms, workflows
+from . import (
+    accounts,
+    casework,
+    forms,
+    imports,
+    monitoring,
+    people,
+    reporting,
+    thirdsector,
+    workflows,
+)
+
+router = SimpleRouter()
+router.register("auth/tokens", accounts.TokenViewSet, basename="token")
+router.register("persons", people.PersonViewSet, basename="person")
+router.register("households", people.HouseholdViewSet, basename="household")
+router.register("accesses", casework.AccessViewSet, basename="access")
+router.register("cases", casework.CaseViewSet, basename="case")
+router.register("needs", casework.NeedViewSet, basename="need")
+router.register("interventions", casework.InterventionViewSet, basename="intervention")
+router.register("alerts", monitoring.AlertViewSet, basename="alert")
+router.register("programmes", monitoring.ProgrammeViewSet, basename="programme")
+router.register(
+    "eligibility-checks", monitoring.EligibilityCheckViewSet, basename="eligibility-check"
+)
+router.register("import-runs", imports.ImportRunViewSet, basename="import-run")
+router.register("bodies", thirdsector.BodyViewSet, basename="body")
+router.register("accreditations", thirdsector.AccreditationViewSet, basename="accreditation")
+router.register("activity-reports", thirdsector.ActivityReportViewSet, basename="activity-report")
 
 app_name = "api-v1"
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("auth/login/", accounts.Login.as_view(), name="login"),
+    path("auth/logout/", accounts.Logout.as_view(), name="logout"),
+    path("me/", accounts.Me.as_view(), name="me"),
     path("forms/", forms.FormList.as_view(), name="forms"),
     path(
         "forms/<slug:slug>/versions/<int:number>/",
@@ -21,4 +57,11 @@ urlpatterns = [
     path("tasks/<int:pk>/release/", workflows.TaskRelease.as_view(), name="task-release"),
     path("tasks/<int:pk>/complete/", workflows.TaskComplete.as_view(), name="task-complete"),
     path("processes/<int:pk>/", workflows.ProcessDetail.as_view(), name="process"),
+    path("reporting/aggregates/", reporting.AggregatesView.as_view(), name="reporting-aggregates"),
+    path(
+        "reporting/interventions-export/",
+        reporting.InterventionsExportView.as_view(),
+        name="reporting-interventions-export",
+    ),
+    path("", include(router.urls)),
 ]

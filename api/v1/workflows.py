@@ -37,6 +37,8 @@ from workflows.flows import process_data
 from workflows.host import host
 from workflows.models import WorkflowVersion
 
+from .common import ERRORS
+
 
 class Conflict(APIException):
     status_code = 409
@@ -331,18 +333,6 @@ def _forbidden(error: DjangoPermissionDenied) -> PermissionDenied:
 
 def _closed(message: str | None = None) -> Conflict:
     return Conflict(message or _("The task was already completed or cancelled."))
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """The shape of every API error (api.errors)."""
-
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text='Messages keyed by field path; errors about no field are under "detail".',
-    )
-
-
-ERRORS = ApiErrorSerializer
 
 
 # Views

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from siso_platform.periods import PeriodQuerySet
 
@@ -205,3 +206,22 @@ def _office_belongs(office, organisation) -> bool:
     if organisation.kind == OrganisationKind.SOCIAL_ZONE:
         return municipality.zone_id == organisation.zone_id
     return True
+
+
+class DeviceToken(AbstractAuthToken):
+    """A personal API token for one device of a user's (knox: only its hash is stored).
+
+    Deleting it revokes it at once: every request looks its hash up.
+    """
+
+    device = models.CharField(
+        _("device"), max_length=100, help_text=_("The phone or computer the token was made for.")
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} · {self.device} · {self.token_key}"

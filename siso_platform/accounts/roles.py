@@ -79,6 +79,20 @@ _MONITORING_CONFIG = [
 _ALERTS = ["monitoring.view_alert", "monitoring.change_alert"]
 _SCREENING = ["monitoring.add_screeningrun", "monitoring.view_screeningrun"]
 
+# Regional reporting: aggregates of the user's territory (no person in them); the flat export
+# of interventions (personal data, for the national information system) for the region and
+# the zones only.
+_REPORTING = ["reporting.view_aggregates", "reporting.export_interventions"]
+
+# Third sector: bodies apply and report; zones review applications and read the reports on
+# their interventions (reviewing them is a procedure task, not a model permission).
+_ACCREDITATION_REVIEW = [
+    "thirdsector.view_thirdsectorbody",
+    "thirdsector.view_accreditation",
+    "thirdsector.change_accreditation",
+]
+_REPORT_READING = ["thirdsector.view_activityreport"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
@@ -90,6 +104,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_membership",
         "accounts.delete_membership",
         "accounts.view_membership",
+        "accounts.view_devicetoken",
+        "accounts.delete_devicetoken",
         "wagtailcore.add_page",
         "wagtailcore.change_page",
         "wagtailcore.publish_page",
@@ -98,6 +114,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_KEEPING,
         *_IMPORT_PROFILES,
         *_MONITORING_CONFIG,
+        *_REPORTING,
+        *_ACCREDITATION_REVIEW,
+        "thirdsector.add_thirdsectorbody",
+        "thirdsector.change_thirdsectorbody",
     ],
     Role.ZONE_ADMIN: [
         ADMIN_ACCESS,
@@ -119,6 +139,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ALERTS,
         *_SCREENING,
         "monitoring.view_territory_analysis",
+        *_REPORTING,
+        *_ACCREDITATION_REVIEW,
+        *_REPORT_READING,
     ],
     Role.OPERATOR: [
         ADMIN_ACCESS,
@@ -127,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FORM_FILLING,
         *_WORKFLOW_START,
         *_ALERTS,
+        *_REPORT_READING,
     ],
     Role.SOCIAL_WORKER: [
         ADMIN_ACCESS,
@@ -137,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ALERTS,
         *_SCREENING,
         "monitoring.view_territory_analysis",
+        *_REPORT_READING,
     ],
     Role.DATA_STEWARD: [
         ADMIN_ACCESS,
@@ -152,8 +177,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "casework.view_case",
         "casework.view_need",
         "casework.view_intervention",
+        "thirdsector.view_thirdsectorbody",
+        "thirdsector.view_accreditation",
+        "thirdsector.add_accreditation",
+        *_REPORT_READING,
+        "thirdsector.add_activityreport",
+        "thirdsector.change_activityreport",
     ],
-    Role.AUDITOR: [ADMIN_ACCESS, "audit.view_auditevent"],
+    Role.AUDITOR: [ADMIN_ACCESS, "audit.view_auditevent", "reporting.view_aggregates"],
 }
 
 

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Membership, Organisation
+from .models import DeviceToken, Membership, Organisation
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -24,11 +24,30 @@ class MembershipViewSet(ModelViewSet):
     form_fields = ["user", "organisation", "role", "office", "valid_from", "valid_to"]
 
 
+class DeviceTokenViewSet(ModelViewSet):
+    """The phone app's tokens: listed to be revoked (deleted), never created or edited here."""
+
+    model = DeviceToken
+    icon = "key"
+    menu_label = _("API tokens")
+    list_display = ["user", "device", "token_key", "created", "expiry"]
+    search_fields = ["user__username", "user__last_name", "device"]
+    form_fields = ["device"]  # wagtail wants a form; there is no add or edit view to use it
+    add_view_enabled = False
+    edit_view_enabled = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
 class AccountsGroup(ModelViewSetGroup):
     menu_label = _("Organisations")
     menu_icon = "group"
     menu_order = 400
-    items = (OrganisationViewSet("organisations"), MembershipViewSet("memberships"))
+    items = (
+        OrganisationViewSet("organisations"),
+        MembershipViewSet("memberships"),
+        DeviceTokenViewSet("api-tokens"),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -472,6 +472,13 @@ class Intervention(models.Model):
         blank=True,
         help_text=_("In the unit of the catalogue item: hours or days."),
     )
+    delivered_quantity = models.DecimalField(
+        _("delivered quantity"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("In the unit of the catalogue item, from the accepted activity reports."),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -17,7 +17,7 @@ from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
 
 from . import record, visibility
-from .models import Assignment, CaseStatus, NeedStatus
+from .models import CaseStatus, NeedStatus
 
 TAX_CODE = re.compile(r"^([A-Z0-9]{16}|\d{11})$")
 LIST_SIZE = 20
@@ -89,7 +89,7 @@ def home(request):
         shown += [case.person for case in context["zone_open_cases"]]
     if Role.THIRD_SECTOR_OPERATOR in roles:
         assignments = (
-            Assignment.objects.in_effect(today)
+            visibility.assignments_in_effect(today)
             .filter(body__in=scoping.scope_for(user).body_ids)
             .select_related("case__person", "body")
         )

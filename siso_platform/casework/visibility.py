@@ -4,10 +4,13 @@
   person has a case or an access in their zone), whoever recorded it: that is what stops a
   need from being funded twice. They change the cases of their own zones.
 - A third-sector body's operators see a person only while one of the person's cases is
-  assigned to the body, and then only that case, its needs and its interventions.
+  assigned to the body (and registered conditions hold: the body is accredited in the
+  case's zone), and then only that case, its needs and its interventions.
 """
 
 import dataclasses
+import datetime
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -18,11 +21,28 @@ from siso_platform.people.models import Household, Person
 
 from .models import Access, Assignment, Case, Intervention, Need
 
+# Conditions an assignment must also meet to give a body's operators a person, as functions
+# (day) -> Q over Assignment; the third-sector package requires an accreditation in effect.
+AssignmentCondition = Callable[[datetime.date], Q]
+_assignment_conditions: list[AssignmentCondition] = []
+
+
+def register_assignment_condition(condition: AssignmentCondition) -> None:
+    if condition not in _assignment_conditions:
+        _assignment_conditions.append(condition)
+
+
+def assignments_in_effect(day: datetime.date | None = None) -> QuerySet:
+    """Assignments that give their body's operators the person on `day` (default: today)."""
+    day = day or timezone.localdate()
+    assignments = Assignment.objects.in_effect(day)
+    for condition in _assignment_conditions:
+        assignments = assignments.filter(condition(day))
+    return assignments
+
 
 def _assigned_cases(body_ids) -> QuerySet:
-    return (
-        Assignment.objects.in_effect(timezone.localdate()).filter(body__in=body_ids).values("case")
-    )
+    return assignments_in_effect().filter(body__in=body_ids).values("case")
 
 
 def _zone_link(scope: Scope, change: bool) -> Q | None:
@@ -58,6 +78,12 @@ def _whole_record_persons(scope: Scope) -> QuerySet | None:
         return Person.objects.none()
     q = scoping.person_q(territorial)
     return None if q is None else Person.objects.filter(q)
+
+
+def through_assignments_only(user) -> bool:
+    """The user reaches persons only through their body's assignments (a body's operator)."""
+    scope = scoping.scope_for(user)
+    return not scope.unrestricted and _territorial(scope).empty and bool(scope.body_ids)
 
 
 def sees_whole_record(user, person: Person) -> bool:

@@ -3,6 +3,7 @@
 Values that differ between machines come from environment variables.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "siso_platform.casework",
     "siso_platform.imports",
     "siso_platform.monitoring",
+    "siso_platform.thirdsector",
+    "siso_platform.reporting",
     "siso_platform.audit",
     "home",
     "forms",
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
+    "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -60,7 +64,9 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
+    "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "formtools",
     "django_tasks",
@@ -162,6 +168,7 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default for URL fields without a scheme
 
 # Background work goes through the Django tasks API; the backend is chosen per environment.
 TASK_BACKENDS = {
@@ -180,18 +187,67 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 
+# The API: personal device tokens (knox, stored hashed, with an expiry) for the phone app,
+# the session for the browser; throttled per user, per anonymous IP and per login attempt.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.DeviceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "user": os.environ.get("API_RATE_USER", "1200/min"),
+        "login": os.environ.get("API_RATE_LOGIN", "10/hour"),
+    },
     "EXCEPTION_HANDLER": "api.errors.handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-# The OpenAPI schema documents the project's API only, not wagtail's own admin API views
-# (which drf-spectacular cannot introspect: its deploy check warns about them).
+KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
+    "TOKEN_PREFIX": "siso_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# The OpenAPI schema documents the project's API only (`/api/v1/`): not wagtail's admin API
+# views nor its headless CMS API under `/api/cms/`, which drf-spectacular cannot introspect.
 SPECTACULAR_SETTINGS = {
     "TITLE": "SISO API",
+    "DESCRIPTION": "The API of the regional social information system: the operators' and "
+    "third-sector bodies' phone app and regional reporting. Authenticate with "
+    "`Authorization: Token <token>` (POST /api/v1/auth/login/) or the browser session.",
+    "VERSION": "1",
     "PREPROCESSING_HOOKS": ["siso_platform.openapi.only_project_api"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Many records have a "status": each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "siso_platform.casework.models.CaseStatus",
+        "NeedStatusEnum": "siso_platform.casework.models.NeedStatus",
+        "InterventionStatusEnum": "siso_platform.casework.models.InterventionStatus",
+        "AlertStatusEnum": "siso_platform.monitoring.models.AlertStatus",
+        "ImportRunStatusEnum": "siso_platform.imports.models.RunStatus",
+        "AccreditationStatusEnum": "siso_platform.thirdsector.models.AccreditationStatus",
+        "ReportStatusEnum": "siso_platform.thirdsector.models.ReportStatus",
+        "TaskStatusEnum": "viewflow.workflow.status.STATUS",
+    },
 }
+# Regional reporting: a cell counting fewer persons than this is suppressed.
+REPORTING_MIN_PERSONS = int(os.environ.get("REPORTING_MIN_PERSONS", "5"))
+
+# The headless CMS (wagtail's API at /api/cms/) serves published pages to anyone.
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 LOGGING = {
     "version": 1,

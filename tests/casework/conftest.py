@@ -4,6 +4,7 @@ from forms.publishing import import_definition, publish
 from siso_platform.accounts.models import Organisation, OrganisationKind, Role
 from siso_platform.casework import actions
 from siso_platform.casework.models import CatalogueItem, NeedCategory
+from tests.factories import accredited_body
 from tests.forms.schemas import intake_document
 
 
@@ -42,9 +43,8 @@ def municipality_org(office):
 
 @pytest.fixture
 def body(db):
-    return Organisation.objects.create(
-        kind=OrganisationKind.THIRD_SECTOR_BODY, name="Cooperativa Test", tax_code="01234567897"
-    )
+    """A third-sector body accredited in zone 2 (its operators reach assigned persons)."""
+    return accredited_body().organisation
 
 
 @pytest.fixture

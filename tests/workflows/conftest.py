@@ -3,6 +3,8 @@ import json
 import pytest
 
 from siso_platform.accounts.models import Organisation, OrganisationKind, Role
+from siso_platform.casework import procedures
+from siso_platform.territory.models import SocialZone
 from workflows.models import WorkflowDefinition
 from workflows.publishing import publish
 from workflows.streamfield import stream_from_graph
@@ -62,3 +64,40 @@ def operator(make_member):
 @pytest.fixture
 def zone_admin(make_member):
     return make_member(Role.ZONE_ADMIN, zone_number=2)
+
+
+@pytest.fixture
+def templates(db):
+    """The seeded regional procedure templates, by slug."""
+    return {version.definition.slug: version for version in procedures.seed()}
+
+
+@pytest.fixture
+def body_operator(make_member):
+    """An operator of a registered third-sector body."""
+    from siso_platform.thirdsector.models import ThirdSectorBody
+
+    organisation = Organisation.objects.create(
+        kind=OrganisationKind.THIRD_SECTOR_BODY,
+        name="Cooperativa Sociale Il Girasole",
+        tax_code="01234567897",
+    )
+    ThirdSectorBody.objects.create(
+        organisation=organisation, legal_form="social_cooperative", runts_number="12345"
+    )
+    return make_member(Role.THIRD_SECTOR_OPERATOR, organisation=organisation)
+
+
+def apply_for_accreditation(templates, body_operator):
+    """The body applies to zone 2: a procedure about a body, so no person in its context."""
+    from siso_platform.thirdsector.actions import apply_for_accreditation as apply
+
+    accreditation = apply(
+        by=body_operator,
+        organisation=body_operator.memberships.get().organisation,
+        zone=SocialZone.objects.get(number=2),
+    )
+    process = accreditation.process
+    assert process.data["version"] == templates["accreditamento-terzo-settore"].pk
+    assert process.data["context"]["subject"] is None
+    return process

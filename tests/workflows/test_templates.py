@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,13 +13,17 @@ from freezegun import freeze_time
 from viewflow.workflow.status import PROCESS
 
 from forms import checks
-from forms.models import FormVersion
+from forms.models import FormVersion, Submission
 from siso_platform.accounts.models import OrganisationKind
 from siso_platform.casework import actions, procedures
-from siso_platform.casework.models import Access, Case, NeedCategory
+from siso_platform.casework.models import Access, Case, CatalogueItem, NeedCategory
+from siso_platform.thirdsector import actions as thirdsector
+from tests.factories import accredit
 from workflows import deadlines, publishing, runtime
 from workflows.graph import normalise
 from workflows.models import TaskDeadline, WorkflowVersion
+
+from .conftest import apply_for_accreditation
 
 SLUGS = [
     "accesso-accoglienza",
@@ -26,11 +31,6 @@ SLUGS = [
     "accreditamento-terzo-settore",
     "revisione-rendicontazione",
 ]
-
-
-@pytest.fixture
-def templates(db):
-    return {version.definition.slug: version for version in procedures.seed()}
 
 
 def take(user, step: str) -> None:
@@ -285,31 +285,25 @@ def test_a_case_not_taken_in_charge_ends_at_once(templates, operator, social_wor
 # 3. Accreditamento degli enti del terzo settore
 
 
+APPLICATION = {
+    "body_name": "Cooperativa Sociale Il Girasole",
+    "body_tax_code": "01234567897",
+    "legal_form": "social_cooperative",
+    "runts_number": "12345",
+    "pec": "girasole@pec.it",
+    "service_areas": ["elderly", "disability"],
+    "zones_requested": "2",
+}
+
+
 def test_an_incomplete_application_is_completed_then_accredited(
-    templates, operator, zone_admin, person_in_zone
+    templates, body_operator, zone_admin
 ):
-    # Form steps need a person as their subject: here the body's legal representative,
-    # whose application the front office registers.
-    representative = person_in_zone(2)
-    process = runtime.start(
-        templates["accreditamento-terzo-settore"], user=operator, subject=representative
-    )
-    work(
-        operator,
-        "domanda",
-        {
-            "body_name": "Cooperativa Sociale Il Girasole",
-            "body_tax_code": "01234567897",
-            "legal_form": "social_cooperative",
-            "runts_number": "12345",
-            "pec": "girasole@pec.it",
-            "service_areas": ["elderly", "disability"],
-            "zones_requested": "2",
-        },
-    )
+    process = apply_for_accreditation(templates, body_operator)
+    work(body_operator, "domanda", APPLICATION)
     take(zone_admin, "completezza")
     work(zone_admin, "completezza", {"approved": False, "note": "Manca lo statuto"})
-    work(operator, "integrazione", {"approved": True, "note": "Statuto allegato"})
+    work(body_operator, "integrazione", {"approved": True, "note": "Statuto allegato"})
     take(zone_admin, "completezza")
     work(zone_admin, "completezza", {"approved": True})
 
@@ -335,41 +329,58 @@ def test_an_incomplete_application_is_completed_then_accredited(
         "completezza",
         "istruttoria",
     ]
-    assert process.data["vars"] == {"accredited": True}
+    assert process.data["vars"]["accredited"] is True
     assert "accreditato" in reached(process) and "respinto" not in reached(process)
     assert process.data["answers"]["istruttoria"]["service_areas"] == ["elderly"]
+    # The questionnaires are about no person.
+    submissions = Submission.objects.filter(pk__in=process.data["submissions"].values())
+    assert [s.subject for s in submissions] == [None, None]
 
 
 # 4. Revisione della rendicontazione
 
 
 def test_a_rejected_report_is_corrected_then_accepted(
-    templates, operator, social_worker, person_in_zone
+    templates, operator, social_worker, body_operator, case
 ):
-    process = runtime.start(
-        templates["revisione-rendicontazione"], user=operator, subject=person_in_zone(2)
+    body = body_operator.memberships.get().organisation.third_sector_body
+    accredit(body, 2, valid_from=case.opened_on, valid_to=case.opened_on.replace(year=2035))
+    actions.assign_case(case, by=operator, body=body.organisation, starts_on=case.opened_on)
+    home_care = actions.record_intervention(
+        by=operator,
+        item=CatalogueItem.objects.get(code="B1.01"),
+        provider=body.organisation,
+        case=case,
+        person=case.person,
+        starts_on=case.opened_on,
+        quantity=20,
     )
-    work(
-        operator,
-        "rendicontazione",
-        {
-            "report_date": timezone.localdate().isoformat(),
-            "activity_type": "home_care",
-            "hours": "2.5",
-        },
+    report, _ = thirdsector.submit_report(
+        by=body_operator,
+        body=body,
+        person=case.person,
+        intervention=home_care,
+        date=timezone.localdate(),
+        activity_type="home_care",
+        hours=Decimal("2.5"),
     )
+    process = report.process
     take(social_worker, "controllo")
     work(social_worker, "controllo", {"approved": False, "note": "Le ore non tornano"})
-    (correction,) = runtime.my_tasks(operator)  # back to whoever wrote the report
+    report.refresh_from_db()
+    assert (report.status, report.review_note) == ("correction", "Le ore non tornano")
+    (correction,) = runtime.my_tasks(body_operator)  # back to whoever sent the report
     assert correction.flow_task.name == "correzione"
-    work(operator, "correzione", {"approved": True, "note": "Ore corrette"})
+    thirdsector.amend_report(report, by=body_operator, hours=Decimal("2"))
     take(social_worker, "controllo")
     work(social_worker, "controllo", {"approved": True})
 
     process.refresh_from_db()
+    report.refresh_from_db()
+    home_care.refresh_from_db()
     assert process.status == PROCESS.DONE
-    assert done_steps(process) == ["rendicontazione", "controllo", "correzione", "controllo"]
-    assert process.data["answers"]["rendicontazione"]["hours"] == 2.5
+    assert done_steps(process) == ["controllo", "correzione", "controllo"]
     assert process.data["answers"]["controllo"] == {"approved": True, "note": ""}
     assert TaskDeadline.objects.filter(task__process=process).count() == 2
     assert "accettata" in reached(process)
+    assert report.status == "accepted" and home_care.delivered_quantity == Decimal("2")

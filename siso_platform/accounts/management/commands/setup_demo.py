@@ -12,6 +12,7 @@ from siso_platform.monitoring import demo as monitoring_demo
 from siso_platform.people.models import Person
 from siso_platform.people.questionnaires import INTAKE_FORM
 from siso_platform.territory.models import Municipality
+from siso_platform.thirdsector import demo as thirdsector_demo
 
 
 class Command(BaseCommand):
@@ -31,8 +32,10 @@ class Command(BaseCommand):
                 "import_form", INTAKE_FORM, owner="Regione Umbria", publish=True, stdout=self.stdout
             )
         call_command("seed_procedures", stdout=self.stdout)
+        call_command("seed_service_charter", stdout=self.stdout)
         logins = ensure_demo_users()
         accesses = casework_demo.populate()
+        thirdsector_demo.populate()
         steward = get_user_model().objects.filter(username="anagrafe").first()
         perugia = Municipality.objects.get(istat_code="054039")
         for run in import_demo.import_samples(perugia, user=steward):

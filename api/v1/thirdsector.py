@@ -1,0 +1,471 @@
+"""Third-sector bodies, their accreditations and activity reports (rendicontazione).
+
+The phone app may send a report while offline and retry: a POST with an `Idempotency-Key`
+header creates the report once; a retry gets the same report back (200, header
+`Idempotent-Replayed: true`), and the same key with other content is refused (422).
+"""
+
+import hashlib
+import json
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from siso_platform.accounts import scoping
+from siso_platform.casework import visibility as casework_visibility
+from siso_platform.territory.models import SocialZone
+from siso_platform.thirdsector import actions
+from siso_platform.thirdsector import visibility as reach
+from siso_platform.thirdsector.models import (
+    Accreditation,
+    ActivityReport,
+    ActivityType,
+    ReportAttachment,
+    ThirdSectorBody,
+)
+
+from .common import ERRORS, audit_read, requires
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class UnprocessableEntity(APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+
+
+def _validation_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+# Bodies
+
+
+class AccreditationBriefSerializer(serializers.ModelSerializer):
+    zones = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Accreditation
+        fields = ["id", "zones", "areas", "valid_from", "valid_to"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name")
+    tax_code = serializers.CharField(source="organisation.tax_code")
+    accreditations = serializers.SerializerMethodField(help_text="Those in effect today.")
+
+    class Meta:
+        model = ThirdSectorBody
+        fields = [
+            "id",
+            "name",
+            "tax_code",
+            "legal_form",
+            "runts_number",
+            "legal_seat",
+            "email",
+            "pec",
+            "phone",
+            "website",
+            "accreditations",
+        ]
+
+    @extend_schema_field(AccreditationBriefSerializer(many=True))
+    def get_accreditations(self, body) -> list[dict]:
+        today = timezone.localdate()
+        in_effect = [
+            a
+            for a in body.accreditations.all()
+            if a.status == "approved" and a.valid_from <= today <= a.valid_to
+        ]
+        return AccreditationBriefSerializer(in_effect, many=True).data
+
+
+class BodyFilter(django_filters.FilterSet):
+    accredited_in = django_filters.NumberFilter(
+        method="accredited", label="Zone number: bodies accredited there today"
+    )
+
+    class Meta:
+        model = ThirdSectorBody
+        fields = ["legal_form", "accredited_in"]
+
+    def accredited(self, queryset, name, value):
+        in_effect = Accreditation.objects.in_effect(timezone.localdate()).filter(
+            zones__number=value
+        )
+        return queryset.filter(pk__in=in_effect.values("body"))
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The register of third-sector bodies and the accreditations they hold."""
+
+    permission_classes = [requires("thirdsector.view_thirdsectorbody")]
+    serializer_class = BodySerializer
+    filterset_class = BodyFilter
+    queryset = ThirdSectorBody.objects.select_related("organisation").prefetch_related(
+        "accreditations__zones"
+    )
+
+
+# Accreditations
+
+
+class AccreditationSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="body.organisation.name")
+    zone = serializers.IntegerField(source="zone.number", help_text="The reviewing zone.")
+    zones = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    in_effect = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Accreditation
+        fields = [
+            "id",
+            "body",
+            "zone",
+            "status",
+            "requested_areas",
+            "zones",
+            "areas",
+            "valid_from",
+            "valid_to",
+            "in_effect",
+            "process",
+            "applied_at",
+            "decided_at",
+            "decision_note",
+            "revoked_at",
+        ]
+
+    def get_in_effect(self, accreditation) -> bool:
+        today = timezone.localdate()
+        return (
+            accreditation.status == "approved"
+            and accreditation.valid_from <= today <= accreditation.valid_to
+        )
+
+
+class ApplicationSerializer(serializers.Serializer):
+    zone = serializers.IntegerField(help_text="The number of the social zone applied to.")
+    answers = serializers.DictField(
+        help_text="The answers to the application questionnaire `domanda-accreditamento` "
+        "(GET /api/v1/forms/ for its layout and JSON Schema)."
+    )
+
+    def validate_zone(self, number):
+        zone = SocialZone.objects.filter(number=number).first()
+        if zone is None:
+            raise ValidationError(_("There is no social zone %(number)s.") % {"number": number})
+        return zone
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the accreditation is revoked.")
+
+
+class AccreditationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Apply for accreditation (a body's operator), follow the application, revoke one."""
+
+    serializer_class = AccreditationSerializer
+    filterset_fields = ["status"]
+
+    def get_permissions(self):
+        needed = {
+            "create": "thirdsector.add_accreditation",
+            "revoke": "thirdsector.change_accreditation",
+        }.get(self.action, "thirdsector.view_accreditation")
+        return [requires(needed)()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Accreditation.objects.none()
+        return (
+            reach.accreditations(self.request.user)
+            .select_related("body__organisation", "zone")
+            .prefetch_related("zones")
+        )
+
+    @extend_schema(
+        request=ApplicationSerializer,
+        responses={
+            201: AccreditationSerializer,
+            400: OpenApiResponse(ERRORS, description="Errors keyed `answers.<field>`."),
+            403: ERRORS,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = ApplicationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        organisation = actions.body_organisations(request.user).first()
+        if organisation is None:
+            raise ValidationError({"detail": [_("You do not work for a third-sector body.")]})
+        try:
+            accreditation = actions.apply_for_accreditation(
+                by=request.user,
+                organisation=organisation,
+                zone=incoming.validated_data["zone"],
+                answers=incoming.validated_data["answers"],
+            )
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=accreditation.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=RevokeSerializer,
+        responses={200: AccreditationSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """End an approved accreditation now: its operators lose the assigned persons."""
+        accreditation = self.get_object()
+        if not reach.may_revoke(request.user, accreditation):
+            raise PermissionDenied(_("Only the reviewing zone or the region may revoke it."))
+        incoming = RevokeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            accreditation = actions.revoke(
+                accreditation, by=request.user, reason=incoming.validated_data["reason"]
+            )
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=accreditation.pk)).data)
+
+
+# Activity reports
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportAttachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at"]
+
+
+# Only persons and interventions the caller reaches: anything else "does not exist".
+class ReachablePerson(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return scoping.persons(self.context["request"].user)
+
+
+class ReachableIntervention(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        user = self.context["request"].user
+        return casework_visibility.interventions(user).select_related("item", "case")
+
+
+class ActivityReportSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="body.organisation.name", read_only=True)
+    person = ReachablePerson()
+    intervention = ReachableIntervention()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    activity_type = serializers.ChoiceField(choices=ActivityType.choices)
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        model = ActivityReport
+        fields = [
+            "id",
+            "body",
+            "person",
+            "intervention",
+            "date",
+            "activity_type",
+            "hours",
+            "notes",
+            "status",
+            "review_note",
+            "process",
+            "created_at",
+            "accepted_at",
+            "attachments",
+        ]
+        read_only_fields = ["status", "review_note", "process", "created_at", "accepted_at"]
+
+
+class CorrectionSerializer(ActivityReportSerializer):
+    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    intervention = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per report the app makes (e.g. a UUID): a retry with the same "
+    "key returns the report already created instead of creating it again.",
+)
+
+
+def _fingerprint(data: dict) -> str:
+    canonical = json.dumps(
+        {key: str(getattr(value, "pk", value)) for key, value in sorted(data.items())},
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ActivityReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A body reports what it did; a social worker of the zone reviews it (procedure
+    `revisione-rendicontazione`); a report sent back is corrected with PATCH."""
+
+    serializer_class = ActivityReportSerializer
+    filterset_fields = ["person", "intervention", "status", "date"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        needed = {
+            "create": "thirdsector.add_activityreport",
+            "partial_update": "thirdsector.change_activityreport",
+            "attachments": "thirdsector.change_activityreport",
+        }.get(self.action, "thirdsector.view_activityreport")
+        return [requires(needed)()]
+
+    def get_queryset(self):
+        return (
+            reach.reports(self.request.user)
+            .select_related("body__organisation")
+            .prefetch_related("attachments")
+        )
+
+    def get_serializer_class(self):
+        return (
+            CorrectionSerializer
+            if self.action == "partial_update"
+            else super().get_serializer_class()
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_read(request, "thirdsector.activityreport", [r.person_id for r in page], "reports")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        audit_read(request, report, [report.person_id], "activity report")
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: ActivityReportSerializer,
+            200: OpenApiResponse(
+                ActivityReportSerializer, description="A retry: the report already created."
+            ),
+            400: ERRORS,
+            422: OpenApiResponse(ERRORS, description="The key was used for another report."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        organisation = actions.body_organisations(request.user).first()
+        body = ThirdSectorBody.objects.filter(organisation=organisation).first()
+        if body is None:
+            raise ValidationError({"detail": [_("You do not work for a registered body.")]})
+        key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
+        try:
+            report, created = actions.submit_report(
+                by=request.user,
+                body=body,
+                idempotency_key=key,
+                fingerprint=_fingerprint(data),
+                **data,
+            )
+        except actions.ReportConflict:
+            raise UnprocessableEntity(
+                _("This Idempotency-Key was already used for a different report.")
+            ) from None
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        body = self.get_serializer(self.get_queryset().get(pk=report.pk)).data
+        if created:
+            return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, headers={"Idempotent-Replayed": "true"})
+
+    @extend_schema(
+        request=CorrectionSerializer,
+        responses={200: ActivityReportSerializer, 400: ERRORS, 404: ERRORS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        incoming = self.get_serializer(report, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        try:
+            report = actions.amend_report(report, by=request.user, **incoming.validated_data)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        return Response(
+            ActivityReportSerializer(
+                self.get_queryset().get(pk=report.pk), context=self.get_serializer_context()
+            ).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, 400: ERRORS, 404: ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach a file (a signed time sheet, a photo of a receipt; at most 10 MB)."""
+        report = self.get_object()
+        incoming = AttachmentUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        upload = incoming.validated_data["file"]
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"file": [_("The file is larger than 10 MB.")]})
+        if report.status == "accepted":
+            raise ValidationError({"file": [_("The report is already accepted.")]})
+        attachment = ReportAttachment(
+            report=report,
+            name=upload.name[:200],
+            content_type=getattr(upload, "content_type", "") or "",
+            size=upload.size,
+        )
+        attachment.file.save(upload.name, upload, save=True)
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS})
+    @action(detail=True, url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment(self, request, pk=None, attachment_id=None):
+        """Download an attachment."""
+        report = self.get_object()
+        attachment = get_object_or_404(report.attachments, pk=attachment_id)
+        audit_read(request, report, [report.person_id], "activity report attachment")
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        )

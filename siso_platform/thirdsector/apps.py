@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ThirdSectorConfig(AppConfig):
+    name = "siso_platform.thirdsector"
+    label = "thirdsector"
+    verbose_name = _("Third sector")
+
+    def ready(self):
+        from . import reach, workflow_actions
+
+        reach.register()
+        workflow_actions.register()

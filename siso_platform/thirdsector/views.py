@@ -1,0 +1,66 @@
+"""The body's own page: its register data, its accreditations, applying to a zone (the web
+form of the accreditation procedure) and its activity reports."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from siso_platform.territory.models import SocialZone
+
+from . import actions
+from .models import ThirdSectorBody
+from .visibility import reports
+
+
+class ApplicationForm(forms.Form):
+    zone = forms.ModelChoiceField(
+        SocialZone.objects.order_by("number"),
+        label=gettext_lazy("Social zone"),
+        help_text=gettext_lazy("The zone whose territory the body applies to work in."),
+    )
+
+
+def _organisation(user):
+    organisation = actions.body_organisations(user).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+@login_required
+def body(request):
+    organisation = _organisation(request.user)
+    registered = ThirdSectorBody.objects.filter(organisation=organisation).first()
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accreditation = actions.apply_for_accreditation(
+                by=request.user, organisation=organisation, zone=form.cleaned_data["zone"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            task = actions.open_human_task(accreditation.process)
+            messages.success(request, _("Application opened: fill in the questionnaire."))
+            return redirect("workflows:task", pk=task.pk)
+    accreditations = (
+        registered.accreditations.select_related("zone").prefetch_related("zones")
+        if registered
+        else []
+    )
+    return render(
+        request,
+        "thirdsector/body.html",
+        {
+            "organisation": organisation,
+            "body": registered,
+            "accreditations": accreditations,
+            "reports": reports(request.user).select_related("person", "intervention__item")[:50],
+            "form": form,
+        },
+    )

@@ -1,0 +1,51 @@
+"""Which accreditations and activity reports a user may read.
+
+- Accreditations carry no personal data: the region reads them all, a zone those it reviews
+  or that cover it, a body its own.
+- An activity report is about a person: zone staff read the reports on interventions they
+  read; a body's operators read their body's reports only while they still reach the person.
+"""
+
+from django.db.models import Q, QuerySet
+
+from siso_platform.accounts import scoping
+from siso_platform.accounts.models import Membership, Role
+from siso_platform.casework import visibility as casework_visibility
+
+from .actions import body_organisations
+from .models import Accreditation, ActivityReport
+
+
+def _regional(user) -> bool:
+    return user.is_superuser or (
+        Membership.objects.active()
+        .filter(user=user, role__in=[Role.REGIONAL_ADMIN, Role.AUDITOR])
+        .exists()
+    )
+
+
+def accreditations(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Accreditation.objects.all() if queryset is None else queryset
+    if _regional(user):
+        return queryset
+    zones = scoping.scope_for(user).zone_ids
+    return queryset.filter(
+        Q(zone__in=zones) | Q(zones__in=zones) | Q(body__organisation__in=body_organisations(user))
+    ).distinct()
+
+
+def reports(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = ActivityReport.objects.all() if queryset is None else queryset
+    readable = queryset.filter(
+        intervention__in=casework_visibility.interventions(user).values("pk")
+    )
+    if casework_visibility.through_assignments_only(user):
+        return readable.filter(body__organisation__in=body_organisations(user))
+    return readable
+
+
+def may_revoke(user, accreditation: Accreditation) -> bool:
+    """The reviewing zone's administrators and the region may revoke an accreditation."""
+    if not user.has_perm("thirdsector.change_accreditation"):
+        return False
+    return _regional(user) or accreditation.zone_id in scoping.scope_for(user).zone_ids

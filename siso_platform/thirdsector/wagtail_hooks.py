@@ -1,0 +1,118 @@
+"""The third sector in the admin: the register of bodies, accreditations (revoked from
+here) and activity reports, each listing scoped like the API."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import ListingButton
+
+from . import admin_views, visibility
+from .models import Accreditation, ActivityReport, ThirdSectorBody
+
+
+class BodyViewSet(ModelViewSet):
+    model = ThirdSectorBody
+    icon = "group"
+    menu_label = _("Bodies")
+    list_display = ["organisation", "legal_form", "runts_number", "legal_seat"]
+    list_filter = ["legal_form"]
+    search_fields = ["organisation__name", "organisation__tax_code", "runts_number"]
+    form_fields = [
+        "organisation",
+        "legal_form",
+        "runts_number",
+        "legal_seat",
+        "email",
+        "pec",
+        "phone",
+        "website",
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class AccreditationIndexView(IndexView):
+    def get_base_queryset(self):
+        return visibility.accreditations(self.request.user).select_related("body__organisation")
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.status == "approved" and visibility.may_revoke(self.request.user, instance):
+            buttons.append(
+                ListingButton(
+                    _("Revoke"),
+                    url=reverse("thirdsector_admin_revoke", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class AccreditationViewSet(ModelViewSet):
+    """Applications arrive through the accreditation procedure, not from here."""
+
+    model = Accreditation
+    icon = "tick-inverse"
+    menu_label = _("Accreditations")
+    index_view_class = AccreditationIndexView
+    list_display = ["body", "zone", "status", "valid_from", "valid_to"]
+    list_filter = ["status", "zone"]
+    search_fields = ["body__organisation__name"]
+    form_fields = ["decision_note"]
+    add_view_enabled = False
+    edit_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class ReportIndexView(IndexView):
+    def get_base_queryset(self):
+        return visibility.reports(self.request.user).select_related(
+            "body__organisation", "person", "intervention__item"
+        )
+
+
+class ReportViewSet(ModelViewSet):
+    """Reports arrive from the bodies (the API) and are reviewed as procedure tasks."""
+
+    model = ActivityReport
+    icon = "doc-full"
+    menu_label = _("Activity reports")
+    index_view_class = ReportIndexView
+    list_display = ["date", "body", "person", "intervention", "hours", "status"]
+    list_filter = ["status", "activity_type"]
+    form_fields = ["notes"]
+    add_view_enabled = False
+    edit_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class ThirdSectorGroup(ModelViewSetGroup):
+    menu_label = _("Third sector")
+    menu_icon = "group"
+    menu_order = 450
+    items = (
+        BodyViewSet("third-sector-bodies"),
+        AccreditationViewSet("accreditations"),
+        ReportViewSet("activity-reports"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_third_sector():
+    return ThirdSectorGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_revocation():
+    return [
+        path(
+            "accreditations/<int:pk>/revoke/",
+            admin_views.revoke,
+            name="thirdsector_admin_revoke",
+        )
+    ]
