@@ -168,7 +168,6 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default for URL fields without a scheme
 
 # Background work goes through the Django tasks API; the backend is chosen per environment.
 TASK_BACKENDS = {
