@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -168,8 +169,8 @@ class OpeningHoursBlock(blocks.StructBlock):
     """One row of opening hours: a day, from, to (a day open twice has two rows)."""
 
     day = blocks.ChoiceBlock(choices=Weekday.choices, label=_("day"))
-    opens = blocks.TimeBlock(label=_("from"))
-    closes = blocks.TimeBlock(label=_("to"))
+    opens = blocks.TimeBlock(label=pgettext_lazy("opening hours", "from"))
+    closes = blocks.TimeBlock(label=pgettext_lazy("opening hours", "to"))
     note = blocks.CharBlock(
         label=_("note"), required=False, max_length=100, help_text=_("e.g. by appointment only")
     )
@@ -314,7 +315,7 @@ class NewsPage(Page):
     intro = models.TextField(
         _("summary"), blank=True, help_text=_("One or two sentences shown in lists.")
     )
-    body = RichTextField(_("body"), blank=True)
+    body = RichTextField(pgettext_lazy("news page", "body"), blank=True)
 
     content_panels = [
         *Page.content_panels,

@@ -21,6 +21,17 @@ from siso_platform.audit import log as audit
 from .common import ERRORS
 
 
+def _audit(action: str, user, token: DeviceToken, purpose: str) -> None:
+    # Named by its public prefix: the primary key is the token's hash, kept out of the log.
+    audit.record(
+        action,
+        actor=user,
+        obj="accounts.devicetoken",
+        purpose=purpose,
+        detail={"token": token.token_key, "device": token.device},
+    )
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
@@ -80,7 +91,7 @@ class Login(APIView):
         token, key = DeviceToken.objects.create(
             user=user, expiry=knox_settings.TOKEN_TTL, device=data["device"]
         )
-        audit.record("create", actor=user, obj=token, purpose=_("API token issued"))
+        _audit("create", user, token, _("API token issued"))
         request.auth = token
         token.token = key  # shown this once; only its hash is kept
         body = NewTokenSerializer(token, context={"request": request}).data
@@ -102,7 +113,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         return DeviceToken.objects.filter(unexpired, user=self.request.user)
 
     def perform_destroy(self, instance):
-        audit.record("delete", actor=self.request.user, obj=instance, purpose=_("token revoked"))
+        _audit("delete", self.request.user, instance, _("token revoked"))
         instance.delete()
 
 
@@ -113,7 +124,7 @@ class Logout(APIView):
     def post(self, request):
         if not isinstance(request.auth, DeviceToken):
             raise ValidationError({"detail": [_("This request carries no token.")]})
-        audit.record("delete", actor=request.user, obj=request.auth, purpose=_("token revoked"))
+        _audit("delete", request.user, request.auth, _("token revoked"))
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Token <token>` (POST /api/v1/auth/login/) or the browser session.",
     "VERSION": "1",
     "PREPROCESSING_HOOKS": ["siso_platform.openapi.only_project_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "siso_platform.openapi.portable_integers",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siso_platform.casework.models import Area
 
@@ -68,7 +69,7 @@ class ThirdSectorBody(models.Model):
 class AccreditationStatus(models.TextChoices):
     APPLIED = "applied", _("applied for")
     APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("accreditation", "rejected")
     REVOKED = "revoked", _("revoked")
 
 
