@@ -82,7 +82,7 @@ def apply_for_accreditation(
         raise LookupError(f"No published procedure {ACCREDITATION_PROCEDURE!r}.")
     body = ThirdSectorBody.objects.filter(organisation=organisation).first()
     if body is None:
-        body = _register_body(organisation, answers or {})
+        body = register_body(organisation, answers or {})
     accreditation = Accreditation.objects.create(body=body, zone=zone, applied_by=by)
     process = runtime.start(version, user=by, context=context)
     accreditation.process = process
@@ -96,7 +96,9 @@ def apply_for_accreditation(
     return accreditation
 
 
-def _register_body(organisation: Organisation, answers: dict) -> ThirdSectorBody:
+def register_body(organisation: Organisation, answers: dict) -> ThirdSectorBody:
+    """Put a body in the register from its application's answers (RUNTS number, legal form,
+    PEC); errors are keyed `answers.<field>`."""
     problems = {}
     if not answers.get("runts_number"):
         problems["answers.runts_number"] = _("The RUNTS registration number is required.")

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from siso_platform.territory.models import SocialZone
 
 from . import actions
-from .models import ThirdSectorBody
+from .models import LegalForm, ThirdSectorBody
 from .visibility import reports
 
 
@@ -23,6 +24,14 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Social zone"),
         help_text=gettext_lazy("The zone whose territory the body applies to work in."),
     )
+
+
+class RegistrationForm(ApplicationForm):
+    """The first application also puts the body in the register."""
+
+    legal_form = forms.ChoiceField(choices=LegalForm.choices, label=gettext_lazy("Legal form"))
+    runts_number = forms.CharField(max_length=30, label=gettext_lazy("RUNTS number"))
+    pec = forms.EmailField(required=False, label=gettext_lazy("Certified email (PEC)"))
 
 
 def _organisation(user):
@@ -36,14 +45,17 @@ def _organisation(user):
 def body(request):
     organisation = _organisation(request.user)
     registered = ThirdSectorBody.objects.filter(organisation=organisation).first()
-    form = ApplicationForm(request.POST or None)
+    form = (ApplicationForm if registered else RegistrationForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            accreditation = actions.apply_for_accreditation(
-                by=request.user, organisation=organisation, zone=form.cleaned_data["zone"]
-            )
+            with transaction.atomic():  # a refused application registers nothing either
+                if registered is None:
+                    actions.register_body(organisation, form.cleaned_data)
+                accreditation = actions.apply_for_accreditation(
+                    by=request.user, organisation=organisation, zone=form.cleaned_data["zone"]
+                )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, [text for texts in error.message_dict.values() for text in texts])
         else:
             task = actions.open_human_task(accreditation.process)
             messages.success(request, _("Application opened: fill in the questionnaire."))

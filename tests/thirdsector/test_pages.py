@@ -39,6 +39,24 @@ def test_a_body_applies_to_a_zone_and_lands_on_its_application_task(client, db, 
     assert task.owner == body_operator and task.flow_task.name == "domanda"
 
 
+def test_a_body_not_yet_registered_registers_with_its_first_application(client, make_member):
+    from siso_platform.accounts.models import Organisation, OrganisationKind
+
+    seed()
+    organisation = Organisation.objects.create(
+        kind=OrganisationKind.THIRD_SECTOR_BODY, name="Associazione Nuova"
+    )
+    client.force_login(make_member(Role.THIRD_SECTOR_OPERATOR, organisation=organisation))
+    refused = client.post(reverse("thirdsector:body"), {"zone": _zone(2).pk})
+    assert refused.status_code == 200 and not Accreditation.objects.exists()
+    client.post(
+        reverse("thirdsector:body"),
+        {"zone": _zone(2).pk, "legal_form": "aps", "runts_number": "998877"},
+    )
+    assert organisation.third_sector_body.runts_number == "998877"
+    assert Accreditation.objects.get().body.organisation == organisation
+
+
 def test_only_a_body_has_a_body_page(client, make_member):
     client.force_login(make_member(Role.OPERATOR, zone_number=2))
     assert client.get(reverse("thirdsector:body")).status_code == 404
