@@ -19,7 +19,7 @@ from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit import log as audit
 from siso_platform.people.models import Household, HouseholdMembership, Person
 
-from . import rules
+from . import rules, visibility
 from .models import (
     Access,
     Assignment,
@@ -356,6 +356,14 @@ def assign_case(
         assigned_by=by,
     )
     _save(assignment)
+    # The conditions others register (an accreditation in the case's zone) hold from day one.
+    if not visibility.assignments_in_effect(starts_on).filter(pk=assignment.pk).exists():
+        _refuse(
+            {
+                "body": _("The body is not accredited in the case's zone on %(date)s.")
+                % {"date": starts_on.strftime("%d/%m/%Y")}
+            }
+        )
     _audit("create", by, assignment, case.person_id, _("case assigned"), body=body.pk)
     return assignment
 

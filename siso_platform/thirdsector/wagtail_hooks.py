@@ -1,6 +1,7 @@
 """The third sector in the admin: the register of bodies, accreditations (revoked from
 here) and activity reports, each listing scoped like the API."""
 
+from django.db import models
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -31,6 +32,11 @@ class BodyViewSet(ModelViewSet):
     ]
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # Django 6's default, for a site typed bare
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 class AccreditationIndexView(IndexView):

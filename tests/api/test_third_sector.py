@@ -6,10 +6,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
 from siso_platform.audit.models import AuditEvent
+from siso_platform.casework import actions as casework
 from siso_platform.casework.procedures import seed
 from siso_platform.thirdsector.models import ActivityReport
 from workflows import runtime
@@ -43,10 +45,10 @@ def test_an_assigned_person_is_visible_during_the_assignment_and_404_after(
 
 
 def test_a_revoked_or_expired_accreditation_ends_access_at_once(
-    as_user, body_operator, body, assignment, make_member
+    as_user, body_operator, accredited_body, assignment, make_member
 ):
     person = assignment.case.person
-    accreditation = accredit(body, 2)
+    accreditation = accredited_body.accreditations.get()
     api = as_user(body_operator)
     assert api.get(f"/api/v1/persons/{person.pk}/").status_code == 200
 
@@ -57,16 +59,20 @@ def test_a_revoked_or_expired_accreditation_ends_access_at_once(
     assert response.status_code == 200 and response.json()["status"] == "revoked"
     assert as_user(body_operator).get(f"/api/v1/persons/{person.pk}/").status_code == 404
 
-    accredit(body, 2, valid_to=datetime.date.today() + DAY)
+    accredit(accredited_body, 2, valid_to=datetime.date.today() + DAY)
     assert api.get(f"/api/v1/persons/{person.pk}/").status_code == 200
     with freeze_time(datetime.date.today() + 2 * DAY):
         assert api.get(f"/api/v1/persons/{person.pk}/").status_code == 404
 
 
-def test_an_accreditation_in_another_zone_opens_nothing(as_user, body_operator, body, assignment):
+def test_a_case_is_assigned_only_to_a_body_accredited_in_its_zone(body, case, operator):
     accredit(body, 5)
-    response = as_user(body_operator).get(f"/api/v1/persons/{assignment.case.person_id}/")
-    assert response.status_code == 404
+    with pytest.raises(ValidationError) as refused:
+        casework.assign_case(
+            case, by=operator, body=body.organisation, starts_on=datetime.date.today()
+        )
+    assert "body" in refused.value.message_dict
+    assert not case.assignments.exists()
 
 
 def _report(intervention, **extra):

@@ -13,7 +13,7 @@ from siso_platform.accounts.models import Organisation, OrganisationKind, Role
 from siso_platform.casework import actions, visibility
 from siso_platform.casework.models import InterventionStatus
 
-from ..factories import HouseholdFactory
+from ..factories import HouseholdFactory, accredited_body
 
 pytestmark = pytest.mark.django_db
 
@@ -133,9 +133,7 @@ def test_a_body_reads_but_cannot_change(case, operator, body, body_operator):
 
 
 def test_a_body_sees_nothing_of_cases_assigned_to_another_body(case, operator, make_member):
-    other_body = Organisation.objects.create(
-        kind=OrganisationKind.THIRD_SECTOR_BODY, name="Altra Cooperativa"
-    )
+    other_body = accredited_body("Altra Cooperativa").organisation
     actions.assign_case(case, by=operator, body=other_body, starts_on=timezone.localdate())
     outsider = make_member(
         Role.THIRD_SECTOR_OPERATOR,
