@@ -14,6 +14,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -410,6 +411,22 @@ class InterventionQuerySet(DatesQuerySet):
     def running_on(self, day: datetime.date):
         """Interventions given on `day`: started, not yet ended, neither planned nor suspended."""
         return self.in_effect(day).filter(status=InterventionStatus.ACTIVE)
+
+    def placed(self):
+        """With where each counts (`place_zone`, `place_municipality`): its case's zone and
+        office, or, without a case, where its beneficiary lives."""
+        return self.annotate(
+            place_zone=Coalesce(
+                "case__zone",
+                "person__residence_municipality__zone",
+                "household__municipality__zone",
+            ),
+            place_municipality=Coalesce(
+                "case__office__municipality",
+                "person__residence_municipality",
+                "household__municipality",
+            ),
+        )
 
 
 class Intervention(models.Model):

@@ -76,24 +76,8 @@ def _cases(territory: Territory):
     return Case.objects.filter(territory.q(zone="zone", municipality="office__municipality"))
 
 
-def _placed_interventions():
-    # An intervention without a case counts where its beneficiary lives.
-    return Intervention.objects.annotate(
-        place_zone=Coalesce(
-            "case__zone",
-            "person__residence_municipality__zone",
-            "household__municipality__zone",
-        ),
-        place_municipality=Coalesce(
-            "case__office__municipality",
-            "person__residence_municipality",
-            "household__municipality",
-        ),
-    )
-
-
 def _interventions(territory: Territory):
-    return _placed_interventions().filter(
+    return Intervention.objects.placed().filter(
         territory.q(zone="place_zone", municipality="place_municipality")
     )
 
@@ -266,7 +250,7 @@ def zones_side_by_side(on: datetime.date | None = None) -> list[dict]:
         persons=Count("person", distinct=True, filter=Q(status=CaseStatus.OPEN)),
     )
     running = _grouped(
-        _placed_interventions().running_on(on),
+        Intervention.objects.placed().running_on(on),
         "place_zone",
         count=Count("pk"),
         amount=Sum("amount"),

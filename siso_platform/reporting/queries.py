@@ -253,25 +253,9 @@ def _in_period(queryset, filters: Filters, date_field: str):
     return queryset
 
 
-def placed_interventions():
-    """Interventions with the zone and municipality they count in (`place_*`)."""
-    return Intervention.objects.annotate(
-        place_zone=Coalesce(
-            "case__zone",
-            "person__residence_municipality__zone",
-            "household__municipality__zone",
-        ),
-        place_municipality=Coalesce(
-            "case__office__municipality",
-            "person__residence_municipality",
-            "household__municipality",
-        ),
-    )
-
-
 def reported_interventions():
     """The interventions reports count: every one but those still planned."""
-    return placed_interventions().exclude(status=InterventionStatus.PLANNED)
+    return Intervention.objects.placed().exclude(status=InterventionStatus.PLANNED)
 
 
 # --- rows for the aggregates ---------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_the_region_sees_every_zone(region_admin, population):
     assert labels[2] == zone(2).name
 
 
-def test_a_zone_sees_only_its_zone(zone_admin, population):
+def test_a_zone_sees_only_its_zone(zone_admin, population, english):
     table = report(zone_admin, measure="interventions", by=["zone"], filters=Filters())
     assert values(table) == {(2,): 7}
     with pytest.raises(ValueError, match="outside"):
