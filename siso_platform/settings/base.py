@@ -251,6 +251,7 @@ REPORTING_MIN_PERSONS = int(os.environ.get("REPORTING_MIN_PERSONS", "5"))
 
 # The headless CMS (wagtail's API at /api/cms/) serves published pages to anyone.
 WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = 100  # the 92 municipalities' offices in one page
 
 LOGGING = {
     "version": 1,

@@ -20,8 +20,8 @@ from .models import Accreditation, AccreditationStatus, ActivityReport, ThirdSec
 HOME_CARE = "B1.01"
 
 
-def populate() -> ThirdSectorBody | None:
-    """Idempotent: nothing is added once the demo body is registered."""
+def register() -> ThirdSectorBody | None:
+    """Register and accredit the demo body (before cases are assigned to it); idempotent."""
     organisation = Organisation.objects.filter(kind=OrganisationKind.THIRD_SECTOR_BODY).first()
     if organisation is None or ThirdSectorBody.objects.filter(organisation=organisation).exists():
         return None
@@ -47,6 +47,17 @@ def populate() -> ThirdSectorBody | None:
         decided_at=timezone.now(),
     )
     accreditation.zones.set([zone])
+    return body
+
+
+def populate() -> None:
+    """Home care the demo body gives on the cases entrusted to it, and one report waiting for
+    review; nothing once a report exists."""
+    body = ThirdSectorBody.objects.select_related("organisation").first()
+    if body is None or ActivityReport.objects.exists():
+        return
+    organisation = body.organisation
+    today = timezone.localdate()
     User = get_user_model()
     social_worker = User.objects.get(username="assistente")
     body_operator = User.objects.get(username="terzosettore")
@@ -63,7 +74,7 @@ def populate() -> ThirdSectorBody | None:
             quantity=Decimal(60),
             status="active",
         )
-        if not ActivityReport.objects.exists():
+        if not ActivityReport.objects.exists():  # one is enough to show the review
             actions.submit_report(
                 by=body_operator,
                 body=body,
@@ -74,4 +85,3 @@ def populate() -> ThirdSectorBody | None:
                 hours=Decimal("2.5"),
                 notes="Igiene personale e spesa settimanale",
             )
-    return body

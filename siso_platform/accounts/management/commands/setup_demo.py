@@ -34,6 +34,7 @@ class Command(BaseCommand):
         call_command("seed_procedures", stdout=self.stdout)
         call_command("seed_service_charter", stdout=self.stdout)
         logins = ensure_demo_users()
+        thirdsector_demo.register()
         accesses = casework_demo.populate()
         thirdsector_demo.populate()
         steward = get_user_model().objects.filter(username="anagrafe").first()
