@@ -89,11 +89,7 @@ class BodySerializer(serializers.ModelSerializer):
     @extend_schema_field(AccreditationBriefSerializer(many=True))
     def get_accreditations(self, body) -> list[dict]:
         today = timezone.localdate()
-        in_effect = [
-            a
-            for a in body.accreditations.all()
-            if a.status == "approved" and a.valid_from <= today <= a.valid_to
-        ]
+        in_effect = [a for a in body.accreditations.all() if a.in_effect_on(today)]
         return AccreditationBriefSerializer(in_effect, many=True).data
 
 
@@ -154,11 +150,7 @@ class AccreditationSerializer(serializers.ModelSerializer):
         ]
 
     def get_in_effect(self, accreditation) -> bool:
-        today = timezone.localdate()
-        return (
-            accreditation.status == "approved"
-            and accreditation.valid_from <= today <= accreditation.valid_to
-        )
+        return accreditation.in_effect_on(timezone.localdate())
 
 
 class ApplicationSerializer(serializers.Serializer):

@@ -54,12 +54,9 @@ def body_organisations(user):
     return Organisation.objects.filter(pk__in=memberships.values("organisation"))
 
 
-def open_human_task(process, step_key: str | None = None):
-    tasks = process.task_set.filter(flow_task_type="HUMAN", status__in=runtime.WORKING)
-    for task in tasks:
-        if step_key is None or task.flow_task.name == step_key:
-            return task
-    return None
+def open_human_task(process):
+    """The task of `process` waiting for its assignee (the application, a correction)."""
+    return process.task_set.filter(flow_task_type="HUMAN", status__in=runtime.WORKING).first()
 
 
 # Accreditation

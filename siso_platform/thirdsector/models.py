@@ -166,6 +166,12 @@ class Accreditation(models.Model):
             "status": self.get_status_display(),
         }
 
+    def in_effect_on(self, day: datetime.date) -> bool:
+        """The queryset's `in_effect`, for one accreditation already fetched."""
+        return (
+            self.status == AccreditationStatus.APPROVED and self.valid_from <= day <= self.valid_to
+        )
+
     def area_labels(self) -> list[str]:
         return [str(Area(area).label) for area in self.areas if area in Area.values]
 
