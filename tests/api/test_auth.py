@@ -131,3 +131,12 @@ def test_anonymous_requests_are_limited_per_address(rates):
     # (a protected resource refuses an anonymous caller before counting: 401 costs nothing)
     statuses = [client.get("/api/v1/docs/").status_code for _ in range(4)]
     assert statuses == [200] * 3 + [429]
+
+
+def test_a_forged_cursor_is_refused_as_invalid(operator):
+    client = APIClient()
+    client.force_authenticate(operator)
+    forged = "cj0xJnA9AA=="  # base64 of "r=1&p=\x00": no id
+    response = client.get(f"/api/v1/alerts/?cursor={forged}")
+    assert response.status_code == 404
+    assert response.json()["errors"]["detail"]
