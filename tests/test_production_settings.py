@@ -61,3 +61,18 @@ def test_refuses_to_start_without_allowed_hosts():
     result = run_manage("check", SETTINGS, SECRET_KEY=secrets.token_urlsafe(64))
     assert result.returncode != 0
     assert "ImproperlyConfigured: ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_static_files_collect_with_hashed_names(tmp_path):
+    # A failed collectstatic leaves no manifest, and then every page using {% static %} fails.
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        SETTINGS,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="siso.example.org",
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css" in manifest
