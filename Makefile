@@ -39,7 +39,7 @@ format: install
 
 # Extract and compile translations (needs GNU gettext); the compiled .mo files are committed.
 messages: install
-	$(MANAGE) makemessages -l it -l en --ignore=.venv --ignore=var --ignore=bench
+	$(MANAGE) makemessages -l it -l en --ignore=.venv --ignore=var --ignore=bench --ignore=build
 	$(MANAGE) compilemessages --ignore=.venv
 
 # The committed OpenAPI schema of /api/v1/ (a test fails when it is stale).
@@ -51,3 +51,4 @@ bench: install
 	$(BIN)/python bench/bench_forms.py
 	$(BIN)/python bench/bench_imports.py
 	$(BIN)/python bench/bench_screening.py
+	$(BIN)/python bench/bench_api.py

@@ -24,9 +24,10 @@ import sys
 import time
 from pathlib import Path
 
+from shared import recreate_postgres_database
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(os.environ.get("SISO_BENCH_DIR", "/tmp/siso-bench"))
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgres://postgres@127.0.0.1:5432/siso_bench"
 PERUGIA = "054039"
 
@@ -67,15 +68,7 @@ def fresh_database(db: str) -> dict[str, str]:
         database.unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{database}"
     else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS siso_bench")
-            connection.execute("CREATE DATABASE siso_bench")
-            # The production setting the README recommends for SSDs: without it the planner
-            # reads a whole table rather than 2,000 index entries for each batch's lookups.
-            connection.execute("ALTER DATABASE siso_bench SET random_page_cost = 1.1")
-        env["DATABASE_URL"] = PG_BENCH
+        env["DATABASE_URL"] = recreate_postgres_database("siso_bench")
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput"], ["load_territory"]):
         subprocess.run([*manage, *command], env=env, check=True, stdout=subprocess.DEVNULL)

@@ -46,9 +46,10 @@ import sys
 import time
 from pathlib import Path
 
+from shared import commit, recreate_postgres_database
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(os.environ.get("SISO_BENCH_DIR", "/tmp/siso-bench"))
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 REGION = 880_000
 
 ON = datetime.date(2026, 3, 2)  # the demo's facts and memberships start on 2026-01-01
@@ -228,22 +229,8 @@ def prepare(db: str, persons: int, reuse: bool) -> tuple[dict[str, str], bool]:
 
     ready = reuse and _set_up(query, persons)
     if not ready:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name}")
-            connection.execute(f"CREATE DATABASE {name}")
-            # The setting the README recommends for SSDs (as bench_imports does).
-            connection.execute(f"ALTER DATABASE {name} SET random_page_cost = 1.1")
+        recreate_postgres_database(name)
     return env, ready
-
-
-def commit() -> str:
-    """The code measured: HEAD, and whether the working tree differs from it."""
-
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
-
-    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    return head + (" (modified)" if git("status", "--porcelain", "siso_platform").strip() else "")
 
 
 def report(result: dict) -> None:
@@ -331,7 +318,7 @@ def main(argv: list[str]) -> None:
     results = []
     for db in args.database or ["sqlite", "postgres"]:
         env, ready = prepare(db, args.persons, args.reuse)
-        code = commit()  # before: another commit may land while it runs
+        code = commit("siso_platform")  # before: another commit may land while it runs
         command = [sys.executable, __file__, "--child", db, "--persons", str(args.persons)]
         setup_seconds = 0.0
         if ready:
