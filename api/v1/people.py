@@ -182,24 +182,22 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["households"] = self._households
         context["brief"] = visibility.through_assignments_only(self.request.user)
         return context
 
-    _households = None
-
-    def _remember_households(self, persons):
-        self._households = dict(
-            HouseholdMembership.objects.current()
-            .filter(person__in=persons)
-            .values_list("person_id", "household_id")
-        )
-
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self._remember_households(page)
         audit_read(request, "people.person", page, "person search")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # the page's households in one query
+        households = dict(
+            HouseholdMembership.objects.current()
+            .filter(person__in=page)
+            .values_list("person_id", "household_id")
+        )
+        context = {**self.get_serializer_context(), "households": households}
+        return self.get_paginated_response(
+            self.get_serializer(page, many=True, context=context).data
+        )
 
     @extend_schema(responses={200: PersonSerializer, 404: NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):
