@@ -56,7 +56,7 @@ class AlertFilter(django_filters.FilterSet):
         fields = ["kind", "status", "severity", "person", "household", "open"]
 
     def only_open(self, queryset, name, value):
-        return queryset.open() if value else queryset
+        return queryset.unresolved() if value else queryset
 
 
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):

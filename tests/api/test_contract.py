@@ -2,6 +2,7 @@
 and schemathesis, driving the live schema as an operator and as a third-sector operator,
 finds no server error and no response that breaks the schema."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,9 @@ def test_the_documentation_is_served_from_vendored_files(client):
 
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-EXAMPLES = 6  # per operation and role: about a minute for both roles on two cores
+# Per operation and role: about a minute for both roles on two cores.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+RANDOM = os.environ.get("SCHEMATHESIS_RANDOM") == "1"
 
 
 @pytest.fixture
@@ -72,6 +75,9 @@ def _fuzz(user) -> list[str]:
             max_examples=EXAMPLES,
             deadline=None,
             database=None,
+            # the same cases every run: CI fails only for a change (SCHEMATHESIS_EXAMPLES and
+            # SCHEMATHESIS_RANDOM=1 explore further by hand)
+            derandomize=not RANDOM,
             suppress_health_check=list(HealthCheck),
         )
         def check(case):

@@ -97,3 +97,11 @@ def test_a_body_reads_the_assigned_case_but_not_the_household(as_user, world):
     assert [i["id"] for i in interventions] == [world.here.intervention]
     assert Case.objects.filter(pk=world.there.case).exists()
     assert api.get(f"/api/v1/cases/{world.there.case}/").status_code == 404
+
+
+def test_the_alert_inbox_leaves_out_resolved_alerts_when_asked(as_user, world):
+    api = as_user(world.users["social_worker"])
+    api.post(f"/api/v1/alerts/{world.here.alert}/resolve/", {"resolution": "Fatto"}, format="json")
+    listed = [a["id"] for a in api.get("/api/v1/alerts/").json()["results"]]
+    unresolved = [a["id"] for a in api.get("/api/v1/alerts/", {"open": "true"}).json()["results"]]
+    assert world.here.alert in listed and world.here.alert not in unresolved
