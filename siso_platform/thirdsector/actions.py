@@ -68,12 +68,13 @@ def apply_for_accreditation(
 ) -> Accreditation:
     """Open a body's application to `zone` and start the accreditation procedure.
 
-    With `answers` (the API, or a form page), the procedure's application questionnaire is
-    filled at once; its errors come back keyed by field and nothing is kept.
+    With `answers` (the API), the procedure's application questionnaire is filled at once;
+    its errors come back keyed by field and nothing is kept. Without, the applicant fills it
+    as the procedure's first task (the body's page).
     """
     if organisation.kind != OrganisationKind.THIRD_SECTOR_BODY or not organisation.active:
         _refuse({"organisation": _("Only an active third-sector body can apply.")})
-    context = {"zone": zone.pk, "office": None}
+    context = {"zone": zone.pk}  # the zone applied to: a body has no office of its own
     version = runtime.version_for(ACCREDITATION_PROCEDURE, context)
     if version is None:
         raise LookupError(f"No published procedure {ACCREDITATION_PROCEDURE!r}.")
@@ -120,9 +121,9 @@ def record_application(accreditation: Accreditation, answers: dict) -> Accredita
     accreditation.save(update_fields=["requested_areas"])
     body = accreditation.body
     changed = {
-        field: answers[key]
-        for field, key in (("legal_form", "legal_form"), ("pec", "pec"))
-        if answers.get(key) and getattr(body, field) != answers[key]
+        field: answers[field]
+        for field in ("legal_form", "pec")
+        if answers.get(field) and getattr(body, field) != answers[field]
     }
     if changed:
         ThirdSectorBody.objects.filter(pk=body.pk).update(**changed)
