@@ -36,12 +36,16 @@ def accreditations(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def reports(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = ActivityReport.objects.all() if queryset is None else queryset
-    readable = queryset.filter(
-        intervention__in=casework_visibility.interventions(user).values("pk")
-    )
     if casework_visibility.through_assignments_only(user):
-        return readable.filter(body__organisation__in=body_organisations(user))
-    return readable
+        # the body's own reports, on the cases assigned to it now
+        return queryset.filter(
+            body__organisation__in=body_organisations(user),
+            intervention__case__in=casework_visibility.cases(user).values("pk"),
+        )
+    # zone staff: the reports about persons whose record they read (a person is the subject
+    # of every report); the conditions on persons, not on interventions, keep it one index
+    # lookup per report at the region's scale
+    return queryset.filter(person__in=scoping.persons(user).values("pk"))
 
 
 def may_revoke(user, accreditation: Accreditation) -> bool:
