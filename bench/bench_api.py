@@ -371,7 +371,9 @@ def count_new_audit(url: str, since: int) -> tuple[int, int]:
     """Audit events written since `since`: all, and the record reads among them."""
     ((total, records),) = query(
         url,
-        "SELECT COUNT(*), COUNT(*) FILTER (WHERE purpose = 'API: social record') "
+        # (the purpose is translated: a person read through the API is the record's here)
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE object_type = 'people.person' "
+        "AND detail->>'channel' = 'api') "
         "FROM audit_auditevent WHERE id > %s",
         (since,),
     )

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,11 @@ class Action:
 
 
 actions: dict[str, Action] = {}
+
+
+def param_date(value) -> datetime.date | None:
+    """A date parameter as process data holds it (an ISO date, or a datetime's string)."""
+    return datetime.date.fromisoformat(str(value)[:10]) if value else None
 
 
 def register_action(name: str, label, run: Callable[[ActionStep], dict | None]) -> None:

@@ -6,6 +6,7 @@ go through `casework.actions`; the phone app reads here and works its tasks.
 """
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from siso_platform.casework import visibility
 from siso_platform.casework.models import Access, CarePlan, Case, Goal, Intervention, Need
 
-from .common import ERRORS, audit_read, requires
+from .common import ERRORS, AuditedReads, audit_read, requires
 
 
 class AccessSerializer(serializers.ModelSerializer):
@@ -133,34 +134,13 @@ class InterventionSerializer(serializers.ModelSerializer):
         ]
 
 
-class _Scoped(viewsets.ReadOnlyModelViewSet):
-    """List and detail of a scoped queryset; each read names the persons it shows."""
+class AccessViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
+    """Accesses (contacts at a citizen office) of the persons you reach."""
 
-    purpose = ""
-
-    def persons_of(self, rows) -> list:
-        return [row.person_id for row in rows]
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_read(request, self.queryset_model_label, self.persons_of(page), self.purpose)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        row = self.get_object()
-        audit_read(request, row, self.persons_of([row]), self.purpose)
-        return Response(self.get_serializer(row).data)
-
-    @property
-    def queryset_model_label(self) -> str:
-        return self.get_serializer_class().Meta.model._meta.label_lower
-
-
-class AccessViewSet(_Scoped):
     permission_classes = [requires("casework.view_access")]
     serializer_class = AccessSerializer
     filterset_fields = ["person", "outcome", "channel"]
-    purpose = "accesses"
+    audit_purpose = _("accesses")
 
     def get_queryset(self):
         return visibility.accesses(self.request.user).select_related("office")
@@ -174,15 +154,20 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["person", "status", "zone"]
 
 
-class CaseViewSet(_Scoped):
+class CaseViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
+    """Cases (prese in carico) you reach, with their care plan: a body's operators, the cases
+    assigned to their body."""
+
     permission_classes = [requires("casework.view_case")]
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
-    purpose = "cases"
+    audit_purpose = _("cases")
 
     def get_queryset(self):
-        return visibility.cases(self.request.user).select_related(
-            "zone", "office", "social_worker", "care_plan"
+        return (
+            visibility.cases(self.request.user)
+            .select_related("zone", "office", "social_worker", "care_plan")
+            .prefetch_related("care_plan__goals")
         )
 
     @extend_schema(responses={200: CarePlanSerializer, 404: ERRORS})
@@ -193,25 +178,30 @@ class CaseViewSet(_Scoped):
         plan = getattr(case, "care_plan", None)
         if plan is None:
             raise NotFound()
-        audit_read(request, plan, [case.person_id], "care plan")
+        audit_read(request, plan, [case.person_id], _("care plan"))
         return Response(CarePlanSerializer(plan).data)
 
 
-class NeedViewSet(_Scoped):
+class NeedViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
+    """Needs, expressed or detected, of the persons and cases you reach."""
+
     permission_classes = [requires("casework.view_need")]
     serializer_class = NeedSerializer
     filterset_fields = ["person", "case", "status", "origin"]
-    purpose = "needs"
+    audit_purpose = _("needs")
 
     def get_queryset(self):
         return visibility.needs(self.request.user).select_related("category")
 
 
-class InterventionViewSet(_Scoped):
+class InterventionViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
+    """Interventions given to the persons (and households) you reach, with what was
+    delivered so far."""
+
     permission_classes = [requires("casework.view_intervention")]
     serializer_class = InterventionSerializer
     filterset_fields = ["person", "household", "case", "status"]
-    purpose = "interventions"
+    audit_purpose = _("interventions")
 
     def get_queryset(self):
         return visibility.interventions(self.request.user).select_related(

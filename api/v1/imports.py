@@ -2,6 +2,7 @@
 rejected rows (row, column, reason). Uploading stays in the admin, where a data steward sees
 the mapping and the preview."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -75,5 +76,11 @@ class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = self.get_object()
         page = self.paginate_queryset(run.rejected_rows.all())
         # the rows are the municipality's file as it was: personal data of unknown persons
-        audit.record("view", actor=request.user, obj=run, purpose="API: rejected rows")
+        audit.record(
+            "view",
+            actor=request.user,
+            obj=run,
+            purpose=_("rejected rows"),
+            detail={"channel": "api"},
+        )
         return self.get_paginated_response(RejectedRowSerializer(page, many=True).data)

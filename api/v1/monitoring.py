@@ -4,19 +4,26 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from siso_platform.casework import visibility
 from siso_platform.monitoring import alerts, publishing
 from siso_platform.monitoring.eligibility import check_household
 from siso_platform.monitoring.models import Alert, EligibilityCheck, ProgrammeVersion
-from siso_platform.people.models import HouseholdMembership
 
-from .common import ERRORS, audit_read, requires
+from .common import (
+    ERRORS,
+    AuditedList,
+    AuditedReads,
+    audit_read,
+    household_members,
+    requires,
+    validation_error,
+)
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -59,24 +66,20 @@ class AlertFilter(django_filters.FilterSet):
         return queryset.unresolved() if value else queryset
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+class AlertViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
     """The alerts of your zones: double funding, unmet needs, latent needs."""
 
     permission_classes = [requires("monitoring.view_alert")]
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
+    audit_purpose = _("alerts")
 
     def get_queryset(self):
         return alerts.visible(self.request.user).select_related("zone", "assigned_to")
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_read(request, "monitoring.alert", [a.person_id for a in page], "alerts")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
     def retrieve(self, request, *args, **kwargs):
         alert = self.get_object()
-        alerts.viewed(alert, by=request.user)
+        alerts.viewed(alert, by=request.user)  # the alert page's own audit event
         return Response(self.get_serializer(alert).data)
 
     @extend_schema(
@@ -91,7 +94,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             alerts.resolve(alert, reason=incoming.validated_data["resolution"], by=request.user)
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
+            raise validation_error(error) from None
         return Response(self.get_serializer(alert).data)
 
 
@@ -151,7 +154,7 @@ class CheckRequestSerializer(serializers.Serializer):
 
 
 class EligibilityCheckViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedList, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Check a household against every programme in effect in its zone, with the
     condition-by-condition explanation; list the checks made."""
@@ -159,6 +162,7 @@ class EligibilityCheckViewSet(
     permission_classes = [requires("people.view_household", "casework.view_case")]
     serializer_class = EligibilityCheckSerializer
     filterset_fields = ["household", "outcome"]
+    audit_purpose = _("eligibility checks")
 
     def get_queryset(self):
         households = visibility.households(self.request.user)
@@ -166,18 +170,8 @@ class EligibilityCheckViewSet(
             "programme__definition", "checked_by"
         )
 
-    def _members(self, household_ids) -> list[int]:
-        return list(
-            HouseholdMembership.objects.current()
-            .filter(household__in=household_ids)
-            .values_list("person_id", flat=True)
-        )
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        members = self._members({check.household_id for check in page})
-        audit_read(request, "monitoring.eligibilitycheck", members, "eligibility checks")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def persons_of(self, checks) -> list[int]:
+        return household_members({check.household_id for check in checks})
 
     @extend_schema(
         request=CheckRequestSerializer,
@@ -194,6 +188,6 @@ class EligibilityCheckViewSet(
             visibility.households(request.user), pk=incoming.validated_data["household"]
         )
         checks = check_household(household, by=request.user)
-        audit_read(request, household, self._members([household.pk]), "eligibility check")
+        audit_read(request, household, household_members([household]), _("eligibility check"))
         fresh = self.get_queryset().filter(pk__in=[check.pk for check in checks])
         return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)

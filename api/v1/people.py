@@ -7,6 +7,7 @@ reach them, and that case's needs and interventions (no household, facts or ques
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -23,7 +24,7 @@ from siso_platform.casework import visibility
 from siso_platform.casework.record_views import search_persons
 from siso_platform.people.models import Fact, Household, HouseholdMembership, Person
 
-from .common import ERRORS, audit_read, requires
+from .common import ERRORS, AuditedReads, audit_read, requires
 
 
 class MunicipalitySerializer(serializers.Serializer):
@@ -169,13 +170,17 @@ class ByNamePagination(NewestFirstCursorPagination):
 NOT_FOUND = OpenApiResponse(ERRORS, description="No such person among those you may see.")
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
     """Search persons (by tax code or name), read one, and read their social record."""
 
     permission_classes = [requires("people.view_person")]
     filterset_class = PersonFilter
     serializer_class = PersonSerializer
     pagination_class = ByNamePagination
+    audit_purpose = _("person")
+
+    def persons_of(self, persons) -> list:
+        return list(persons)
 
     def get_queryset(self):
         return scoping.persons(self.request.user).select_related("residence_municipality")
@@ -187,7 +192,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_read(request, "people.person", page, "person search")
+        audit_read(request, "people.person", page, _("person search"))
         # the page's households in one query
         households = dict(
             HouseholdMembership.objects.current()
@@ -201,9 +206,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={200: PersonSerializer, 404: NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):
-        person = self.get_object()
-        audit_read(request, person, [person], "person")
-        return Response(self.get_serializer(person).data)
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(responses={200: RecordSerializer, 404: NOT_FOUND})
     @action(detail=True)
@@ -211,7 +214,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         """The social record: history, open cases, running interventions, household, facts."""
         person = self.get_object()
         found = social_record.person_record(request.user, person, today=timezone.localdate())
-        audit_read(request, person, [person], "social record")
+        audit_read(request, person, [person], _("social record"))
         return Response(RecordSerializer(found).data)
 
 
@@ -225,8 +228,12 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, household) -> list[dict]:
-        members = [m for m in household.memberships.all() if m.valid_to is None]
-        return MemberSerializer(members, many=True).data
+        return MemberSerializer(_current_members(household), many=True).data
+
+
+def _current_members(household) -> list:
+    """The household's current memberships, from those prefetched with it."""
+    return [membership for membership in household.memberships.all() if membership.valid_to is None]
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -240,12 +247,13 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["municipality", "code"]
 
 
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
     """Households and their current members (not for third-sector bodies)."""
 
     permission_classes = [requires("people.view_household")]
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilter
+    audit_purpose = _("household")
 
     def get_queryset(self):
         return (
@@ -254,15 +262,5 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("memberships__person")
         )
 
-    def _members(self, households) -> list[int]:
-        return [m.person_id for h in households for m in h.memberships.all() if m.valid_to is None]
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_read(request, "people.household", self._members(page), "household list")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        household = self.get_object()
-        audit_read(request, household, self._members([household]), "household")
-        return Response(self.get_serializer(household).data)
+    def persons_of(self, households) -> list[int]:
+        return [m.person_id for household in households for m in _current_members(household)]

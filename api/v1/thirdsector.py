@@ -14,6 +14,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,6 +29,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from siso_platform.accounts import scoping
+from siso_platform.audit import log as audit
 from siso_platform.casework import visibility as casework_visibility
 from siso_platform.territory.models import SocialZone
 from siso_platform.thirdsector import actions
@@ -40,7 +42,7 @@ from siso_platform.thirdsector.models import (
     ThirdSectorBody,
 )
 
-from .common import ERRORS, audit_read, requires
+from .common import ERRORS, AuditedReads, audit_read, requires, validation_error
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -48,10 +50,6 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 class UnprocessableEntity(APIException):
     status_code = 422
     default_code = "idempotency_key_reused"
-
-
-def _validation_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 # Bodies
@@ -220,7 +218,7 @@ class AccreditationViewSet(
                 answers=incoming.validated_data["answers"],
             )
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise validation_error(error) from None
         return Response(
             self.get_serializer(self.get_queryset().get(pk=accreditation.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -243,7 +241,7 @@ class AccreditationViewSet(
                 accreditation, by=request.user, reason=incoming.validated_data["reason"]
             )
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise validation_error(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=accreditation.pk)).data)
 
 
@@ -325,6 +323,7 @@ def _fingerprint(data: dict) -> str:
 
 
 class ActivityReportViewSet(
+    AuditedReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -337,6 +336,7 @@ class ActivityReportViewSet(
     serializer_class = ActivityReportSerializer
     filterset_fields = ["person", "intervention", "status", "date"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    audit_purpose = gettext_lazy("activity report")
 
     def get_permissions(self):
         needed = {
@@ -359,16 +359,6 @@ class ActivityReportViewSet(
             if self.action == "partial_update"
             else super().get_serializer_class()
         )
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_read(request, "thirdsector.activityreport", [r.person_id for r in page], "reports")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        report = self.get_object()
-        audit_read(request, report, [report.person_id], "activity report")
-        return Response(self.get_serializer(report).data)
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
@@ -403,7 +393,7 @@ class ActivityReportViewSet(
                 _("This Idempotency-Key was already used for a different report.")
             ) from None
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise validation_error(error) from None
         body = self.get_serializer(self.get_queryset().get(pk=report.pk)).data
         if created:
             return Response(body, status=status.HTTP_201_CREATED)
@@ -420,7 +410,7 @@ class ActivityReportViewSet(
         try:
             report = actions.amend_report(report, by=request.user, **incoming.validated_data)
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise validation_error(error) from None
         return Response(
             ActivityReportSerializer(
                 self.get_queryset().get(pk=report.pk), context=self.get_serializer_context()
@@ -449,6 +439,13 @@ class ActivityReportViewSet(
             size=upload.size,
         )
         attachment.file.save(upload.name, upload, save=True)
+        audit.record(
+            "create",
+            actor=request.user,
+            obj=attachment,
+            person=report.person_id,
+            purpose=_("attachment"),
+        )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS})
@@ -457,7 +454,7 @@ class ActivityReportViewSet(
         """Download an attachment."""
         report = self.get_object()
         attachment = get_object_or_404(report.attachments, pk=attachment_id)
-        audit_read(request, report, [report.person_id], "activity report attachment")
+        audit_read(request, report, [report.person_id], _("attachment"))
         return FileResponse(
             attachment.file.open("rb"), as_attachment=True, filename=attachment.name
         )

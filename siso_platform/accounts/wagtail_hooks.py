@@ -25,16 +25,15 @@ class MembershipViewSet(ModelViewSet):
 
 
 class DeviceTokenViewSet(ModelViewSet):
-    """The phone app's tokens: listed to be revoked (deleted), never created or edited here."""
+    """The phone app's tokens: listed to be revoked (deleted); they are made at login."""
 
     model = DeviceToken
     icon = "key"
     menu_label = _("API tokens")
     list_display = ["user", "device", "token_key", "created", "expiry"]
     search_fields = ["user__username", "user__last_name", "device"]
-    form_fields = ["device"]  # wagtail wants a form; there is no add or edit view to use it
-    add_view_enabled = False
-    edit_view_enabled = False
+    # Only deleting (revoking) is granted to anyone: the add and edit views refuse everybody.
+    form_fields = ["device"]
     inspect_view_enabled = True
     copy_view_enabled = False
 

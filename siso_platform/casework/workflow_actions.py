@@ -4,7 +4,6 @@ Parameters arrive already evaluated over the process data (see docs/workflows.md
 template can pass `{"var": "esito.outcome"}` as well as a literal.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,16 +13,12 @@ from forms.models import Submission
 from siso_platform.accounts.models import Organisation
 from siso_platform.territory.models import CitizenOffice
 from workflows.flows import performer_of
-from workflows.registry import ActionStep, register_action
+from workflows.registry import ActionStep, param_date, register_action
 
 from . import actions
 from .form_targets import expressed_need_codes
 from .models import Access, Case, CatalogueItem, NeedCategory
 from .workflow_host import subject_person
-
-
-def _date(value) -> datetime.date | None:
-    return datetime.date.fromisoformat(str(value)[:10]) if value else None
 
 
 def _case(step: ActionStep) -> Case:
@@ -91,8 +86,8 @@ def update_care_plan(step: ActionStep) -> dict:
         _case(step),
         by=step.by,
         summary=params.get("summary") or "",
-        agreed_on=_date(params.get("agreed_on")) or timezone.localdate(),
-        review_on=_date(params.get("review_on")),
+        agreed_on=param_date(params.get("agreed_on")) or timezone.localdate(),
+        review_on=param_date(params.get("review_on")),
         goals=[{"description": goal[:300]} for goal in goals],
     )
     return {"review_on": plan.review_on.isoformat() if plan.review_on else None}
@@ -109,8 +104,8 @@ def record_intervention(step: ActionStep) -> dict:
         provider=Organisation.objects.get(zone=case.zone_id),
         case=case,
         person=case.person,
-        starts_on=_date(params.get("starts_on")) or timezone.localdate(),
-        ends_on=_date(params.get("ends_on")),
+        starts_on=param_date(params.get("starts_on")) or timezone.localdate(),
+        ends_on=param_date(params.get("ends_on")),
         amount=Decimal(str(amount)) if amount not in (None, "") else None,
         quantity=Decimal(str(quantity)) if quantity not in (None, "") else None,
     )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siso_platform.audit import log as audit
 from siso_platform.territory.models import SocialZone
 
 from . import actions
@@ -60,6 +61,15 @@ def body(request):
             task = actions.open_human_task(accreditation.process)
             messages.success(request, _("Application opened: fill in the questionnaire."))
             return redirect("workflows:task", pk=task.pk)
+    shown = list(reports(request.user).select_related("person", "intervention__item")[:50])
+    # the reports name their persons: one event per person shown, as every page does
+    audit.record_for_persons(
+        "view",
+        actor=request.user,
+        obj="thirdsector.activityreport",
+        persons={report.person_id for report in shown},
+        purpose=_("activity reports"),
+    )
     accreditations = (
         registered.accreditations.select_related("zone").prefetch_related("zones")
         if registered
@@ -72,7 +82,7 @@ def body(request):
             "organisation": organisation,
             "body": registered,
             "accreditations": accreditations,
-            "reports": reports(request.user).select_related("person", "intervention__item")[:50],
+            "reports": shown,
             "form": form,
         },
     )

@@ -48,8 +48,15 @@ def reports(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(person__in=scoping.persons(user).values("pk"))
 
 
-def may_revoke(user, accreditation: Accreditation) -> bool:
-    """The reviewing zone's administrators and the region may revoke an accreditation."""
+def decided_by(user) -> QuerySet:
+    """The accreditations `user` decides on (revokes, amends): the reviewing zone's
+    administrators and the region."""
     if not user.has_perm("thirdsector.change_accreditation"):
-        return False
-    return _regional(user) or accreditation.zone_id in scoping.scope_for(user).zone_ids
+        return Accreditation.objects.none()
+    if _regional(user):
+        return Accreditation.objects.all()
+    return Accreditation.objects.filter(zone__in=scoping.scope_for(user).zone_ids)
+
+
+def may_revoke(user, accreditation: Accreditation) -> bool:
+    return decided_by(user).filter(pk=accreditation.pk).exists()

@@ -3,11 +3,14 @@ here) and activity reports, each listing scoped like the API."""
 
 from django.db import models
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
+
+from siso_platform.accounts.personal_data_admin import PersonalDataViewSet
 
 from . import admin_views, visibility
 from .models import Accreditation, ActivityReport, ThirdSectorBody
@@ -43,9 +46,15 @@ class AccreditationIndexView(IndexView):
     def get_base_queryset(self):
         return visibility.accreditations(self.request.user).select_related("body__organisation")
 
+    @cached_property
+    def revocable(self) -> set[int]:
+        """The approved accreditations the user may revoke: one query for the whole page."""
+        decided = visibility.decided_by(self.request.user).filter(status="approved")
+        return set(decided.values_list("pk", flat=True))
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
-        if instance.status == "approved" and visibility.may_revoke(self.request.user, instance):
+        if instance.pk in self.revocable:
             buttons.append(
                 ListingButton(
                     _("Revoke"),
@@ -57,44 +66,47 @@ class AccreditationIndexView(IndexView):
         return buttons
 
 
+class AccreditationEditView(EditView):
+    def get_queryset(self):
+        return visibility.decided_by(self.request.user)
+
+
 class AccreditationViewSet(ModelViewSet):
-    """Applications arrive through the accreditation procedure, not from here."""
+    """Applications arrive through the accreditation procedure; here a zone reads them,
+    revokes an approved one and may amend the reasons (the one field of its form)."""
 
     model = Accreditation
     icon = "tick-inverse"
     menu_label = _("Accreditations")
     index_view_class = AccreditationIndexView
+    edit_view_class = AccreditationEditView
     list_display = ["body", "zone", "status", "valid_from", "valid_to"]
     list_filter = ["status", "zone"]
     search_fields = ["body__organisation__name"]
     form_fields = ["decision_note"]
-    add_view_enabled = False
-    edit_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True
 
 
-class ReportIndexView(IndexView):
-    def get_base_queryset(self):
-        return visibility.reports(self.request.user).select_related(
-            "body__organisation", "person", "intervention__item"
-        )
+def _reports(user, queryset, change=False):
+    return visibility.reports(user, queryset).select_related(
+        "body__organisation", "person", "intervention__item"
+    )
 
 
-class ReportViewSet(ModelViewSet):
-    """Reports arrive from the bodies (the API) and are reviewed as procedure tasks."""
+class ReportViewSet(PersonalDataViewSet):
+    """Reports arrive from the bodies (the API) and are reviewed as procedure tasks; here
+    they are listed and inspected, scoped and audited like the other personal records (no
+    role has the permission to add or change them here)."""
 
     model = ActivityReport
+    scope = staticmethod(_reports)
+    persons_of = staticmethod(lambda reports: [report.person_id for report in reports])
     icon = "doc-full"
     menu_label = _("Activity reports")
-    index_view_class = ReportIndexView
     list_display = ["date", "body", "person", "intervention", "hours", "status"]
     list_filter = ["status", "activity_type"]
     form_fields = ["notes"]
-    add_view_enabled = False
-    edit_view_enabled = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
 
 
 class ThirdSectorGroup(ModelViewSetGroup):

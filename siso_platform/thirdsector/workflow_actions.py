@@ -2,18 +2,12 @@
 `actions`. Parameters arrive evaluated over the process data, e.g.
 `{"var": "istruttoria.zones"}`."""
 
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 
-from workflows.registry import ActionStep, register_action
+from workflows.registry import ActionStep, param_date, register_action
 
 from . import actions
 from .models import Accreditation, ActivityReport
-
-
-def _date(value) -> datetime.date | None:
-    return datetime.date.fromisoformat(str(value)[:10]) if value else None
 
 
 def _accreditation(step: ActionStep) -> Accreditation:
@@ -39,8 +33,8 @@ def grant_accreditation(step: ActionStep) -> dict:
         by=step.by,
         zones=params.get("zones"),
         areas=params.get("areas") or [],
-        valid_from=_date(params.get("valid_from")),
-        valid_to=_date(params.get("valid_to")),
+        valid_from=param_date(params.get("valid_from")),
+        valid_to=param_date(params.get("valid_to")),
     )
     return {"accredited": True, "accreditation": accreditation.pk}
 

@@ -105,3 +105,22 @@ def test_the_alert_inbox_leaves_out_resolved_alerts_when_asked(as_user, world):
     listed = [a["id"] for a in api.get("/api/v1/alerts/").json()["results"]]
     unresolved = [a["id"] for a in api.get("/api/v1/alerts/", {"open": "true"}).json()["results"]]
     assert world.here.alert in listed and world.here.alert not in unresolved
+
+
+def test_the_body_page_and_an_attachment_upload_are_audited(client, as_user, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body_operator = world.users["third_sector_operator"]
+    client.force_login(body_operator)
+    page = client.get("/third-sector/")
+    person = Person.objects.get(pk=world.here.person)
+    assert person.last_name in page.content.decode()
+    assert AuditEvent.objects.filter(actor=body_operator, action="view", person=person).exists()
+
+    upload = SimpleUploadedFile("firme.pdf", b"%PDF-", "application/pdf")
+    url = f"/api/v1/activity-reports/{world.here.report}/attachments/"
+    as_user(body_operator).post(url, {"file": upload}, format="multipart")
+    uploads = AuditEvent.objects.filter(
+        actor=body_operator, person=person, object_type="thirdsector.reportattachment"
+    )
+    assert uploads.filter(action="create").exists()

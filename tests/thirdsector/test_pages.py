@@ -111,3 +111,12 @@ def test_another_zone_cannot_revoke(client, body, make_member):
     assert client.post(revoke_url, {"reason": "No"}).status_code == 404
     accreditation.refresh_from_db()
     assert accreditation.status == "approved"
+
+
+def test_only_the_reviewing_zone_amends_an_accreditation_in_the_admin(client, body, make_member):
+    accreditation = body.accreditations.get()
+    edit_url = f"/admin/accreditations/edit/{accreditation.pk}/"
+    client.force_login(make_member(Role.ZONE_ADMIN, zone_number=5))
+    assert client.get(edit_url).status_code == 404
+    client.force_login(make_member(Role.ZONE_ADMIN, zone_number=2))
+    assert client.get(edit_url).status_code == 200
