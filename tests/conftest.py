@@ -10,7 +10,7 @@ from siso_platform.territory.models import Municipality, Region, SocialZone
 
 from .factories import PersonFactory, UserFactory
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.world"]
 
 
 @pytest.fixture(scope="session")
