@@ -76,3 +76,42 @@ def test_static_files_collect_with_hashed_names(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css" in manifest
+
+
+# Asks for two pages under the production settings and prints their policies; neither view
+# reads the database (a 404 would: wagtail's redirects look the path up).
+PRINT_POLICIES = """
+from django.test import Client
+client = Client(HTTP_X_FORWARDED_PROTO="https")
+for path in ("/i18n/setlang/", "/admin/"):
+    print(client.get(path).get("Content-Security-Policy"))
+"""
+
+
+def test_production_responses_carry_a_content_security_policy():
+    result = run_manage(
+        "shell",
+        "-c",
+        PRINT_POLICIES,
+        SETTINGS,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="testserver",
+    )
+    assert result.returncode == 0, result.stderr
+    platform, admin = (
+        dict(part.strip().split(" ", 1) for part in line.split(";"))
+        for line in result.stdout.splitlines()[-2:]
+    )
+    # The platform's pages: their own scripts and styles only, nothing inline, no eval.
+    assert platform["script-src"] == "'self'"
+    assert platform["style-src"] == "'self'"
+    assert platform["default-src"] == "'self'"
+    assert platform["object-src"] == "'none'"
+    assert platform["frame-ancestors"] == "'none'"
+    assert platform["base-uri"] == "'self'"
+    assert platform["form-action"] == "'self'"
+    # wagtail's admin needs its inline scripts and may frame its own preview, never eval.
+    assert admin["script-src"] == "'self' 'unsafe-inline'"
+    assert admin["frame-ancestors"] == "'self'"
+    assert admin["object-src"] == "'none'"
+    assert "unsafe-eval" not in result.stdout

@@ -5,7 +5,8 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import TASK_BACKENDS, env_bool, env_list
+from .base import MIDDLEWARE, TASK_BACKENDS, env_bool, env_list
+from .content_security import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_BY_PREFIX  # noqa: F401
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -41,6 +42,13 @@ CSRF_COOKIE_SECURE = True
 # Django's default, stated explicitly: nothing here is meant to be framed. Wagtail's
 # preview views set SAMEORIGIN on their own responses, so the admin's preview panel works.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (siso_platform/settings/content_security.py); the
+# admin's looser policy is chosen by path. Next to SecurityMiddleware: it only adds a header.
+MIDDLEWARE = [
+    *MIDDLEWARE[:1],
+    "siso_platform.content_security.ContentSecurityPolicyMiddleware",
+    *MIDDLEWARE[1:],
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,37 @@
+"""The Content-Security-Policy sent in production (django-csp 4.0's settings format).
+
+The platform's own pages run only scripts and styles served from the site itself: no inline
+script, no inline style, no eval. Data for scripts travels in `<script type="application/json">`
+(json_script), which is not executed. The browser tests check the pages against this policy.
+"""
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+PLATFORM_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PLATFORM_DIRECTIVES}
+
+# Looser policies for paths served by libraries that cannot comply (see
+# siso_platform.content_security). wagtail 8's admin writes inline scripts (date pickers,
+# inline panels, choosers) and inline styles, shows uploaded images as blob: previews and
+# frames its own page preview: the admin gets 'unsafe-inline' for scripts and styles, never
+# 'unsafe-eval', and may frame itself only.
+ADMIN_DIRECTIVES = {
+    **PLATFORM_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY_BY_PREFIX = {"/admin/": ADMIN_DIRECTIVES}
