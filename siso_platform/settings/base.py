@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
 }
 # Regional reporting: a cell counting fewer persons than this is suppressed.
 REPORTING_MIN_PERSONS = int(os.environ.get("REPORTING_MIN_PERSONS", "5"))
+# The secret of the region's pseudonymous person key (reporting/pseudonyms.py): never
+# SECRET_KEY. Without it, flat exports are refused; dev and test set a fixed dev-only value.
+SISO_PSEUDONYM_KEY = os.environ.get("SISO_PSEUDONYM_KEY", "")
 
 # The headless CMS (wagtail's API at /api/cms/) serves published pages to anyone.
 WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)

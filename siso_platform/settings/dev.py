@@ -7,5 +7,6 @@ from .base import env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+SISO_PSEUDONYM_KEY = os.environ.get("SISO_PSEUDONYM_KEY") or "dev-only-pseudonym-key-not-secret"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -14,6 +14,13 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated).")
+# The pseudonymous person key's secret: without it flat exports are refused (nothing falls
+# back to SECRET_KEY); a weak one, or SECRET_KEY itself, stops the start.
+SISO_PSEUDONYM_KEY = os.environ.get("SISO_PSEUDONYM_KEY", "")
+if SISO_PSEUDONYM_KEY and (len(SISO_PSEUDONYM_KEY) < 32 or SISO_PSEUDONYM_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SISO_PSEUDONYM_KEY must be at least 32 characters and differ from SECRET_KEY."
+    )
 
 DEBUG = False
 # RQ over Redis spreads task workers over machines; TASKS_BACKEND=database needs no Redis.

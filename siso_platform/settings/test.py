@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
 SECRET_KEY = "test-only-key"
+SISO_PSEUDONYM_KEY = "test-only-pseudonym-key"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
