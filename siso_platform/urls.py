@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/two-factor/", include("siso_platform.accounts.two_factor_urls")),
     path("casework/", include("siso_platform.casework.urls")),
     path("monitoring/", include("siso_platform.monitoring.urls")),
     path("third-sector/", include("siso_platform.thirdsector.urls")),

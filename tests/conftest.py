@@ -2,7 +2,10 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.test.client import ClientMixin
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from siso_platform.accounts.models import Membership, Organisation, Role
 from siso_platform.casework.models import CatalogueItem
@@ -22,6 +25,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
             pytest.exit("The reused test database was emptied: run pytest with --create-db.", 2)
         # The real territory is reference data every test stands on: load it once.
         call_command("load_territory", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def second_factor_with_force_login(monkeypatch):
+    """`client.force_login(user)` stands for the whole sign-in, second factor included: the
+    session is verified with a confirmed authenticator of the user's, as django-otp does
+    after a right code. The real steps (password, code, lockout) are tested in tests/logins."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

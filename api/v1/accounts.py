@@ -1,20 +1,21 @@
 """Signing in from a device, the device's tokens, and who the current user is."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.settings import knox_settings
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.authentication import DeviceTokenAuthentication
-from siso_platform.accounts import scoping
+from siso_platform.accounts import lockouts, scoping, two_factor
 from siso_platform.accounts.models import DeviceToken, Membership
 from siso_platform.audit import log as audit
 
@@ -37,6 +38,14 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     device = serializers.CharField(
         max_length=100, help_text="A name for this device, shown in the list of your tokens."
+    )
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text="The 6-digit code of the user's authenticator app (TOTP). Required for "
+        "regional and zone administrators, data stewards and auditors, and for anyone who "
+        "has set up an authenticator (on the web, /account/two-factor/).",
     )
 
 
@@ -62,8 +71,40 @@ class NewTokenSerializer(TokenSerializer):
         fields = [*TokenSerializer.Meta.fields, "token"]
 
 
+class LockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self):
+        super().__init__(lockouts.lockout_message())
+        self.wait = lockouts.cool_off_minutes() * 60  # Retry-After: at the latest
+
+
+def _second_factor(request, user, code: str) -> None:
+    """Refuse a user who owes a second factor and does not give a right code."""
+    if not two_factor.needs_second_factor(user):
+        return
+    if two_factor.confirmed_device(user) is None:
+        raise AuthenticationFailed(
+            {"otp_code": [_("Set up two-factor sign-in on the web first, then sign in here.")]}
+        )
+    if not code:
+        raise AuthenticationFailed({"otp_code": [_("Enter the code of your authenticator app.")]})
+    if two_factor.check(user, code) is None:
+        # A wrong code counts as a failed sign-in, towards the lockout too.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
+        raise AuthenticationFailed(
+            {"otp_code": [_("This code is not right or was already used: wait for the next one.")]}
+        )
+
+
 class Login(APIView):
-    """Exchange a username and password for a personal token bound to a device."""
+    """Exchange a username and password (and, where required, the code of an authenticator
+    app) for a personal token bound to a device. After too many failed attempts for the
+    account or from the address, sign-in is locked for a while (429), even with the right
+    password."""
 
     # No session (and so no CSRF) here; the token scheme makes a refusal a 401, not a 403.
     authentication_classes = [DeviceTokenAuthentication]
@@ -76,8 +117,12 @@ class Login(APIView):
         responses={
             201: NewTokenSerializer,
             400: ERRORS,
-            401: OpenApiResponse(ERRORS, description="Wrong username or password."),
-            429: OpenApiResponse(ERRORS, description="Too many attempts: wait and retry."),
+            401: OpenApiResponse(
+                ERRORS, description="Wrong username or password, or a missing or wrong code."
+            ),
+            429: OpenApiResponse(
+                ERRORS, description="Too many attempts, or sign-in locked: wait and retry."
+            ),
         },
         auth=[],
     )
@@ -86,8 +131,11 @@ class Login(APIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = authenticate(request, username=data["username"], password=data["password"])
+        if getattr(request, "axes_locked_out", False):  # set by axes on this (DRF) request
+            raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
+        _second_factor(request, user, data.get("otp_code", ""))
         token, key = DeviceToken.objects.create(
             user=user, expiry=knox_settings.TOKEN_TTL, device=data["device"]
         )

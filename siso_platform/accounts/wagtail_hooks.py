@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from . import lockouts_admin  # noqa: F401  (registers the sign-in lockouts' views)
 from .models import DeviceToken, Membership, Organisation
 
 

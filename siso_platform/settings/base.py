@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    # sign-in: lockout after failed attempts, second factor (TOTP)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,9 +92,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "siso_platform.accounts.two_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last, as axes asks: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "siso_platform.urls"
@@ -139,7 +147,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["siso_platform.accounts.backends.MembershipBackend"]
+# Axes first: it refuses a locked-out sign-in before any password is checked. Its standalone
+# backend grants no permissions (its other one is a ModelBackend, which would grant the role
+# groups' permissions after a membership ends).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "siso_platform.accounts.backends.MembershipBackend",
+]
 
 # The form engine's plug points (see forms/host.py): who owns questionnaires, whom they are
 # about, and how reads and submissions are audited.
@@ -149,6 +163,35 @@ FORMS_HOST = "siso_platform.accounts.forms_host.SisoFormsHost"
 # The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.
 WORKFLOWS_HOST = "siso_platform.casework.workflow_host.SisoWorkflowsHost"
 LOGIN_URL = "wagtailadmin_login"
+
+# Signing in (docs/logins.md). How many reverse proxies in front of the platform append to
+# X-Forwarded-For; 0: the header is ignored and the socket address is the client's. Read by
+# the lockout (accounts/client_address.py) and by the API's rate limits (NUM_PROXIES).
+SISO_TRUSTED_PROXY_COUNT = int(os.environ.get("SISO_TRUSTED_PROXY_COUNT", "0"))
+# Lockout: this many wrong passwords for one username, or from one address, within the
+# cool-off lock it (the right password too) until the cool-off passes or the regional
+# administrator lifts it (admin: Sign-in lockouts; manage.py axes_reset_username).
+AXES_FAILURE_LIMIT = int(os.environ.get("SISO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("SISO_LOGIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Tries made while locked do not extend the lock: it ends when the cool-off says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "siso_platform.accounts.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "siso_platform.accounts.lockouts.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "otp_code"]
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here; the wagtail admin lists lockouts
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept while they count; no log of every sign-in
+# Second factor (TOTP): required for regional and zone administrators, data stewards and
+# auditors; anyone may turn it on. False stops requiring it by role (the demo).
+SISO_2FA_REQUIRED = env_bool("SISO_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = "SISO"
+# A session ends after this many idle minutes, and when the browser closes.
+SISO_SESSION_IDLE_MINUTES = int(os.environ.get("SISO_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SISO_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Italian first: the users' language. English is the second language.
 LANGUAGE_CODE = "it"
@@ -208,6 +251,8 @@ REST_FRAMEWORK = {
         "login": os.environ.get("API_RATE_LOGIN", "10/hour"),
     },
     "EXCEPTION_HANDLER": "api.errors.handler",
+    # The client's address for the rate limits, by the same rule as the lockout's.
+    "NUM_PROXIES": SISO_TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"
