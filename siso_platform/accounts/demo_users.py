@@ -7,7 +7,7 @@ from django.db import transaction
 
 from siso_platform.territory.models import CitizenOffice, Municipality, Region, SocialZone
 
-from .models import Membership, Organisation, OrganisationKind, Role
+from .models import Membership, MembershipStatus, Organisation, OrganisationKind, Role
 
 DEMO_PASSWORD = "siso-demo"  # demo only: `setup_demo` refuses to run with DEBUG off
 
@@ -63,8 +63,13 @@ def ensure_demo_users() -> list[DemoLogin]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         organisation, office = _organisation_for(role)
+        # Approved at once, so every demo login works (a real grant of an elevated role
+        # waits for a second administrator: `actions.grant`).
         Membership.objects.get_or_create(
-            user=user, organisation=organisation, role=role, defaults={"office": office}
+            user=user,
+            organisation=organisation,
+            role=role,
+            defaults={"office": office, "status": MembershipStatus.APPROVED},
         )
         logins.append(DemoLogin(username, Role(role).label, organisation.name))
     return logins

@@ -132,9 +132,18 @@ class Organisation(models.Model):
                 raise ValidationError({other: _("Not allowed for this kind of organisation.")})
 
 
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
 class MembershipQuerySet(PeriodQuerySet):
     def active(self, on: datetime.date | None = None):
-        return self.current(on or timezone.localdate()).filter(organisation__active=True)
+        """The memberships in effect: only an approved one gives a scope or a permission."""
+        return self.current(on or timezone.localdate()).filter(
+            organisation__active=True, status=MembershipStatus.APPROVED
+        )
 
 
 class Membership(models.Model):
@@ -163,6 +172,31 @@ class Membership(models.Model):
     )
     valid_from = models.DateField(_("from"), default=datetime.date.today)
     valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Exclusive."))
+    # Four eyes: `actions` creates an elevated grant pending until a second administrator
+    # approves it. Rows made outside `actions` (fixtures, the demo) are approved.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.APPROVED,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
+    decided_at = models.DateTimeField(_("approved or rejected on"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -2,27 +2,49 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from siso_platform.territory.models import CitizenOffice, Municipality
+
 from . import lockouts_admin  # noqa: F401  (registers the sign-in lockouts' views)
-from .models import DeviceToken, Membership, Organisation
+from . import visibility
+from .grant_log_admin import GrantEventViewSet
+from .membership_admin import MembershipViewSet
+from .models import DeviceToken, Organisation
+from .scoped_admin import ScopedForm, ScopedViewSet
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(ScopedViewSet):
+    """The region keeps the register; a zone administrator reads its zone's organisations."""
+
     model = Organisation
+    scope = staticmethod(visibility.organisations)
     icon = "group"
     list_display = ["name", "kind", "tax_code", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "tax_code"]
     form_fields = ["kind", "name", "tax_code", "region", "zone", "municipality", "active"]
-    inspect_view_enabled = True
 
 
-class MembershipViewSet(ModelViewSet):
-    model = Membership
-    icon = "user"
-    list_display = ["user", "role", "organisation", "office", "valid_from", "valid_to"]
-    list_filter = ["role", "organisation__kind"]
-    search_fields = ["user__username", "user__last_name", "organisation__name"]
-    form_fields = ["user", "organisation", "role", "office", "valid_from", "valid_to"]
+class OfficeForm(ScopedForm):
+    def scope_choices(self, user):
+        authority = visibility.authority(user)
+        municipalities = Municipality.objects.all()
+        if not authority.regional:
+            municipalities = municipalities.filter(zone__in=authority.zone_ids)
+        self.fields["municipality"].queryset = municipalities
+
+
+class CitizenOfficeViewSet(ScopedViewSet):
+    """A zone administrator keeps the offices of their zone's municipalities (registered
+    here, beside memberships, because who governs which zone is the accounts' to say)."""
+
+    model = CitizenOffice
+    scope = staticmethod(visibility.offices)
+    form_class = OfficeForm
+    icon = "doc-empty"
+    list_display = ["name", "municipality", "phone", "email"]
+    list_filter = ["municipality__zone"]
+    search_fields = ["name"]
+    form_fields = ["municipality", "name", "address", "phone", "email"]
 
 
 class DeviceTokenViewSet(ModelViewSet):
@@ -46,6 +68,7 @@ class AccountsGroup(ModelViewSetGroup):
     items = (
         OrganisationViewSet("organisations"),
         MembershipViewSet("memberships"),
+        CitizenOfficeViewSet("offices"),
         DeviceTokenViewSet("api-tokens"),
     )
 
@@ -53,3 +76,8 @@ class AccountsGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_accounts():
     return AccountsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_grant_log():
+    return GrantEventViewSet("privilege-grants")

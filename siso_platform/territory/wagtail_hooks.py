@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import CitizenOffice, Municipality, SocialZone
+from .models import Municipality, SocialZone
 
 
 class SocialZoneViewSet(ModelViewSet):
@@ -23,15 +23,8 @@ class MunicipalityViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class CitizenOfficeViewSet(ModelViewSet):
-    model = CitizenOffice
-    icon = "doc-empty"
-    list_display = ["name", "municipality", "phone", "email"]
-    list_filter = ["municipality__zone"]
-    search_fields = ["name"]
-    form_fields = ["municipality", "name", "address", "phone", "email"]
-
-
+# Citizen offices are managed with memberships (accounts.wagtail_hooks): a zone administrator
+# keeps their own zone's, which the accounts decide.
 class TerritoryGroup(ModelViewSetGroup):
     menu_label = _("Territory")
     menu_icon = "site"
@@ -39,7 +32,6 @@ class TerritoryGroup(ModelViewSetGroup):
     items = (
         SocialZoneViewSet("zones"),
         MunicipalityViewSet("municipalities"),
-        CitizenOfficeViewSet("offices"),
     )
 
 
