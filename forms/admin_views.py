@@ -208,6 +208,7 @@ class FormDefinitionViewSet(SnippetViewSet):
         FieldPanel("owner"),
         FieldPanel("based_on"),
         FieldPanel("description"),
+        FieldPanel("shared_with_partners"),
         FieldPanel("body"),
     ]
 

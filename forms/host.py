@@ -23,6 +23,12 @@ class FormsHost:
         """The subjects (persons) `user` may see, or fill forms about when `change`."""
         raise NotImplementedError
 
+    def partner_subjects_for(self, user):
+        """Of the subjects `user` sees, those they reach only as a partner assigned to them (an
+        organisation the person is entrusted to): of their questionnaires the user reads only
+        those shared with assigned partners and those they submitted themselves."""
+        raise NotImplementedError
+
     def audit(self, action: str, *, user, obj, subject, purpose: str) -> None:
         """Record that `user` read (`view`) or wrote (`create`) `obj` about `subject`.
 

@@ -53,6 +53,17 @@ class FormDefinition(
         verbose_name=_("template version reviewed"),
     )
     body = StreamField(STEPS, blank=True, verbose_name=_("steps"))
+    # The host decides who a subject's assigned partners are (in SISO: the third-sector bodies
+    # a person is entrusted to); they read the answers of shared questionnaires only.
+    shared_with_partners = models.BooleanField(
+        _("shared with assigned partners"),
+        default=False,
+        help_text=_(
+            "The organisations the person is entrusted to read the answers to this "
+            "questionnaire. Leave it unticked for answers only the services following the "
+            "person read."
+        ),
+    )
     revisions = GenericRelation(
         "wagtailcore.Revision",
         content_type_field="content_type",

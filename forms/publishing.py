@@ -69,6 +69,7 @@ def export_definition(definition: FormDefinition) -> str:
         "slug": definition.slug,
         "title": {"it": definition.title, "en": definition.title_en},
         "description": definition.description,
+        "shared_with_partners": definition.shared_with_partners,
         "schema": definition.schema,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -105,6 +106,9 @@ def import_definition(document: dict, *, owner, user=None, slug: str | None = No
     definition.title = title.get("it") or slug
     definition.title_en = title.get("en") or ""
     definition.description = document.get("description", definition.description)
+    definition.shared_with_partners = (
+        document.get("shared_with_partners", definition.shared_with_partners) is True
+    )
     definition.body = json.dumps(stream_from_schema(schema))
     if definition.pk is None:
         definition.save()

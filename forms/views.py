@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import registry
+from . import registry, visibility
 from .host import host
 from .models import Draft, FormVersion, Submission
 from .rendering import summary
@@ -125,10 +125,12 @@ def discard(request, uuid):
 
 
 def _submission(request, uuid) -> Submission:
+    """A submission the user reads today; anything else is 404."""
     return get_object_or_404(
-        Submission.objects.select_related("version__definition", "subject", "submitted_by"),
+        visibility.submissions(request.user).select_related(
+            "version__definition", "subject", "submitted_by"
+        ),
         uuid=uuid,
-        subject__in=host().subjects_for(request.user),
     )
 
 

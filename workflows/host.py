@@ -13,6 +13,9 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+WHOLE = "whole"
+PARTNER = "partner"
+
 
 class WorkflowsHost:
     def roles(self) -> dict[str, str]:
@@ -51,8 +54,11 @@ class WorkflowsHost:
         """The administrators of the process's zone (a queryset of users)."""
         raise NotImplementedError
 
-    def may_follow(self, user, context: dict) -> bool:
-        """Whether `user` may see a process in `context` (its page and history)."""
+    def reach(self, user, process) -> str | None:
+        """How much of `process` `user` sees today: `WHOLE`, `PARTNER` (only their own tasks
+        and submissions and the questionnaires shared with assigned partners), or None: then
+        the process and its tasks are as if they did not exist. Asked on every read, from
+        today's memberships and assignments; having worked a task grants nothing by itself."""
         raise NotImplementedError
 
     def audit_read(self, user, context: dict, purpose: str) -> None:

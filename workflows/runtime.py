@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
@@ -20,7 +19,7 @@ from forms.models import FormVersion, Submission
 from forms.submitting import submit
 
 from .flows import process_data
-from .host import host
+from .host import PARTNER, WHOLE, host
 from .models import Notification, WorkflowDefinition, WorkflowVersion
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -244,12 +243,72 @@ def is_overdue(task, at=None) -> bool:
     )
 
 
+# Who sees what, decided on every read by the host from today's memberships and assignments
+
+
+def reach(user, process) -> str | None:
+    """How much of `process` `user` sees today: `WHOLE`, `PARTNER` or None (see the host)."""
+    if not user.is_authenticated:
+        return None
+    return host().reach(user, process)
+
+
+def visible_parts(user, tasks, found: str | None) -> list[Task]:
+    """Of `tasks` (of one process `user` reaches as `found`), those shown to `user`: all of
+    them to whoever follows the whole process; to a partner, their own tasks, those they may
+    claim and those answered with a questionnaire shared with assigned partners."""
+    if found == WHOLE:
+        return list(tasks)
+    if found != PARTNER:
+        return []
+    tasks = list(tasks)
+    answered = [(task.data or {}).get("submission") for task in tasks]
+    shared = set(
+        Submission.objects.filter(
+            pk__in=[pk for pk in answered if pk], version__definition__shared_with_partners=True
+        ).values_list("pk", flat=True)
+    )
+    return [
+        task
+        for task, submission in zip(tasks, answered, strict=True)
+        if task.owner_id == user.pk or may_claim(user, task) or submission in shared
+    ]
+
+
+def may_read(user, task) -> bool:
+    """Whether `user` sees `task` today; anything else answers 404, whatever the action."""
+    return bool(visible_parts(user, [task], reach(user, task.process)))
+
+
+def readable(user, tasks) -> list[Task]:
+    """Of `tasks` (e.g. an inbox), those `user` sees today."""
+    reaches: dict[int, str | None] = {}
+    shown = []
+    for task in tasks:
+        if task.process_id not in reaches:
+            reaches[task.process_id] = reach(user, task.process)
+        shown += visible_parts(user, [task], reaches[task.process_id])
+    return shown
+
+
 def may_see(user, process) -> bool:
-    if user.is_superuser:
-        return True
-    if process.task_set.filter(Q(owner=user)).exists():
-        return True
-    return host().may_follow(user, process_data(process)["context"])
+    """Whether `user` sees `process` today: its page and history. A partner sees it only when
+    something in it is theirs (they started it, or a part is shown to them), else 404."""
+    found = reach(user, process)
+    if found == PARTNER:
+        return process_data(process)["context"].get("started_by") == user.pk or bool(
+            visible_parts(user, process.task_set.filter(flow_task_type="HUMAN"), found)
+        )
+    return found == WHOLE
+
+
+def visible_history(user, process, found: str | None) -> list[Task]:
+    """The finished steps of `process` shown to `user`: every one to whoever follows the
+    whole process, to a partner only the human tasks `visible_parts` gives."""
+    done = history(process)
+    if found == WHOLE:
+        return done
+    return visible_parts(user, [task for task in done if task.flow_task_type == "HUMAN"], found)
 
 
 def history(process) -> list[Task]:

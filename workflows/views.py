@@ -22,22 +22,19 @@ from forms.views import start_draft
 
 from . import runtime
 from .flows import flow_chart, process_data
-from .host import host
+from .host import WHOLE, host
 from .models import Notification, WorkflowVersion
 
 WORKFLOW_TASK = "workflow_task"
 
 
 def _task_for(user, pk) -> Task:
-    """A task the user works, may claim, or may follow; anything else is 404."""
+    """A task the user sees today (`runtime.may_read`); anything else is 404, whatever the
+    action, so that another zone's task ids confirm nothing."""
     task = get_object_or_404(runtime.tasks(), pk=pk)
-    if (
-        task.owner_id == user.pk
-        or runtime.may_claim(user, task)
-        or runtime.may_see(user, task.process)
-    ):
-        return task
-    raise Http404
+    if not runtime.may_read(user, task):
+        raise Http404
+    return task
 
 
 @login_required
@@ -48,9 +45,9 @@ def inbox(request):
         request,
         "workflows/inbox.html",
         {
-            "mine": runtime.my_tasks(request.user),
-            "queue": runtime.queue(request.user),
-            "escalated": runtime.escalated_for(request.user),
+            "mine": runtime.readable(request.user, runtime.my_tasks(request.user)),
+            "queue": runtime.readable(request.user, runtime.queue(request.user)),
+            "escalated": runtime.readable(request.user, runtime.escalated_for(request.user)),
             "notifications": notifications.select_related("task")[:50],
             "now": now,
         },
@@ -195,6 +192,7 @@ def _may_fill_without_subject(reference: str, user) -> bool:
         and item.owner_id == user.pk
         and item.status in runtime.WORKING
         and not runtime.has_subject(item.process)
+        and runtime.may_read(user, item)
     )
 
 
@@ -211,18 +209,22 @@ def process(request, pk):
     item = get_object_or_404(Process, pk=pk)
     if not runtime.may_see(request.user, item):
         raise Http404
+    found = runtime.reach(request.user, item)
+    whole = found == WHOLE
     version = runtime.version_of(item)
     context = process_data(item)["context"]
+    open_tasks = runtime.tasks().filter(process=item, status__in=runtime.OPEN)
     return render(
         request,
         "workflows/process.html",
         {
             "process": item,
             "version": version,
-            "history": runtime.history(item),
-            "open_tasks": runtime.tasks().filter(process=item, status__in=runtime.OPEN),
+            "history": runtime.visible_history(request.user, item, found),
+            "open_tasks": runtime.visible_parts(request.user, open_tasks, found),
             "summary": host().summary(context, request.user),
-            "chart": flow_chart(version.flow_class, item.pk),
+            # the steps' states would tell a partner which way the hidden answers went
+            "chart": flow_chart(version.flow_class, item.pk if whole else None),
         },
     )
 

@@ -1,8 +1,9 @@
 """Workflow tasks and processes for the phone app: lists, claiming, completing and history.
 
 Everything goes through `workflows.runtime`, so the checks and the stored answers are the
-operator pages' own. Reading a task or a process the user may not see answers 404; claiming,
-releasing or completing a task answers 403 (with no task data) when the runtime refuses.
+operator pages' own. A task or a process the user does not see today answers 404 for every
+action (read, claim, release, complete); on a task they see, a refusal answers 403 or 409
+with no task data. A partner (a body) sees only its parts of a process (`runtime.reach`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
 from workflows import runtime
 from workflows.flows import process_data
-from workflows.host import host
+from workflows.host import WHOLE, host
 from workflows.models import WorkflowVersion
 
 from .common import ERRORS
@@ -264,15 +265,20 @@ class ProcessSerializer(_Cached):
         context = process_data(process)["context"]
         return {"case": context.get("case"), "subject": context.get("subject")}
 
+    def _reach(self, process) -> str | None:
+        return runtime.reach(self.context["request"].user, process)
+
     @extend_schema_field({"type": "object", "additionalProperties": {}})
     def get_variables(self, process) -> dict:
-        return process_data(process)["vars"]
+        # set by actions from every step's answers: only for who follows the whole process
+        return process_data(process)["vars"] if self._reach(process) == WHOLE else {}
 
     @extend_schema_field(HistoryEntrySerializer(many=True))
     def get_history(self, process) -> list:
         version = _version(process, self._cache())
+        user = self.context["request"].user
         entries = []
-        for task in runtime.history(process):
+        for task in runtime.visible_history(user, process, self._reach(process)):
             step = version.step(task.flow_task.name)
             if step is None:  # viewflow's own start node
                 continue
@@ -301,28 +307,10 @@ class CompleteInSerializer(serializers.Serializer):
 # Reach
 
 
-def _tasks():
-    return Task.objects.filter(flow_task_type="HUMAN").select_related(
-        "process", "owner", "deadline"
-    )
-
-
-def _may_read(user, task) -> bool:
-    if task.owner_id == user.pk:
-        return True
-    if (
-        task.status == STATUS.NEW
-        and task.owner_id is None
-        and task.owner_permission
-        and task.owner_permission in host().grants(user)
-    ):
-        return True
-    return runtime.may_see(user, task.process)
-
-
-def _task_or_404(request, pk: int, *, check_reach: bool) -> Task:
-    task = get_object_or_404(_tasks(), pk=pk)
-    if check_reach and not _may_read(request.user, task):
+def _task_or_404(request, pk: int) -> Task:
+    """A task the user sees today; anything else is 404, whatever the action."""
+    task = get_object_or_404(runtime.tasks(), pk=pk)
+    if not runtime.may_read(request.user, task):
         raise Http404
     return task
 
@@ -352,18 +340,19 @@ class TaskList(APIView):
     def get(self, request):
         in_queue = request.query_params.get("queue", "").lower() in ("1", "true", "yes")
         tasks = runtime.queue(request.user) if in_queue else runtime.my_tasks(request.user)
+        tasks = runtime.readable(request.user, tasks)
         return Response(TaskSerializer(tasks, many=True, context={"request": request}).data)
 
 
 class TaskDetail(APIView):
     @extend_schema(responses={200: TaskDetailSerializer, 404: ERRORS})
     def get(self, request, pk):
-        task = _task_or_404(request, pk, check_reach=True)
+        task = _task_or_404(request, pk)
         return Response(TaskDetailSerializer(task, context={"request": request}).data)
 
 
 def _task_response(request, pk) -> Response:
-    task = _task_or_404(request, pk, check_reach=False)
+    task = _task_or_404(request, pk)
     return Response(TaskDetailSerializer(task, context={"request": request}).data)
 
 
@@ -378,7 +367,7 @@ class TaskClaim(APIView):
         },
     )
     def post(self, request, pk):
-        task = _task_or_404(request, pk, check_reach=False)
+        task = _task_or_404(request, pk)
         try:
             runtime.claim(task, request.user)
         except DjangoPermissionDenied as error:
@@ -399,7 +388,7 @@ class TaskRelease(APIView):
         },
     )
     def post(self, request, pk):
-        task = _task_or_404(request, pk, check_reach=False)
+        task = _task_or_404(request, pk)
         try:
             runtime.release(task, request.user)
         except DjangoPermissionDenied as error:
@@ -421,7 +410,7 @@ class TaskComplete(APIView):
         },
     )
     def post(self, request, pk):
-        task = _task_or_404(request, pk, check_reach=False)
+        task = _task_or_404(request, pk)
         incoming = CompleteInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         if task.status == STATUS.NEW:

@@ -86,6 +86,16 @@ def through_assignments_only(user) -> bool:
     return not scope.unrestricted and _territorial(scope).empty and bool(scope.body_ids)
 
 
+def partner_only_persons(user) -> QuerySet:
+    """Persons `user` reaches only through their body's assignments in effect today (not by
+    zone): what is shared with the bodies a person is entrusted to is all they read of them."""
+    scope = scoping.scope_for(user)
+    if scope.unrestricted or not scope.body_ids:
+        return Person.objects.none()
+    assigned = Person.objects.filter(_assignment_link(scope, False))
+    return assigned.exclude(pk__in=_whole_record_persons(scope))
+
+
 def sees_whole_record(user, person: Person) -> bool:
     scope = scoping.scope_for(user)
     if scope.unrestricted:

@@ -1,6 +1,8 @@
 """The workflow engine's host (settings.WORKFLOWS_HOST): roles and audiences from memberships,
 the case a process works on, and what a task page shows about it."""
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
@@ -12,11 +14,23 @@ from siso_platform.accounts.models import Membership, Organisation, Organisation
 from siso_platform.accounts.roles import group_name
 from siso_platform.audit import log as audit
 from siso_platform.people.models import Person
+from workflows.flows import process_data
+from workflows.host import PARTNER, WHOLE
 
 from . import visibility
 from .models import Case
 
 ROLE_GROUP_PREFIX = group_name("")
+
+# Processes about no person that a user follows as a partner, as functions (user, process) ->
+# bool; the third sector registers a body's own accreditation.
+PartnerProcess = Callable[[object, object], bool]
+_partner_processes: list[PartnerProcess] = []
+
+
+def register_partner_process(link: PartnerProcess) -> None:
+    if link not in _partner_processes:
+        _partner_processes.append(link)
 
 
 def _zone_q(zone_id, prefix="") -> Q:
@@ -129,12 +143,36 @@ class SisoWorkflowsHost:
         )
         return get_user_model().objects.filter(is_active=True, pk__in=admins.values("user"))
 
-    def may_follow(self, user, context):
-        if context.get("case"):
-            return visibility.cases(user).filter(pk=context["case"]).exists()
-        if context.get("subject"):
-            return scoping.persons(user).filter(pk=context["subject"]).exists()
-        return context.get("zone") in scoping.scope_for(user).zone_ids
+    def reach(self, user, process):
+        """Zone staff follow the whole process of a person they read whole (by zone, or a case
+        or access there), or about no person, of their zone; a body's operators follow, as
+        partners, the processes of the persons entrusted to their body today, and the processes
+        about no person registered as their body's (its accreditation)."""
+        scope = scoping.scope_for(user)
+        if scope.empty:
+            return None
+        if scope.unrestricted:
+            return WHOLE
+        context = process_data(process)["context"]
+        person_id = context.get("subject")
+        if person_id is None and context.get("case"):
+            person_id = (
+                Case.objects.filter(pk=context["case"]).values_list("person", flat=True).first()
+            )
+        if person_id is not None:
+            person = Person.objects.filter(pk=person_id).first()
+            if person is None:
+                return None
+            if visibility.sees_whole_record(user, person):
+                return WHOLE
+            if visibility.partner_only_persons(user).filter(pk=person_id).exists():
+                return PARTNER
+            return None
+        if context.get("zone") in scope.zone_ids:
+            return WHOLE
+        if any(link(user, process) for link in _partner_processes):
+            return PARTNER
+        return None
 
     def audit_read(self, user, context, purpose):
         person = Person.objects.filter(pk=context.get("subject")).first()

@@ -159,7 +159,7 @@ AUTHENTICATION_BACKENDS = [
 # about, and how reads and submissions are audited.
 FORMS_OWNER_MODEL = "accounts.Organisation"
 FORMS_SUBJECT_MODEL = "people.Person"
-FORMS_HOST = "siso_platform.accounts.forms_host.SisoFormsHost"
+FORMS_HOST = "siso_platform.casework.forms_host.CaseworkFormsHost"
 # The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.
 WORKFLOWS_HOST = "siso_platform.casework.workflow_host.SisoWorkflowsHost"
 LOGIN_URL = "wagtailadmin_login"

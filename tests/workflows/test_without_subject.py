@@ -135,7 +135,8 @@ def test_a_form_step_about_a_person_still_needs_who_may_change_the_person(
     with pytest.raises(PermissionDenied):
         runtime.complete(item, operator, answers={"amount": 10})
     client.force_login(operator)
-    assert client.post(reverse("workflows:fill", args=[item.pk])).status_code == 403
+    # nor is the task theirs to see: the person is out of their reach
+    assert client.post(reverse("workflows:fill", args=[item.pk])).status_code == 404
     assert not Draft.objects.exists()
     # Nor does a submission about no person complete it.
     form = FormVersion.objects.get(definition__slug="richiesta-contributo")
