@@ -2,7 +2,8 @@
 interventions (CSV or XLSX) for the national information system.
 
 Only the region's and the zones' administrators and auditors (the flat export: the
-administrators) are served, each over their own territory; anybody else gets 403. The file
+administrators) are served, each over their own territory; anybody else gets 403. A zone's
+export names its beneficiaries by tax code; the region's by a pseudonymous key only. The file
 formats are chosen with `?format=csv|xlsx` or the Accept header. Errors are always JSON.
 """
 
@@ -13,13 +14,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotAcceptable, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    NotAcceptable,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from siso_platform.reporting import aggregates, exports, queries
+from siso_platform.reporting import aggregates, exports, pseudonyms, queries
 from siso_platform.reporting.admin_views import file_response
 from siso_platform.territory.models import Municipality, SocialZone
 
@@ -63,6 +69,12 @@ class FormatNegotiation(DefaultContentNegotiation):
             return super().select_renderer(request, renderers, format_suffix)
         except NotAcceptable:
             return renderers[0], renderers[0].media_type
+
+
+class KeyNotConfigured(APIException):
+    """The server cannot pseudonymise (a configuration fault, not the client's)."""
+
+    status_code = 503
 
 
 class _ReportingView(APIView):
@@ -286,9 +298,10 @@ class InterventionsExportView(_ReportingView):
 
     @extend_schema(
         operation_id="reporting_interventions_export",
-        description="One row per intervention in effect in the period, with the beneficiary's "
-        "tax code: the flat format documented in docs/reporting.md. Audited, naming every "
-        "person exported.",
+        description="One row per intervention in effect in the period: the flat format "
+        "documented in docs/reporting.md. A zone administrator's export of their zones names "
+        "each beneficiary by tax code and pseudonymous key; the region's export by the key "
+        "only (no tax code, no name). Audited, with every person concerned.",
         parameters=[
             *_DATE_PARAMETERS,
             OpenApiParameter(
@@ -298,7 +311,13 @@ class InterventionsExportView(_ReportingView):
                 description="The file's format (CSV if not given).",
             ),
         ],
-        responses={**_FILES, **_REFUSALS},
+        responses={
+            **_FILES,
+            **_REFUSALS,
+            (503, "application/json"): OpenApiResponse(
+                ERRORS, description="The server's pseudonymisation key is not configured."
+            ),
+        },
     )
     def get(self, request):
         territory = queries.export_territory(request.user)
@@ -306,8 +325,13 @@ class InterventionsExportView(_ReportingView):
         query.is_valid(raise_exception=True)
         filters = query.filters(territory)
         fmt = request.accepted_renderer.format
-        return file_response(
-            lambda out: exports.export_interventions(request.user, territory, filters, fmt, out),
-            fmt=fmt,
-            filename=exports.file_name("interventions", fmt, filters),
-        )
+        try:
+            return file_response(
+                lambda out: exports.export_interventions(
+                    request.user, territory, filters, fmt, out
+                ),
+                fmt=fmt,
+                filename=exports.file_name("interventions", fmt, filters),
+            )
+        except pseudonyms.KeyMissing as missing:
+            raise KeyNotConfigured(str(missing)) from None

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 
-from . import exports, queries
+from . import exports, pseudonyms, queries
 from .aggregates import ZONE
 from .queries import DIMENSION_LABELS, MEASURES, PERSONS, Filters, Territory
 
@@ -194,15 +194,26 @@ def interventions(request):
     if request.method == "POST" and form.is_valid():
         fmt = form.cleaned_data["format"]
         filters = form.filters()
-        return file_response(
-            lambda out: exports.export_interventions(request.user, territory, filters, fmt, out),
-            fmt=fmt,
-            filename=exports.file_name("interventions", fmt, filters),
-        )
+        try:
+            return file_response(
+                lambda out: exports.export_interventions(
+                    request.user, territory, filters, fmt, out
+                ),
+                fmt=fmt,
+                filename=exports.file_name("interventions", fmt, filters),
+            )
+        except pseudonyms.KeyMissing as missing:
+            form.add_error(None, str(missing))
+    identified = exports.identified_export(territory)
     return TemplateResponse(
         request,
         "reporting/admin/interventions.html",
-        {"form": form, "columns": exports.FLAT_COLUMNS, "title": _("Export interventions")},
+        {
+            "form": form,
+            "columns": exports.flat_columns(identified=identified),
+            "identified": identified,
+            "title": _("Export interventions"),
+        },
     )
 
 

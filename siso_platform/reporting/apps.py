@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "siso_platform.reporting"
     label = "reporting"
     verbose_name = _("Regional reporting")
+
+    def ready(self):
+        from . import wagtail_spreadsheets
+
+        wagtail_spreadsheets.install()

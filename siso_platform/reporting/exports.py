@@ -2,10 +2,16 @@
 interventions modelled on the national social-benefits information system (SIUSS, the
 "Casellario dell'assistenza": one row per benefit given to a person).
 
-Every export writes one audit event (what, filters, format, rows); the flat export, which
-names persons, also writes one event per person concerned. Files are UTF-8 CSV with a header
+The flat export is identified only for a zone's own interventions (the zone holds the data):
+its rows carry the beneficiary's tax code and pseudonymous key. The region's export carries
+the key alone (`pseudonyms`), never a tax code or a name.
+
+Every export writes one audit event (what, filters, format, rows); the flat export, which is
+about persons, also writes one event per person concerned. Files are UTF-8 CSV with a header
 row, commas, dates as YYYY-MM-DD and decimals with a point, or XLSX with one sheet of data
-and one describing the export. The flat format is documented in docs/reporting.md.
+and one describing the export; a text cell a spreadsheet would run as a formula is written
+with a leading apostrophe (`spreadsheet_cells`). The flat format is documented in
+docs/reporting.md.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siso_platform.audit import log as audit
+from siso_platform.spreadsheet_cells import neutralised
 
+from . import pseudonyms
 from .queries import Filters, Report, Territory, flat_interventions
 
 CSV = "csv"
@@ -56,10 +64,10 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence], out: IO[bytes]) -
     """Write a header and rows to the binary file `out`; the number of rows written."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
-    writer.writerow(header)
+    writer.writerow([neutralised(name) for name in header])
     count = 0
     for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow([_csv_text(neutralised(value)) for value in row])
         count += 1
     text.flush()
     text.detach()  # leave `out` open for the caller
@@ -69,7 +77,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence], out: IO[bytes]) -
 def _xlsx_value(value):
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return neutralised(value)
 
 
 def write_xlsx(
@@ -90,7 +98,7 @@ def write_xlsx(
     bold = Font(bold=True)
     heading = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=neutralised(name))
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
@@ -101,7 +109,7 @@ def write_xlsx(
     if about:
         notes = workbook.create_sheet(_("About")[:31])
         for key, value in about:
-            notes.append([str(key), str(value)])
+            notes.append([neutralised(str(key)), neutralised(str(value))])
     workbook.save(out)
     return count
 
@@ -201,6 +209,7 @@ class Column:
     type: str
     example: str
     value: Callable[[dict], object]
+    identifying: bool = False  # only in a zone's export of its own interventions
 
 
 def _beneficiary_type(row: dict) -> str:
@@ -220,15 +229,28 @@ FLAT_COLUMNS = (
         lambda r: r["pk"],
     ),
     Column(
+        "beneficiary_key",
+        gettext_lazy(
+            "The beneficiary's pseudonymous key: the same for the same person in every zone's "
+            "and the region's export, and it cannot be turned back into the person without the "
+            "server's secret. The beneficiary is the person, else the case's person, else the "
+            "head of the household on the first day; empty if none is known."
+        ),
+        "text (64 hex digits)",
+        "3f1c…e9a0",
+        lambda r: r["key"],
+    ),
+    Column(
         "beneficiary_tax_code",
         gettext_lazy(
-            "The beneficiary's tax code (codice fiscale; 11 digits for a provisional code). The "
-            "beneficiary is the person, else the case's person, else the head of the household "
-            "on the first day; empty if none is known."
+            "The beneficiary's tax code (codice fiscale; 11 digits for a provisional code); "
+            "empty if none is known. Only in a zone's export of its own interventions, never "
+            "in the region's."
         ),
         "text (16 or 11)",
         "RSSMRA80A01G478Z",
         lambda r: r["tax_code"],
+        identifying=True,
     ),
     Column(
         "beneficiary_sex",
@@ -373,30 +395,63 @@ FLAT_COLUMNS = (
         lambda r: r["provider__kind"],
     ),
 )
-FLAT_HEADER = [column.name for column in FLAT_COLUMNS]
+FLAT_FORMAT = "siso-interventions/2"
+
+
+def flat_columns(*, identified: bool) -> tuple[Column, ...]:
+    """The columns of a zone's identified export, or of the region's pseudonymised one."""
+    return tuple(c for c in FLAT_COLUMNS if identified or not c.identifying)
+
+
+def identified_export(territory: Territory) -> bool:
+    """Whether the export names persons: only a zone's staff exporting their own zones'
+    interventions; the region (and a superuser, who reports as the region) gets keys."""
+    return not territory.region and not territory.empty
+
+
+FLAT_HEADER = [column.name for column in flat_columns(identified=True)]
+PSEUDONYMISED_HEADER = [column.name for column in flat_columns(identified=False)]
 
 
 def export_interventions(user, territory: Territory, filters: Filters, fmt: str, out) -> int:
     """Write the flat export of the territory's interventions to `out`, audited: one event
-    for the export and one per person concerned. The number of rows."""
+    for the export and one per person concerned. The number of rows.
+
+    Raises pseudonyms.KeyMissing, before writing anything, when the key's secret is not
+    configured."""
+    identified = identified_export(territory)
+    columns = flat_columns(identified=identified)
+    key = pseudonyms.keyer()
     persons: set[int] = set()
 
     def rows():
         for record in flat_interventions(territory, filters):
             if record["beneficiary"] is not None:
                 persons.add(record["beneficiary"])
-            yield [column.value(record) for column in FLAT_COLUMNS]
+            record["key"] = key(record["tax_code"])
+            yield [column.value(record) for column in columns]
 
     count = write(
         fmt,
-        FLAT_HEADER,
+        [column.name for column in columns],
         rows(),
         out,
         title=_("Interventions"),
-        about=_about(filters, **{_("Format"): "siso-interventions/1"}),
+        about=_about(
+            filters,
+            **{
+                _("Format"): FLAT_FORMAT,
+                _("Beneficiaries"): _("identified") if identified else _("pseudonymised"),
+            },
+        ),
     )
     purpose = _("flat export of interventions")
-    detail = {"filters": filters.described(), "format": fmt, "rows": count}
+    detail = {
+        "filters": filters.described(),
+        "format": fmt,
+        "rows": count,
+        "pseudonymised": not identified,
+    }
     audit.record(
         "export",
         actor=user,
