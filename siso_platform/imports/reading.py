@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from siso_platform.people import tax_code as tc
+from siso_platform.spreadsheet_cells import restored, restored_row
 
 from .formats import Column, Kind, SourceFormat
 
@@ -90,7 +91,7 @@ def open_text(binary, dialect: Dialect) -> io.TextIOWrapper:
 
 def read_header(reader, fmt: SourceFormat, dialect: Dialect) -> Header:
     try:
-        names = tuple(h.strip() for h in next(reader))
+        names = tuple(restored(h).strip() for h in next(reader))
     except StopIteration:
         raise FileProblem(_("The file is empty: it has no header row.")) from None
     where = {name: i for i, name in reversed(list(enumerate(names)))}
@@ -117,14 +118,17 @@ def read_header(reader, fmt: SourceFormat, dialect: Dialect) -> Header:
 
 
 def open_rows(text, fmt: SourceFormat, dialect: Dialect) -> tuple[Header, Iterator[Row]]:
-    """The header, and an iterator over the data rows (blank lines skipped)."""
+    """The header, and an iterator over the data rows (blank lines skipped).
+
+    A cell that a rejected-rows file wrote with a protective apostrophe (`'=…`, `'-…`) is
+    read without it, so that the fixed file imports its original values."""
     reader = csv.reader(text, delimiter=dialect.delimiter)
     header = read_header(reader, fmt, dialect)
 
     def rows():
         for raw in reader:
             if any(cell.strip() for cell in raw):
-                yield Row(reader.line_num, raw)
+                yield Row(reader.line_num, restored_row(raw))
 
     return header, rows()
 

@@ -2,12 +2,15 @@
 
 The file has the run's own columns and dialect (encoding, delimiter), so it imports with the
 same profile; the errors are in extra columns whose names start with `_`, which the reader
-skips.
+skips. A cell a spreadsheet would run as a formula gets a leading apostrophe, which the reader
+removes again (`spreadsheet_cells`).
 """
 
 import csv
 import io
 from collections.abc import Iterator
+
+from siso_platform.spreadsheet_cells import neutralised
 
 from .models import ImportRun
 from .reading import NOTE_PREFIX, Dialect, open_text
@@ -31,11 +34,14 @@ def lines(run: ImportRun) -> Iterator[str]:
         return text
 
     header = _header(run, dialect)
-    writer.writerow([*header, f"{NOTE_PREFIX}row", f"{NOTE_PREFIX}errors"])
+    writer.writerow(
+        [neutralised(name) for name in header] + [f"{NOTE_PREFIX}row", f"{NOTE_PREFIX}errors"]
+    )
     yield flush()
     for rejected in run.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
         values = list(rejected.values) + [""] * (len(header) - len(rejected.values))
-        writer.writerow([*values[: len(header)], rejected.row_number, rejected.errors_text])
+        cells = [*values[: len(header)], rejected.row_number, rejected.errors_text]
+        writer.writerow([neutralised(cell) for cell in cells])
         yield flush()
 
 
