@@ -2,8 +2,13 @@
 change is written to the audit log.
 
 A viewset names its scope function (`scoping.persons`, `scoping.households`, ...) and how to
-find the persons an object concerns; the views below do the rest.
+find the persons an object concerns; the views below do the rest. Registering one also makes
+its model personal data for wagtail's log entries (neutral labels, `people.log_labels`) and for
+the site history (`site_history`), and keeps it out of wagtail's reference index, whose
+"usage" pages would otherwise list persons under their municipality or office.
 """
+
+from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +17,11 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from siso_platform.audit import log as audit
+from siso_platform.people.log_labels import register_personal_model
+
+# model -> its scope function (user, queryset, change=bool) -> queryset, for every model whose
+# admin is a personal-data viewset.
+scopes: dict[type, Callable] = {}
 
 
 class _Scoped:
@@ -99,11 +109,16 @@ class ScopedDeleteView(_Scoped, generic.DeleteView):
 
 
 class ScopedHistoryView(_Scoped, history.HistoryView):
-    pass
+    def get(self, request, *args, **kwargs):
+        # The page names the object (a person's name and tax code).
+        self.audit("view", self.object, _("admin history"))
+        return super().get(request, *args, **kwargs)
 
 
 class ScopedUsageView(_Scoped, usage.UsageView):
-    pass
+    def get(self, request, *args, **kwargs):
+        self.audit("view", self.object, _("admin usage"))
+        return super().get(request, *args, **kwargs)
 
 
 class PersonalDataViewSet(ModelViewSet):
@@ -119,6 +134,12 @@ class PersonalDataViewSet(ModelViewSet):
     usage_view_class = ScopedUsageView
     inspect_view_enabled = True
     copy_view_enabled = False  # a copy would duplicate a person's data
+    add_to_reference_index = False
+
+    def on_register(self):
+        super().on_register()
+        scopes[self.model] = self.scope
+        register_personal_model(self.model)
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

@@ -2,8 +2,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import log
 from .models import Action, AuditEvent
 
 
@@ -18,6 +20,20 @@ class AuditEventFilterSet(WagtailFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["timestamp", "action", "actor_username", "object_type", "person", "request_id"]
+
+
+class AuditEventInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        # The page names the person concerned (name and tax code): reading it is audited too.
+        if self.object.person_id:
+            log.record(
+                "view",
+                actor=request.user,
+                obj=self.object,
+                person=self.object.person_id,
+                purpose=str(_("audit inspect")),
+            )
+        return super().get(request, *args, **kwargs)
 
 
 class AuditEventViewSet(ModelViewSet):
@@ -40,6 +56,7 @@ class AuditEventViewSet(ModelViewSet):
     ]
     search_fields = ["purpose", "actor_username", "object_id"]
     inspect_view_enabled = True
+    inspect_view_class = AuditEventInspectView
     copy_view_enabled = False
     add_to_reference_index = False
     form_fields = []

@@ -33,6 +33,15 @@ class PersonViewSet(PersonalDataViewSet):
     ]
     inspect_view_fields = [*form_fields, "birth_place", "provisional_tax_code", "updated_at"]
 
+    # No add form here: persons are registered at the office with their access
+    # (`casework.actions.register_person`), which never tells whether a tax code exists
+    # outside the user's scope; this form's "already exists" would.
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(add_url_name=None, **kwargs)
+
 
 class HouseholdViewSet(PersonalDataViewSet):
     model = Household
