@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +77,9 @@ def django_field(item: Field) -> forms.Field:
         choices = [("true", _("Yes")), ("false", _("No"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
     if kind == FILE:
-        return forms.FileField(**options)
+        # The host says which files it accepts (FORMS_FILE_FIELD: types by content, a limit).
+        field_class = getattr(settings, "FORMS_FILE_FIELD", "django.forms.FileField")
+        return import_string(field_class)(**options)
     widget = {
         TEXTAREA: forms.Textarea(attrs={"rows": 3}),
         INTEGER: forms.NumberInput(attrs={"step": 1}),

@@ -203,7 +203,8 @@ class FillWizard(WizardView):
             answers = form.raw_answers()
             for name, upload in (form.files or {}).items():
                 key = name.removeprefix(f"{form.prefix}-")
-                if key in answers and upload:
+                # a refused upload (its field has an error) is never kept, not even in a draft
+                if key in answers and upload and key not in form.errors:
                     path = default_storage.save(
                         f"{documents_folder(self.draft.subject_id)}{self.draft.uuid}/{upload.name}",
                         upload,

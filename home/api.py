@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .models import OfficePage, ServicePage
@@ -39,8 +40,20 @@ class CharterPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
         return queryset
 
 
+class PublicDownloadUrlField(ImageDownloadUrlField):
+    """Originals are kept in private storage (docs/files.md): the public copy is a rendition
+    of the original, kept with the other renditions under MEDIA_ROOT."""
+
+    def to_representation(self, image):
+        return image.get_rendition("original").url
+
+
+class CharterImageSerializer(ImageSerializer):
+    download_url = PublicDownloadUrlField(read_only=True)
+
+
 class CharterImagesAPIViewSet(PublicReadMixin, ImagesAPIViewSet):
-    pass
+    base_serializer_class = CharterImageSerializer
 
 
 class CharterDocumentsAPIViewSet(PublicReadMixin, DocumentsAPIViewSet):

@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home.api import cms_api
 
 urlpatterns = [
+    # wagtail's site history, scoped to what the user may read; before wagtail's own.
+    path("admin/reports/", include("siso_platform.accounts.site_history")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -25,7 +27,11 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only public content: the renditions of the charter's images. Uploads are private and
+    # have no URL here (docs/files.md).
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
 
 # Wagtail serves every other path from the page tree; keep this last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -10,7 +10,6 @@ import json
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +27,8 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from siso_platform import private_files, uploads
 from siso_platform.accounts import scoping
-from siso_platform.audit import log as audit
 from siso_platform.casework import visibility as casework_visibility
 from siso_platform.territory.models import SocialZone
 from siso_platform.thirdsector import actions
@@ -43,8 +42,6 @@ from siso_platform.thirdsector.models import (
 )
 
 from .common import ERRORS, AuditedReads, audit_read, requires, validation_error
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class UnprocessableEntity(APIException):
@@ -301,7 +298,19 @@ class CorrectionSerializer(ActivityReportSerializer):
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField()  # PDF, images, sheets or text by content (docs/files.md)
+
+    def validate_file(self, upload):
+        try:
+            upload.siso_kind = uploads.check(
+                upload,
+                kinds=uploads.ATTACHMENTS,
+                limit_setting="SISO_UPLOAD_MAX_MB",
+                field=_("file"),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from None
+        return upload
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -428,24 +437,10 @@ class ActivityReportViewSet(
         incoming = AttachmentUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         upload = incoming.validated_data["file"]
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"file": [_("The file is larger than 10 MB.")]})
-        if report.status == "accepted":
-            raise ValidationError({"file": [_("The report is already accepted.")]})
-        attachment = ReportAttachment(
-            report=report,
-            name=upload.name[:200],
-            content_type=getattr(upload, "content_type", "") or "",
-            size=upload.size,
-        )
-        attachment.file.save(upload.name, upload, save=True)
-        audit.record(
-            "create",
-            actor=request.user,
-            obj=attachment,
-            person=report.person_id,
-            purpose=_("attachment"),
-        )
+        try:
+            attachment = actions.attach_file(report, upload, by=request.user, kind=upload.siso_kind)
+        except DjangoValidationError as error:
+            raise validation_error(error) from None
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS})
@@ -455,6 +450,6 @@ class ActivityReportViewSet(
         report = self.get_object()
         attachment = get_object_or_404(report.attachments, pk=attachment_id)
         audit_read(request, report, [report.person_id], _("attachment"))
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return private_files.download(
+            attachment.file, filename=attachment.name, content_type=attachment.content_type
         )

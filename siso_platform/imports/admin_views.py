@@ -35,6 +35,7 @@ from wagtail.admin.widgets.button import HeaderButton, MenuItem
 
 from siso_platform.audit import log as audit
 from siso_platform.people.models import HouseholdMembership, Person
+from siso_platform.uploads import ImportFileField
 
 from . import duplicates, profiles_io, rejected, runs, tasks
 from .formats import FORMATS
@@ -84,7 +85,8 @@ class NewImportForm(forms.Form):
         widget=AdminDateInput,
         help_text=gettext_lazy("The date the municipality extracted the data."),
     )
-    file = forms.FileField(label=gettext_lazy("file"), help_text=gettext_lazy("A CSV file."))
+    # a CSV recognised by its content, within SISO_IMPORT_MAX_MB; kept in private storage
+    file = ImportFileField(label=gettext_lazy("file"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

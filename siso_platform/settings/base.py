@@ -160,6 +160,8 @@ AUTHENTICATION_BACKENDS = [
 FORMS_OWNER_MODEL = "accounts.Organisation"
 FORMS_SUBJECT_MODEL = "people.Person"
 FORMS_HOST = "siso_platform.casework.forms_host.CaseworkFormsHost"
+# The form engine's file field: the types accepted (by content) and the upload limit.
+FORMS_FILE_FIELD = "siso_platform.uploads.AttachmentField"
 # The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.
 WORKFLOWS_HOST = "siso_platform.casework.workflow_host.SisoWorkflowsHost"
 LOGIN_URL = "wagtailadmin_login"
@@ -203,12 +205,23 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Uploads are private (docs/files.md): the default storage keeps them under SISO_PRIVATE_ROOT,
+# gives them no URL and they leave it only through scoped, audited views. MEDIA_ROOT holds
+# public content only: the renditions of wagtail's images (the service charter's), which
+# /media/images/ serves in DEBUG and the proxy in production.
+SISO_PRIVATE_ROOT = Path(os.environ.get("SISO_PRIVATE_ROOT", VAR_DIR / "private"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "siso_platform.private_files.PrivateStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Upload limits in MB: attachments, questionnaire documents and wagtail documents; import files.
+SISO_UPLOAD_MAX_MB = int(os.environ.get("SISO_UPLOAD_MAX_MB", "10"))
+SISO_IMPORT_MAX_MB = int(os.environ.get("SISO_IMPORT_MAX_MB", "200"))
+# A request body other than its files (Django's default, stated): JSON, form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -227,7 +240,17 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
+# The charter's documents: checked by content (home/document_forms.py), kept private and
+# served by wagtail's view at /documents/, which honours collection privacy; always downloaded.
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "ods", "odt", "pdf", "txt", "xlsx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "home.document_forms.DocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_MAX_UPLOAD_SIZE = SISO_UPLOAD_MAX_MB * 1024 * 1024
+# Originals stay private; the renditions pages show are public content (MEDIA_ROOT).
+WAGTAILIMAGES_RENDITION_STORAGE = "public"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = SISO_UPLOAD_MAX_MB * 1024 * 1024
 
 # The API: personal device tokens (knox, stored hashed, with an expiry) for the phone app,
 # the session for the browser; throttled per user, per anonymous IP and per login attempt.

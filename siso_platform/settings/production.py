@@ -57,8 +57,9 @@ MIDDLEWARE = [
     *MIDDLEWARE[1:],
 ]
 
+# Uploads private, image renditions public, as in every environment (base.py, docs/files.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "siso_platform.static_storage.ManifestStorage"},
 }
 

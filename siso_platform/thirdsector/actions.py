@@ -7,6 +7,7 @@ Each function applies the pure rules of `rules.py`, refuses bad input with a
 from __future__ import annotations
 
 import datetime
+import pathlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from .models import (
     Accreditation,
     AccreditationStatus,
     ActivityReport,
+    ReportAttachment,
     ReportStatus,
     ThirdSectorBody,
 )
@@ -335,3 +337,21 @@ def request_correction(report: ActivityReport, *, by, note: str) -> ActivityRepo
     report.status, report.review_note = ReportStatus.CORRECTION, note
     report.save(update_fields=["status", "review_note"])
     return report
+
+
+def attach_file(report: ActivityReport, upload, *, by, kind) -> ReportAttachment:
+    """Keep a file with a report not yet accepted. `upload` was checked by `uploads.check`,
+    which found `kind`: the download is served as that, whatever the client claimed."""
+    if report.status == ReportStatus.ACCEPTED:
+        _refuse({"file": _("The report is already accepted.")})
+    attachment = ReportAttachment(
+        report=report,
+        name=pathlib.PurePath(upload.name).name[:200],
+        content_type=kind.mime,
+        size=upload.size,
+    )
+    attachment.file.save(attachment.name, upload, save=True)  # private storage (docs/files.md)
+    audit.record(
+        "create", actor=by, obj=attachment, person=report.person_id, purpose=_("attachment")
+    )
+    return attachment

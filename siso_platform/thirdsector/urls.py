@@ -3,4 +3,8 @@ from django.urls import path
 from . import views
 
 app_name = "thirdsector"
-urlpatterns = [path("", views.body, name="body")]
+urlpatterns = [
+    path("", views.body, name="body"),
+    path("reports/<int:report>/attachments/", views.attach, name="attach"),
+    path("reports/<int:report>/attachments/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,5 +1,6 @@
 """The body's own page: its register data, its accreditations, applying to a zone (the web
-form of the accreditation procedure) and its activity reports."""
+form of the accreditation procedure) and its activity reports with their attachments; and the
+download of an attachment, for whoever may read its report."""
 
 from django import forms
 from django.contrib import messages
@@ -7,15 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from siso_platform import private_files
 from siso_platform.audit import log as audit
 from siso_platform.territory.models import SocialZone
+from siso_platform.uploads import AttachmentField
 
 from . import actions
-from .models import LegalForm, ThirdSectorBody
+from .models import LegalForm, ReportStatus, ThirdSectorBody
 from .visibility import reports
 
 
@@ -33,6 +37,13 @@ class RegistrationForm(ApplicationForm):
     legal_form = forms.ChoiceField(choices=LegalForm.choices, label=gettext_lazy("Legal form"))
     runts_number = forms.CharField(max_length=30, label=gettext_lazy("RUNTS number"))
     pec = forms.EmailField(required=False, label=gettext_lazy("Certified email (PEC)"))
+
+
+class AttachmentForm(forms.Form):
+    file = AttachmentField(
+        label=gettext_lazy("Attachment"),
+        error_messages={"required": gettext_lazy("Attachment: choose a file.")},
+    )
 
 
 def _organisation(user):
@@ -61,7 +72,11 @@ def body(request):
             task = actions.open_human_task(accreditation.process)
             messages.success(request, _("Application opened: fill in the questionnaire."))
             return redirect("workflows:task", pk=task.pk)
-    shown = list(reports(request.user).select_related("person", "intervention__item")[:50])
+    shown = list(
+        reports(request.user)
+        .select_related("person", "intervention__item")
+        .prefetch_related("attachments")[:50]
+    )
     # the reports name their persons: one event per person shown, as every page does
     audit.record_for_persons(
         "view",
@@ -84,5 +99,45 @@ def body(request):
             "accreditations": accreditations,
             "reports": shown,
             "form": form,
+            "attachment_form": AttachmentForm(),
+            "may_attach": request.user.has_perm("thirdsector.change_activityreport"),
+            "accepted": ReportStatus.ACCEPTED,
         },
+    )
+
+
+@login_required
+@require_POST
+def attach(request, report):
+    """A body's operator attaches a file to one of the body's reports not yet accepted."""
+    if not request.user.has_perm("thirdsector.change_activityreport"):
+        raise Http404
+    report = get_object_or_404(reports(request.user), pk=report)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            actions.attach_file(report, upload, by=request.user, kind=upload.siso_kind)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("File attached to the report."))
+    else:
+        for texts in form.errors.values():
+            for text in texts:
+                messages.error(request, text)
+    return redirect("thirdsector:body")
+
+
+@login_required
+def attachment(request, report, pk):
+    """An attachment, to whoever may read its report (a 404 to anyone else), audited."""
+    report = get_object_or_404(reports(request.user), pk=report)
+    attachment = get_object_or_404(report.attachments, pk=pk)
+    audit.record(
+        "view", actor=request.user, obj=attachment, person=report.person_id, purpose=_("attachment")
+    )
+    return private_files.download(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )

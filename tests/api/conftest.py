@@ -101,3 +101,4 @@ def assignment(case, operator, body):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SISO_PRIVATE_ROOT = tmp_path / "private"  # where uploads go (docs/files.md)
