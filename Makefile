@@ -17,11 +17,14 @@ install: $(STAMP)
 
 # Migrate, load the territory and demo data, then serve with one task worker beside it and
 # the procedures' sweep (due waits, overdue tasks) queued every minute, as cron does in production.
+# The worker waits out a locked SQLite database (task_worker); if it stops all the same, the
+# loop starts it again, and stopping `make run` stops both.
 run: install
 	@echo "Preparing the database (the first time takes a minute)..."
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) setup_demo
-	$(MANAGE) db_worker & worker=$$!; \
+	(trap 'kill $$pid 2>/dev/null; exit 0' INT TERM; \
+	 while :; do $(MANAGE) task_worker --no-reload & pid=$$!; wait $$pid; sleep 2; done) & worker=$$!; \
 	(while sleep 60; do $(MANAGE) workflow_sweep --enqueue >/dev/null; done) & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000

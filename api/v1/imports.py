@@ -44,6 +44,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "rows_updated",
             "rows_unchanged",
             "rows_rejected",
+            "rows_held",
             "error",
             "warnings",
         ]

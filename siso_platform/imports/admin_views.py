@@ -1,6 +1,6 @@
 """Wagtail admin for municipal data imports: runs (start, follow, resume, roll back, the
-rejected rows), mapping profiles (edit, export, import as JSON) and the review of suspected
-duplicates.
+rejected rows), mapping profiles (edit, export, import as JSON), the review of suspected
+duplicates and of the transfers of residence held by the registry.
 
 Runs and suspicions hold personal data: every queryset comes through `imports.scoping` and
 every read of rejected rows or of a pair of records is written to the audit log. The work
@@ -37,15 +37,18 @@ from siso_platform.audit import log as audit
 from siso_platform.people.models import HouseholdMembership, Person
 from siso_platform.uploads import ImportFileField
 
-from . import duplicates, profiles_io, rejected, runs, tasks
+from . import duplicates, profiles_io, rejected, runs, tasks, transfers
 from .formats import FORMATS
 from .models import (
+    WORKING,
     DuplicateSuspicion,
     ImportRun,
     MappingProfile,
     RunStatus,
     Source,
     SuspicionStatus,
+    Transfer,
+    TransferStatus,
 )
 from .scoping import municipalities_for, runs_for, suspicions_for
 
@@ -180,18 +183,17 @@ def _scoped_run(request, pk) -> ImportRun:
 
 
 def _can_resume(run: ImportRun) -> bool:
-    return run.status == RunStatus.FAILED or run.interrupted
+    return run.status == RunStatus.FAILED or (run.status == RunStatus.RUNNING and run.interrupted)
 
 
 def _can_roll_back(run: ImportRun) -> bool:
-    return run.status != RunStatus.ROLLED_BACK and (
-        run.status != RunStatus.RUNNING or run.interrupted
-    )
+    """Not rolled back, and no live process at work on it (a stopped rollback resumes)."""
+    return run.status != RunStatus.ROLLED_BACK and (run.status not in WORKING or run.interrupted)
 
 
 def _following(run: ImportRun) -> bool:
     """Whether the page should keep asking for news of the run."""
-    return run.status in (RunStatus.PENDING, RunStatus.RUNNING) and not run.interrupted
+    return run.status in (RunStatus.PENDING, *WORKING) and not run.interrupted
 
 
 def run_detail(request, pk):
@@ -218,6 +220,7 @@ def run_detail(request, pk):
             "poll_ms": POLL_MILLISECONDS,
             "can_resume": can_import and _can_resume(run),
             "can_roll_back": can_import and _can_roll_back(run),
+            "transfers_url": reverse("import_transfers:index") + f"?run={run.pk}",
         },
     )
 
@@ -236,6 +239,7 @@ def run_status(request, pk):
             "updated": run.rows_updated,
             "unchanged": run.rows_unchanged,
             "rejected": run.rows_rejected,
+            "held": run.rows_held,
             "following": _following(run),
         }
     )
@@ -281,12 +285,14 @@ def roll_back(request, pk):
     _require(request, "imports.add_importrun")
     run = _scoped_run(request, pk)
     if request.method == "POST":
+        # Only marked here; a task undoes it, however large, and the run page follows it.
         try:
-            runs.roll_back(run, user=request.user)
+            run = runs.request_roll_back(run, user=request.user)
         except runs.RunRefused as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Everything the run changed has been undone."))
+            tasks.roll_back_run.enqueue(run.pk)
+            messages.success(request, _("The rollback has started: this page shows its progress."))
         return redirect("import_runs:detail", run.pk)
     return TemplateResponse(request, "imports/admin/roll_back.html", {"run": run})
 
@@ -666,4 +672,85 @@ def suspicion_review(request, pk):
 duplicate_urlpatterns = [
     path("", suspicion_index, name="index"),
     path("<int:pk>/", suspicion_review, name="review"),
+]
+
+
+# --------------------------------------------------------------------------- transfers
+
+TRANSFERS_PER_PAGE = 50
+
+
+def _scoped_transfers(request):
+    _require(request, "imports.view_importrun")
+    return transfers.for_user(request.user).select_related(
+        "person", "from_municipality", "to_municipality", "run", "decided_by"
+    )
+
+
+def transfer_index(request):
+    queryset = _scoped_transfers(request)
+    status = request.GET.get("status", "")
+    if status in TransferStatus.values:
+        queryset = queryset.filter(status=status)
+    run = request.GET.get("run", "")
+    if run.isdigit():
+        queryset = queryset.filter(run_id=int(run))
+    page = Paginator(queryset.order_by("-created_at", "-pk"), TRANSFERS_PER_PAGE).get_page(
+        request.GET.get("p")
+    )
+    audit.record_for_persons(
+        "view",
+        actor=request.user,
+        obj=Transfer._meta.label_lower,
+        persons=sorted({t.person_id for t in page.object_list}),
+        purpose=_("registry transfer review"),
+    )
+    return TemplateResponse(
+        request,
+        "imports/admin/transfer_index.html",
+        {"page": page, "status": status, "statuses": TransferStatus.choices},
+    )
+
+
+def transfer_review(request, pk):
+    transfer = get_object_or_404(_scoped_transfers(request), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if form.is_valid() and decision in ("confirm", "reject"):
+            note = form.cleaned_data["note"]
+            try:
+                if decision == "confirm":
+                    transfers.confirm(transfer, user=request.user, note=note)
+                    messages.success(request, _("The transfer is completed."))
+                else:
+                    transfers.reject(transfer, user=request.user, note=note)
+                    messages.success(request, _("The transfer is rejected."))
+            except transfers.TransferRefused as error:
+                messages.error(request, str(error))
+            return redirect("import_transfers:review", transfer.pk)
+        messages.error(request, _("Choose one of the decisions."))
+        return redirect("import_transfers:review", transfer.pk)
+    audit.record(
+        "view",
+        actor=request.user,
+        obj=transfer,
+        person=transfer.person_id,
+        purpose=_("registry transfer review"),
+    )
+    names = dict(transfers.CANONICAL_HEADER.positions)
+    return TemplateResponse(
+        request,
+        "imports/admin/transfer_review.html",
+        {
+            "transfer": transfer,
+            "values": [(name, transfer.values.get(name) or "") for name in names],
+            "can_decide": transfers.can_decide(request.user, transfer),
+        },
+    )
+
+
+transfer_urlpatterns = [
+    path("", transfer_index, name="index"),
+    path("<int:pk>/", transfer_review, name="review"),
 ]

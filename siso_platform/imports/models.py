@@ -1,4 +1,5 @@
-"""Mapping profiles, import runs, their rejected rows and change journal, suspected duplicates."""
+"""Mapping profiles, import runs, their rejected rows and change journal, suspected duplicates,
+and the transfers of residence held for review."""
 
 import datetime
 import os
@@ -162,7 +163,12 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("running")
     FAILED = "failed", _("failed")
     COMPLETED = "completed", _("completed")
+    ROLLING_BACK = "rolling_back", _("rolling back")
     ROLLED_BACK = "rolled_back", _("rolled back")
+
+
+# The statuses in which a worker process is at work on the run, with its heartbeat.
+WORKING = (RunStatus.RUNNING, RunStatus.ROLLING_BACK)
 
 
 # A running run whose worker has not reported for this long was interrupted.
@@ -236,8 +242,24 @@ class ImportRun(models.Model):
     rows_updated = models.PositiveIntegerField(_("updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # Rows that would move a person resident elsewhere: they wait as a `Transfer`.
+    rows_held = models.PositiveIntegerField(_("held for review"), default=0)
     error = models.TextField(_("error"), blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # A rollback runs as a task: journal entries to undo, those undone, who asked, and the
+    # status to go back to if it is refused.
+    rollback_total = models.PositiveIntegerField(default=0)
+    rollback_done = models.PositiveIntegerField(default=0)
+    rollback_from = models.CharField(max_length=20, blank=True)
+    rollback_error = models.TextField(_("rollback error"), blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rolled back by"),
+    )
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -261,8 +283,9 @@ class ImportRun(models.Model):
 
     @property
     def interrupted(self) -> bool:
-        """Running, but its process is gone: dead on this host, or silent for too long."""
-        if self.status != RunStatus.RUNNING:
+        """Running or rolling back, but its process is gone: dead on this host, or silent for
+        too long."""
+        if self.status not in WORKING:
             return False
         host, _sep, pid = self.worker.rpartition(":")
         if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
@@ -272,6 +295,8 @@ class ImportRun(models.Model):
     @property
     def status_label(self) -> str:
         """The status a user reads: a run whose process stopped has failed."""
+        if self.interrupted and self.status == RunStatus.ROLLING_BACK:
+            return _("rollback stopped: the process running it stopped")
         if self.interrupted:
             return _("failed: the process running it stopped")
         return self.get_status_display()
@@ -283,8 +308,11 @@ class ImportRun(models.Model):
 
     @property
     def progress(self) -> int:
-        if self.status == RunStatus.COMPLETED:
+        if self.status in (RunStatus.COMPLETED, RunStatus.ROLLED_BACK):
             return 100
+        if self.status == RunStatus.ROLLING_BACK:
+            total = self.rollback_total
+            return min(99, int(100 * self.rollback_done / total)) if total else 0
         return min(99, int(100 * self.bytes_read / self.file_size)) if self.file_size else 0
 
 
@@ -379,3 +407,70 @@ class DuplicateSuspicion(models.Model):
 
     def __str__(self):
         return f"{self.person} ~ {self.other}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("to review")
+    COMPLETED = "completed", _("completed")
+    REJECTED = "rejected", _("rejected")
+
+
+class Transfer(models.Model):
+    """A registry row that would take a person resident in another municipality into the
+    importing one. It waits, whole, until the previous municipality's registry records the
+    emigration or one of its data stewards decides."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    from_municipality = models.ForeignKey(
+        "territory.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from municipality"),
+    )
+    to_municipality = models.ForeignKey(
+        "territory.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to municipality"),
+    )
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("run")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    # The row's canonical values, dates as ISO text: applied as they are once completed.
+    values = models.JSONField(_("values"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("held at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("transfer of residence")
+        verbose_name_plural = _("transfers of residence")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "to_municipality"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_destination",
+            )
+        ]
+
+    def __str__(self):
+        return _("%(person)s: %(source)s → %(destination)s") % {
+            "person": self.person_id,
+            "source": self.from_municipality,
+            "destination": self.to_municipality,
+        }

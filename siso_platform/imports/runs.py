@@ -1,9 +1,11 @@
 """Start, resume and roll back import runs: the one way the commands, the admin and the
-background task run a driver over a file.
+background tasks run a driver over a file, or undo what it did.
 
 The file is streamed. Each batch (its rows, rejected rows, journal and the run's counters)
 is one transaction, so a run stopped at any point has applied whole batches only, and
-`rows_read` says where to resume.
+`rows_read` says where to resume. A rollback is asked for (`request_roll_back`, at once)
+and then done by a task (`perform_roll_back`), a journal step per transaction, so that it
+shows its progress and resumes where it stopped.
 """
 
 import itertools
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ from siso_platform.audit import log as audit
 from . import journal
 from .drivers import DRIVERS, Context
 from .formats import FORMATS
-from .models import ImportRun, RejectedRow, RunStatus, current_worker
+from .models import WORKING, ImportRun, RejectedRow, RunStatus, current_worker
 from .reading import Dialect, FileProblem, Row, converter, open_rows, open_text
 
 logger = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ def create(
 def _claim(run: ImportRun) -> ImportRun:
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if run.status in (RunStatus.COMPLETED, RunStatus.ROLLED_BACK):
+        if run.status in (RunStatus.COMPLETED, RunStatus.ROLLING_BACK, RunStatus.ROLLED_BACK):
             raise RunRefused(
                 _("This run is %(status)s: start a new one.") % {"status": run.get_status_display()}
             )
@@ -188,6 +190,7 @@ def _apply_batch(run: ImportRun, driver, ctx: Context, batch: list[Row], positio
         run.rows_updated += counts.updated
         run.rows_unchanged += counts.unchanged
         run.rows_rejected += len(rejected)
+        run.rows_held += counts.held
         run.heartbeat_at = timezone.now()
         run.save(
             update_fields=[
@@ -197,6 +200,7 @@ def _apply_batch(run: ImportRun, driver, ctx: Context, batch: list[Row], positio
                 "rows_updated",
                 "rows_unchanged",
                 "rows_rejected",
+                "rows_held",
                 "heartbeat_at",
             ]
         )
@@ -224,38 +228,109 @@ def later_runs(run: ImportRun):
     )
 
 
-@transaction.atomic
-def roll_back(run: ImportRun, *, user=None) -> ImportRun:
-    """Undo everything `run` changed. Only the latest run of a municipality can be undone,
-    and never while it runs."""
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status == RunStatus.ROLLED_BACK:
-        raise RunRefused(_("This run has already been rolled back."))
-    if run.status == RunStatus.RUNNING and not run.interrupted:
-        raise RunRefused(_("This run is running: wait for it to stop."))
-    later = later_runs(run).first()
-    if later is not None:
-        raise RunRefused(
-            _("A later run (%(run)s) builds on this one: roll that back first.") % {"run": later}
-        )
-    try:
-        journal.undo(run)
-    except ProtectedError as error:
-        raise RunRefused(
-            _(
-                "Records created by this run are now used elsewhere (%(what)s): it cannot be "
-                "rolled back."
+def request_roll_back(run: ImportRun, *, user=None) -> ImportRun:
+    """Mark `run` to be rolled back by a task (the caller enqueues `tasks.roll_back_run`).
+    Only the latest run of a municipality can be undone, and never while it runs. A rollback
+    whose process stopped is asked for again to resume it; one under way is refused."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == RunStatus.ROLLED_BACK:
+            raise RunRefused(_("This run has already been rolled back."))
+        if run.status in WORKING and not run.interrupted:
+            if run.status == RunStatus.ROLLING_BACK:
+                raise RunRefused(_("This run is already being rolled back: see its progress."))
+            raise RunRefused(_("This run is running: wait for it to stop."))
+        later = later_runs(run).first()
+        if later is not None:
+            raise RunRefused(
+                _("A later run (%(run)s) builds on this one: roll that back first.")
+                % {"run": later}
             )
-            % {"what": ", ".join(sorted({o._meta.verbose_name for o in error.protected_objects}))}
-        ) from error
-    run.changes.all().delete()
+        if run.status != RunStatus.ROLLING_BACK:  # not a resume: start from the whole journal
+            interrupted = run.status == RunStatus.RUNNING
+            run.rollback_from = RunStatus.FAILED if interrupted else run.status
+            run.rollback_total, run.rollback_done = run.changes.count(), 0
+        run.status, run.rolled_back_by, run.rollback_error = RunStatus.ROLLING_BACK, user, ""
+        run.heartbeat_at, run.worker = timezone.now(), ""
+        run.save(
+            update_fields=[
+                "status",
+                "rollback_from",
+                "rollback_total",
+                "rollback_done",
+                "rolled_back_by",
+                "rollback_error",
+                "heartbeat_at",
+                "worker",
+            ]
+        )
+    return run
+
+
+def perform_roll_back(
+    run: ImportRun, *, progress: Callable[[ImportRun], None] | None = None
+) -> ImportRun:
+    """Undo everything `run` changed, step by step, reporting progress; a run not waiting
+    for its rollback, or one another live process is rolling back, is left alone."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.ROLLING_BACK or (run.worker and not run.interrupted):
+            return run
+        run.worker, run.heartbeat_at = current_worker(), timezone.now()
+        run.save(update_fields=["worker", "heartbeat_at"])
+    blocking = journal.protected(run)
+    if blocking:
+        return _refuse_roll_back(run, blocking)
+    try:
+        while True:
+            with transaction.atomic():
+                done = journal.undo_step(run)
+                run.rollback_done += done
+                run.heartbeat_at = timezone.now()
+                run.save(update_fields=["rollback_done", "heartbeat_at"])
+            if not done:
+                break
+            if progress:
+                progress(run)
+    except (ProtectedError, RestrictedError) as error:
+        # used by casework after the check above: the steps done stay done; it resumes
+        # once what blocks it is settled
+        what = getattr(error, "protected_objects", None) or error.restricted_objects
+        run.rollback_error = _refusal({o._meta.verbose_name for o in what})
+        run.worker = ""
+        run.heartbeat_at = None
+        run.save(update_fields=["rollback_error", "worker", "heartbeat_at"])
+        return run
     run.status, run.finished_at = RunStatus.ROLLED_BACK, timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    run.rollback_done = run.rollback_total
+    run.save(update_fields=["status", "finished_at", "rollback_done"])
     audit.record(
         "delete",
-        actor=user,
+        actor=run.rolled_back_by,
         obj=run,
         purpose=_("rollback of a municipal data import"),
         detail={"source": run.source},
     )
+    return run
+
+
+def _refusal(what) -> str:
+    return _(
+        "Records created by this run are now used elsewhere (%(what)s): it cannot be rolled back."
+    ) % {"what": ", ".join(sorted(str(name) for name in what))}
+
+
+def _refuse_roll_back(run: ImportRun, what) -> ImportRun:
+    run.status, run.rollback_error = run.rollback_from or RunStatus.COMPLETED, _refusal(what)
+    run.worker, run.heartbeat_at = "", None
+    run.save(update_fields=["status", "rollback_error", "worker", "heartbeat_at"])
+    return run
+
+
+def roll_back(run: ImportRun, *, user=None, progress=None) -> ImportRun:
+    """Ask for and do a rollback here and now (the command line and tests); refused with
+    the reason."""
+    run = perform_roll_back(request_roll_back(run, user=user), progress=progress)
+    if run.status != RunStatus.ROLLED_BACK:
+        raise RunRefused(run.rollback_error or _("The rollback did not finish."))
     return run

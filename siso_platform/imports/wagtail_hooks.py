@@ -49,6 +49,17 @@ class DuplicateViewSet(_PermittedViewSet):
         return admin_views.duplicate_urlpatterns
 
 
+class TransferViewSet(_PermittedViewSet):
+    name = "import_transfers"
+    url_prefix = "imports/transfers"
+    icon = "resubmit"
+    menu_label = _("Transfers of residence")
+    permission = "imports.view_importrun"
+
+    def get_urlpatterns(self):
+        return admin_views.transfer_urlpatterns
+
+
 class ImportsGroup(ViewSetGroup):
     menu_label = _("Imports")
     menu_icon = "upload"
@@ -57,6 +68,7 @@ class ImportsGroup(ViewSetGroup):
         RunViewSet(),
         admin_views.MappingProfileViewSet("mapping_profiles"),
         DuplicateViewSet(),
+        TransferViewSet(),
     )
 
 

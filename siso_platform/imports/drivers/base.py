@@ -16,6 +16,8 @@ class Context:
     header: Header
     journal: Journal = field(default_factory=Journal)
     run_id: int | None = None
+    # Off only to apply a transfer already approved: its row is no longer held.
+    hold_transfers: bool = True
 
     def column(self, name: str) -> str:
         """The file's own name for a canonical column, to name it in an error."""
@@ -28,6 +30,7 @@ class Counts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0  # waiting as transfers of residence
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)

@@ -4,6 +4,10 @@ A row says where a person is registered as of the run's reference date. A new fa
 or relation closes the person's current membership and opens another; a cancellation
 (death, emigration) closes it; a household's new address is kept as a registry fact beside
 the old one. Nothing is overwritten without the journal keeping what was there.
+
+A row that would take a person resident in another municipality into this one changes
+nothing: it waits, whole, as a transfer (`imports.transfers`), until the other municipality
+records the emigration or one of its data stewards confirms.
 """
 
 import datetime
@@ -119,17 +123,52 @@ class RegistryDriver(Driver):
             )
         }
         rows = self._check_heads(rows, ctx, persons, households)
+        counts = Counts()
+        rows = self._hold_transfers(rows, ctx, persons, counts)
         plans = [self._plan(row, ctx, persons.get(row.values["tax_code"])) for row in rows]
         plans = self._check_memberships(plans, ctx, memberships)
 
-        counts = Counts()
         self._write_households(plans, ctx, households)
         new_persons = self._write_persons(plans, ctx)
         self._write_memberships(plans, ctx)
         for plan in plans:
             counts.add(plan.outcome)
         self._flag_duplicates(new_persons, ctx)
+        self._release_transfers(plans, ctx)
         return counts
+
+    def _hold_transfers(self, rows, ctx, persons, counts) -> list[Row]:
+        """Keep back, as transfers, the rows that would move a person resident elsewhere into
+        this municipality: the whole row waits, membership included."""
+        if not ctx.hold_transfers:
+            return rows
+        kept, held = [], []
+        for row in rows:
+            person = persons.get(row.values["tax_code"])
+            if person is not None and _moves_in(row.values, person, ctx):
+                held.append((row, person.pk, person.residence_municipality_id))
+            else:
+                kept.append(row)
+        if held:
+            from ..transfers import hold
+
+            hold(held, ctx)
+            counts.held += len(held)
+        return kept
+
+    def _release_transfers(self, plans, ctx) -> None:
+        """This municipality's emigrations complete the transfers waiting for them."""
+        from ..transfers import release
+
+        emigrated = [
+            plan.person.pk
+            for plan in plans
+            if plan.person is not None
+            and plan.row.values["cancellation_reason"] == "emigration"
+            and plan.person.residence_municipality_id == ctx.municipality_id
+        ]
+        if emigrated:
+            release(emigrated, ctx)
 
     def _one_row_per_person(self, rows: list[Row], ctx: Context) -> list[Row]:
         first_at: dict[str, int] = {}
@@ -412,6 +451,13 @@ class RegistryDriver(Driver):
             .filter(twin__isnull=False)
         )
         flag(list(suspects), run_id=ctx.run_id)
+
+
+def _moves_in(values: dict, person: SimpleNamespace, ctx: Context) -> bool:
+    """Whether the row takes a person now resident in another municipality into this one.
+    An emigration or other cancellation leaves the residence where it is."""
+    elsewhere = person.residence_municipality_id not in (None, ctx.municipality_id)
+    return elsewhere and values["cancellation_reason"] not in ("emigration", "other")
 
 
 def _same_sheet(membership, values: dict, ctx: Context) -> bool:
