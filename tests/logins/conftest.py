@@ -23,9 +23,7 @@ def member(make_member):
 
 def web_login(client, user, password=PASSWORD, **extra):
     """The sign-in page every role uses (wagtail's admin login)."""
-    return client.post(
-        "/admin/login/", {"username": user.username, "password": password}, **extra
-    )
+    return client.post("/admin/login/", {"username": user.username, "password": password}, **extra)
 
 
 def signed_in(client) -> bool:
