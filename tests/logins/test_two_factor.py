@@ -2,8 +2,10 @@
 the code of an authenticator app (TOTP); everyone else may choose to."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
@@ -196,3 +198,11 @@ def test_the_demo_setting_stops_requiring_it_by_role(zone_admin, settings):
     client = signed_in_with_password(zone_admin)
     assert client.get("/casework/").status_code == 200
     assert api_login(zone_admin).status_code == 201
+
+
+def test_an_administrator_removes_a_lost_authenticator_with_manage_py(zone_admin):
+    authenticator(zone_admin)
+    call_command("remove_authenticator", zone_admin.username, stdout=io.StringIO())
+    assert not TOTPDevice.objects.filter(user=zone_admin).exists()
+    client = signed_in_with_password(zone_admin)
+    assert client.get("/admin/")["Location"].startswith("/account/two-factor/enrol/")
