@@ -198,7 +198,9 @@ def case(request, pk):
         .select_related("item", "provider", "need__category", "person", "household"),
         "goals": item.care_plan.goals.all() if hasattr(item, "care_plan") else [],
         "assignments": item.assignments.select_related("body"),
-        "procedure_tasks": runtime.case_tasks(item.pk).filter(status__in=runtime.OPEN),
+        "procedure_tasks": runtime.readable(
+            request.user, runtime.case_tasks(item.pk).filter(status__in=runtime.OPEN)
+        ),
         "need_form": NeedForm(initial={"noted_on": timezone.localdate(), "origin": "expressed"}),
         "need_status_form": NeedStatusForm(),
         "end_assignment_form": EndAssignmentForm(initial={"ends_on": timezone.localdate()}),
