@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit import log as audit
 from siso_platform.people.models import Household, HouseholdMembership, Person
@@ -61,11 +62,32 @@ def current_household(person: Person) -> Household | None:
 
 @transaction.atomic
 def register_person(person: Person, *, by) -> Person:
-    """Save a person met for the first time; the tax code is checked against their data."""
-    person.full_clean()
-    person.save()
-    _audit("create", by, person, person, _("person registered"))
-    return person
+    """Save a person met at the office; the tax code is checked against their data.
+
+    A tax code already on record is that person, wherever they live: the record is returned
+    unchanged and the access the caller then records brings them into the zone's scope. The
+    answer is the one a new person gets, so registering never tells whether someone exists
+    outside the user's scope; identity data contradicting the record are refused without
+    saying what is stored (`rules.identity_problems`)."""
+    person.full_clean(validate_unique=False)
+    existing = Person.objects.filter(tax_code=person.tax_code).first()
+    if existing is None:
+        person.save()
+        _audit("create", by, person, person, _("person registered"))
+        return person
+    identity = {field: getattr(person, field) for field in rules.IDENTITY_FIELDS}
+    on_record = {field: getattr(existing, field) for field in rules.IDENTITY_FIELDS}
+    _refuse(rules.identity_problems(identity, on_record))
+    _audit(
+        "update",
+        by,
+        existing,
+        existing,
+        _("access registered"),
+        existing_person=True,
+        brought_into_scope=not scoping.can_view_person(by, existing),
+    )
+    return existing
 
 
 @transaction.atomic

@@ -67,6 +67,11 @@ class PersonForm(forms.ModelForm):
         ]
         widgets = _dates("birth_date")
 
+    def validate_unique(self):
+        # A tax code already on record is matched by `actions.register_person`; saying here
+        # that it exists would reveal a person outside the operator's scope.
+        pass
+
 
 def offices_of(user):
     """The citizen offices of the user's zones."""

@@ -6,11 +6,35 @@ call and a workflow step all refuse the same input with the same words.
 """
 
 import datetime
+import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 Problems = dict[str, str]
+
+# What must agree when a tax code typed at the office is already on record.
+IDENTITY_FIELDS = ("last_name", "first_name", "sex", "birth_date")
+
+
+def _name_key(name: str) -> str:
+    """Letters only, without accents or case: "D'Angelò" and "dangelo" are one name."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalpha()).upper()
+
+
+def identity_problems(typed: dict, stored: dict) -> Problems:
+    """The identity typed for a tax code already on record against the record's. A mismatch is
+    refused on the tax code without saying what is stored: the record may be outside the
+    operator's scope, and an access on the wrong person would merge two lives."""
+    same = all(
+        _name_key(typed[field]) == _name_key(stored[field])
+        if field.endswith("_name")
+        else typed[field] == stored[field]
+        for field in IDENTITY_FIELDS
+    )
+    if same:
+        return {}
+    return {"tax_code": _("The tax code does not match the personal data entered: check both.")}
 
 
 def access_problems(

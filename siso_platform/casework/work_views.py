@@ -98,8 +98,13 @@ def new_person(request):
     )
     if request.method == "POST" and person_form.is_valid() and access_form.is_valid():
         with transaction.atomic():
-            person = actions.register_person(person_form.save(commit=False), by=request.user)
-            access = apply(access_form, lambda: _register_access(request, access_form, person))
+            person = apply(
+                person_form,
+                lambda: actions.register_person(person_form.save(commit=False), by=request.user),
+            )
+            access = person and apply(
+                access_form, lambda: _register_access(request, access_form, person)
+            )
             if access is None:
                 transaction.set_rollback(True)
         if access is not None:
