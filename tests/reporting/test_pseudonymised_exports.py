@@ -5,6 +5,10 @@ server's secret."""
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -149,3 +153,23 @@ def test_the_admin_page_says_what_the_file_holds(english_client, region_admin, z
     english_client.force_login(zone_admin)
     page = english_client.get(ADMIN).content.decode()
     assert "by tax code" in page and "beneficiary_tax_code" in page
+
+
+@pytest.mark.parametrize("secret", ["short", "the-same-as-the-secret-key-0123456789"])
+def test_production_refuses_a_weak_secret_or_the_secret_key(secret):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env.update(
+        SECRET_KEY="the-same-as-the-secret-key-0123456789",
+        ALLOWED_HOSTS="siso.example.org",
+        SISO_PSEUDONYM_KEY=secret,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--settings=siso_platform.settings.production"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SISO_PSEUDONYM_KEY must be at least 32" in result.stderr
