@@ -31,8 +31,8 @@ def _open(title: str, width: int, height: int) -> str:
     # Inline SVG in HTML needs no namespace; leaving it out keeps the page free of URLs.
     title = escape(title)
     return (
-        f'<svg role="img" aria-label="{title}" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px" {FONT}><title>{title}</title>'
+        f'<svg role="img" aria-label="{title}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'class="chart" {FONT}><title>{title}</title>'
     )
 
 

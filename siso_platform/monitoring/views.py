@@ -290,6 +290,7 @@ def screening_progress(request, pk):
             "done": run.households_done,
             "total": run.households_total,
             "percent": run.progress,
+            "following": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         }
     )
 

@@ -124,6 +124,7 @@ def test_screening_pages_start_follow_and_list(
         "done": 1,
         "total": 1,
         "percent": 100,
+        "following": False,
     }
     page = english_client.get(reverse("monitoring:screening", args=[run.pk])).content.decode()
     assert home.household.code in page  # eligible for income support, receiving nothing
