@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from forms import visibility as forms_visibility
 from forms.models import Submission
 from siso_platform.people.models import Fact, Household, HouseholdMembership, Person
 
@@ -158,13 +159,14 @@ def _fetch(user, persons: list[Person], *, whole: bool, today: datetime.date, sc
     running = list(interventions.running_on(today).select_related("item", "provider"))
     interventions = list(interventions.select_related("item", "provider", "person"))
     accesses = list(every["accesses"].filter(person__in=persons).select_related("office", "person"))
-    submissions = []
-    if whole:  # questionnaires are not for bodies that see a case through an assignment
-        submissions = list(
-            Submission.objects.filter(subject__in=persons).select_related(
-                "version__definition", "submitted_by", "subject"
-            )
+    # A body that sees a case through an assignment reads only the questionnaires shared with
+    # assigned partners (and its own); a whole record needs no check of its own.
+    submissions = Submission.objects.all() if whole else forms_visibility.submissions(user)
+    submissions = list(
+        submissions.filter(subject__in=persons).select_related(
+            "version__definition", "submitted_by", "subject"
         )
+    )
     entries = timeline(
         accesses=accesses,
         cases=cases,

@@ -192,6 +192,12 @@ def test_the_body_reads_the_answers_of_a_shared_questionnaire_and_nothing_else(
     assert client.get(hidden).status_code == 404
     assert client.get(reverse("api-v1:task", args=[colloquio.pk])).status_code == 404
 
+    # the person's record lists the shared answers among what the body reads of the person
+    record = client.get(reverse("casework:person", args=[entrusted.person.pk]))
+    assert record.status_code == 200
+    assert reverse("forms:submission", args=[_submission(diario).uuid]) in record.content.decode()
+    assert hidden not in record.content.decode()
+
 
 @pytest.fixture
 def correction(entrusted, client):
