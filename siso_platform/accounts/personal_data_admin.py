@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from siso_platform.audit import log as audit
 from siso_platform.people.log_labels import register_personal_model
@@ -22,6 +24,32 @@ from siso_platform.people.log_labels import register_personal_model
 # model -> its scope function (user, queryset, change=bool) -> queryset, for every model whose
 # admin is a personal-data viewset.
 scopes: dict[type, Callable] = {}
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    """The model's permissions, on the records of the user's scope only: what wagtail decides
+    per record beyond these views (editing sessions, buttons) follows the scope too."""
+
+    def __init__(self, model, scope):
+        super().__init__(model)
+        self.scope = scope
+
+    def _scoped(self, user, actions, queryset):
+        change = any(action != "view" for action in actions)
+        return self.scope(user, queryset, change=change)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return (
+            self.user_has_permission(user, action)
+            and self._scoped(user, [action], self.model._default_manager.filter(pk=instance.pk))
+            .order_by()
+            .exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self._scoped(
+            user, actions, super().instances_user_has_any_permission_for(user, actions)
+        )
 
 
 class _Scoped:
@@ -137,6 +165,9 @@ class PersonalDataViewSet(ModelViewSet):
     add_to_reference_index = False
 
     def on_register(self):
+        register_permission_policy(
+            self.model, ScopedPermissionPolicy(self.model, self.scope), exact_class=True
+        )
         super().on_register()
         scopes[self.model] = self.scope
         register_personal_model(self.model)

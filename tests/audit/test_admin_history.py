@@ -113,3 +113,19 @@ def test_a_municipalitys_usage_page_lists_no_resident(client, make_member, perso
     assert response.status_code == 200
     page = response.content.decode()
     assert person.tax_code not in page and person.last_name not in page
+
+
+def test_wagtails_per_record_checks_follow_the_scope(client, make_member, person_in_zone):
+    """E.g. the editing-session ping, which names who else is editing a record."""
+    person = person_in_zone(2)
+    url = reverse("wagtailadmin_editing_sessions:ping", args=["people", "person", person.pk, 0])
+    client.force_login(make_member(Role.OPERATOR, zone_number=5))
+    assert client.post(url).status_code == 404
+    client.force_login(make_member(Role.OPERATOR, zone_number=2))
+    assert client.post(url).status_code == 200
+
+
+def test_the_admin_has_no_add_form_for_persons(client, make_member):
+    client.force_login(make_member(Role.OPERATOR, zone_number=2))
+    assert client.get("/admin/persons/new/").status_code == 404
+    assert "/admin/persons/new/" not in client.get(reverse("persons:index")).content.decode()
