@@ -87,10 +87,9 @@ def text_markup(chunks: Iterable[bytes]) -> str | None:
                 text = tail + decoder.decode(chunk)
                 if _CONTROL.search(text):
                     return "binary"
-                match = _MARKUP.search(text)
-                if match:
-                    tag = match.group(1).lower()
-                    return "SVG" if tag == "svg" else "XML" if tag in ("?xml", "xsl") else "HTML"
+                tags = {match.group(1).lower() for match in _MARKUP.finditer(text)}
+                if tags:
+                    return "SVG" if "svg" in tags else "XML" if tags <= {"?xml", "xsl"} else "HTML"
                 tail = text[-_OVERLAP:]
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:

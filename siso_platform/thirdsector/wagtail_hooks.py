@@ -4,13 +4,14 @@ here) and activity reports, each listing scoped like the API."""
 from django.db import models
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
-from siso_platform.accounts.personal_data_admin import PersonalDataViewSet
+from siso_platform.accounts.personal_data_admin import PersonalDataViewSet, ScopedInspectView
 
 from . import admin_views, visibility
 from .models import Accreditation, ActivityReport, ThirdSectorBody
@@ -94,6 +95,29 @@ def _reports(user, queryset, change=False):
     )
 
 
+class ReportInspectView(ScopedInspectView):
+    """A report's fields and its attachments, each a link to the scoped, audited download."""
+
+    def get_fields(self):
+        return [*super().get_fields(), "attachments"]
+
+    def get_field_label(self, field_name, field):
+        if field_name == "attachments":
+            return _("Attachments")
+        return super().get_field_label(field_name, field)
+
+    def get_attachments_display_value(self):
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("thirdsector:attachment", args=[self.object.pk, a.pk]), a.name)
+                for a in self.object.attachments.all()
+            ),
+        )
+        return links or format_html("—")
+
+
 class ReportViewSet(PersonalDataViewSet):
     """Reports arrive from the bodies (the API) and are reviewed as procedure tasks; here
     they are listed and inspected, scoped and audited like the other personal records (no
@@ -107,6 +131,7 @@ class ReportViewSet(PersonalDataViewSet):
     list_display = ["date", "body", "person", "intervention", "hours", "status"]
     list_filter = ["status", "activity_type"]
     form_fields = ["notes"]
+    inspect_view_class = ReportInspectView
 
 
 class ThirdSectorGroup(ModelViewSetGroup):
