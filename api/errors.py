@@ -3,10 +3,14 @@
 Errors that concern no field are under "detail".
 """
 
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.views import exception_handler
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+from siso_platform import integrity
 
 
 def _flatten(data, prefix: str, out: dict) -> None:
@@ -30,6 +34,10 @@ def error_body(data) -> dict:
 
 
 def handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        # A constraint the serializer did not check (or a race): the user's to correct.
+        set_rollback()
+        return Response(error_body(integrity.describe(exc)), status=400)
     response = exception_handler(exc, context)
     if response is not None:
         response.data = error_body(response.data)

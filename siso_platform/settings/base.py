@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "siso_platform.accounts.two_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a save that breaks a database constraint is a 400 naming the fields, not a 500
+    "siso_platform.integrity.IntegrityErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # last, as axes asks: turns a locked-out sign-in into the lockout page
@@ -256,6 +258,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = SISO_UPLOAD_MAX_MB * 1024 * 1024
 # the session for the browser; throttled per user, per anonymous IP and per login attempt.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies with a key given twice or nested beyond 32 levels are a 400 (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
