@@ -72,3 +72,34 @@ def test_debug_serves_the_public_image_renditions_only(debug_urls, client, folde
     rendition = storages["public"].save("images/logo.max-800x600.png", ContentFile(b"\x89PNG"))
     assert client.get(f"/media/{rendition}").status_code == 200
     assert storages["public"].url(rendition) == f"/media/{rendition}"
+
+
+def test_a_charter_document_is_kept_private_and_served_only_by_wagtails_view(client, folders):
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(title="Modulo ISEE")
+    document.file.save("modulo-isee.pdf", ContentFile(b"%PDF-1.4 modulo"), save=True)
+    assert (folders / "private" / document.file.name).is_file()
+    assert document.url == f"/documents/{document.pk}/modulo-isee.pdf"  # wagtail's view
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+
+
+def test_a_charter_image_is_public_through_its_renditions_only(client, folders):
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (4, 4)).save(out, "PNG")
+    image = get_image_model().objects.create(
+        title="Sede", file=ContentFile(out.getvalue(), name="sede.png")
+    )
+    assert (folders / "private" / image.file.name).is_file()
+
+    response = client.get(f"/api/cms/images/{image.pk}/")
+    assert response.status_code == 200
+    download = response.json()["meta"]["download_url"]
+    assert "/media/images/" in download
+    assert (folders / "media" / download.split("/media/", 1)[1]).is_file()
