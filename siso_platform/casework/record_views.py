@@ -6,7 +6,7 @@ Every page that shows a person's data writes an audit event for each person show
 import datetime
 import re
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -39,6 +39,7 @@ def _roles(user) -> set[str]:
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def home(request):
     user, today = request.user, timezone.localdate()
     roles = _roles(user)
@@ -112,6 +113,7 @@ def search_persons(user, query: str):
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def persons(request):
     query = request.GET.get("q", "").strip()
     results = []
@@ -133,6 +135,7 @@ def persons(request):
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def person(request, pk):
     subject = get_object_or_404(scoping.persons(request.user), pk=pk)
     audit.record(
@@ -147,6 +150,7 @@ def person(request, pk):
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def household(request, pk):
     item = get_object_or_404(
         visibility.households(request.user).select_related("municipality"), pk=pk

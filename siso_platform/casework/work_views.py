@@ -118,6 +118,7 @@ def new_person(request):
 
 
 @login_required
+@permission_required("casework.view_access", raise_exception=True)
 def access(request, pk):
     item = get_object_or_404(
         visibility.accesses(request.user).select_related(
@@ -186,6 +187,7 @@ def open_case(request, pk):
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def case(request, pk):
     item = get_object_or_404(
         visibility.cases(request.user).select_related(

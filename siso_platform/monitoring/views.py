@@ -299,6 +299,7 @@ def screening_progress(request, pk):
 
 
 @login_required
+@permission_required("casework.view_case", raise_exception=True)
 def eligibility(request, pk):
     household = get_object_or_404(visibility.households(request.user), pk=pk)
     members = list(

@@ -68,7 +68,8 @@ def test_a_user_without_scope_gets_404_and_no_data(client, case, make_member):
 
 def test_the_region_sees_no_social_record(client, case, make_member):
     client.force_login(make_member(Role.REGIONAL_ADMIN))
-    assert client.get(reverse("casework:person", args=[case.person.pk])).status_code == 404
+    # The region works on no social record: the casework pages are closed to it.
+    assert client.get(reverse("casework:person", args=[case.person.pk])).status_code == 403
 
 
 def test_a_body_sees_only_the_assigned_case_on_the_record(
