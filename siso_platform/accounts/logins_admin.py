@@ -1,9 +1,11 @@
-"""The admin's list of failed sign-ins still counting, where the regional administrator
-lifts a lockout. Rows carry usernames and addresses: to anyone else the views do not exist
-(404), and the menu item is not shown."""
+"""Sign-in in the wagtail admin: the list of failed sign-ins still counting, where the
+regional administrator lifts a lockout (rows carry usernames and addresses: to anyone else
+the views do not exist, 404, and the menu item is not shown); and the way from one's account
+page to two-factor sign-in."""
 
 from axes.models import AccessAttempt
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -120,3 +122,12 @@ class LockoutViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_lockouts():
     return LockoutViewSet("sign-in-lockouts")
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_item(request):
+    return {
+        "url": reverse("two_factor:overview"),
+        "label": _("Two-factor sign-in"),
+        "help_text": _("A code from an app on your phone, asked at every sign-in."),
+    }

@@ -4,9 +4,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from siso_platform.territory.models import CitizenOffice, Municipality
 
-from . import lockouts_admin  # noqa: F401  (registers the sign-in lockouts' views)
 from . import visibility
 from .grant_log_admin import GrantEventViewSet
+from .logins_admin import register_lockouts  # noqa: F401  (the sign-in's admin views)
 from .membership_admin import MembershipViewSet
 from .models import DeviceToken, Organisation
 from .scoped_admin import ScopedForm, ScopedViewSet
