@@ -6,9 +6,11 @@ import io
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from freezegun import freeze_time
+from rest_framework.throttling import SimpleRateThrottle
 
 from siso_platform.accounts.client_address import client_ip
 from siso_platform.accounts.models import Role
@@ -98,11 +100,15 @@ def test_the_address_is_read_from_a_trusted_proxy_only_when_one_is_configured(se
     assert client_ip(garbage) == "10.1.1.1"
 
 
-def test_the_api_rate_limits_read_the_address_by_the_same_rule():
-    from django.conf import settings
-    from rest_framework.settings import api_settings
-
-    assert api_settings.NUM_PROXIES == settings.SISO_TRUSTED_PROXY_COUNT == 0
+def test_the_api_rate_limits_count_the_socket_address_not_x_forwarded_for(db, monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
+    statuses = [
+        api_login(None, "wrong", username=f"guess{n}", forwarded_for=f"10.9.0.{n}").status_code
+        for n in range(4)
+    ]
+    cache.clear()
+    assert statuses == [401, 401, 401, 429]
 
 
 def test_the_regional_administrator_lifts_a_lockout_in_the_admin(operator, member, client):
