@@ -81,7 +81,7 @@ def describe(error: IntegrityError) -> dict[str, list[str]]:
             }
             return {names[0] if len(names) == 1 else "detail": [message]}
         if kind == "not_null":
-            return {names[0]: [_("This field cannot be null.")]}
+            return {names[0]: [_("“%(field)s” cannot be empty.") % {"field": labels[0]}]}
     return {"detail": [_("This could not be saved: it conflicts with what is already recorded.")]}
 
 

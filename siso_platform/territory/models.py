@@ -92,11 +92,18 @@ class CitizenOffice(models.Model):
                 fields=["municipality"],
                 condition=models.Q(is_default=True),
                 name="one_default_office_per_municipality",
+                violation_error_message=_("This municipality already has a default office."),
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def validate_constraints(self, exclude=None):
+        # No form shows is_default, so Django would skip the one-default rule when a default
+        # office moves to another municipality, and the database would refuse the save (a 500).
+        # The instance carries the flag all the same: check the rule with it.
+        super().validate_constraints(exclude=set(exclude or ()) - {"is_default"})
 
     @property
     def zone(self):
