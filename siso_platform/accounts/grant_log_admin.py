@@ -56,8 +56,10 @@ class GrantEventViewSet(ModelViewSet):
     index_view_class = GrantEventIndexView
     list_display = [
         "timestamp",
-        Column("actor", label=_("By"), accessor="actor_username"),
-        Column("step", label=_("Step"), accessor=lambda e: STEPS.get(e.detail.get("change"), "")),
+        Column("actor", label=_("Administrator"), accessor="actor_username"),
+        Column(
+            "step", label=_("Operation"), accessor=lambda e: STEPS.get(e.detail.get("change"), "")
+        ),
         Column("grantee", label=_("User")),
         Column("role", label=_("Role"), accessor=lambda e: _label(Role, e.detail.get("role"))),
         Column("organisation_name", label=_("Organisation")),

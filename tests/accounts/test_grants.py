@@ -368,3 +368,26 @@ def test_the_api_offers_no_way_to_change_memberships(zone5_admin, newcomer):
     for method in (api.post, api.put, api.patch):
         assert method("/api/v1/me/", body, format="json").status_code == 405
     assert Membership.objects.filter(user=zone5_admin).count() == 1
+
+
+def test_a_zones_auditor_lists_their_zones_grants_only(make_member):
+    regional = make_member(Role.REGIONAL_ADMIN)
+    in_zone5 = actions.grant(
+        by=regional, user=UserFactory(), organisation=municipal_org(5), role=Role.OPERATOR
+    )
+    actions.grant(by=regional, user=UserFactory(), organisation=zone_org(2), role=Role.OPERATOR)
+    zone5_auditor = make_member(Role.AUDITOR, organisation=zone_org(5))
+    listed = signed_in(zone5_auditor).get("/admin/privilege-grants/").context["object_list"]
+    assert [event.object_id for event in listed] == [str(in_zone5.pk)]
+
+
+def test_the_region_revokes_a_membership_in_the_admin(make_member):
+    regional = make_member(Role.REGIONAL_ADMIN)
+    operator = make_member(Role.OPERATOR, zone_number=2)
+    membership = Membership.objects.get(user=operator)
+    response = signed_in(regional).post(f"/admin/memberships/delete/{membership.pk}/")
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not fresh(operator).has_perm("people.view_person")
+    event = AuditEvent.objects.get(object_type="accounts.membership", object_id=membership.pk)
+    assert (event.actor, event.action, event.detail["change"]) == (regional, "delete", "revoke")
