@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from . import logic, registry
+from . import logic, registry, strict_json
 from .schema import KEY_PATTERN
 
 key_validator = RegexValidator(
@@ -45,8 +45,8 @@ class LogicBlock(blocks.FieldBlock):
         if not value or not value.strip():
             return None
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return strict_json.loads(value)
+        except strict_json.Refused:
             # Keep the text so the editor sees it again with the error beside it.
             return InvalidJSON(value)
 

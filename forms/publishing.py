@@ -7,6 +7,7 @@ import json
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import strict_json
 from .checks import Problem, problems
 from .models import FormDefinition, FormVersion
 from .streamfield import stream_from_schema
@@ -81,9 +82,9 @@ class ImportRefused(ValueError):
 
 def read_export(content: str | bytes) -> dict:
     try:
-        document = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportRefused(_("The file is not valid JSON: %s") % error) from None
+        document = strict_json.loads(content)
+    except strict_json.Refused as error:
+        raise ImportRefused(_("The file is not valid JSON: %s") % error.message) from None
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ImportRefused(_("The file is not a questionnaire export (%s).") % EXPORT_FORMAT)
     for key in ("slug", "schema"):

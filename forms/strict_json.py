@@ -8,6 +8,8 @@ engine, the lowest layer that reads JSON, so that the API and every domain packa
 
 import json
 
+from django import forms as django_forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_DEPTH = 32
@@ -90,3 +92,25 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH):
         raise Refused(_("Nested more than %(depth)d levels deep.") % {"depth": max_depth}) from None
     _check(document, max_depth)  # so no marked object is left in what is returned
     return document
+
+
+class JSONFormField(django_forms.JSONField):
+    """Django's JSON form field reading strictly (registered for every JSONField of the admin's
+    forms in forms/wagtail_hooks.py): a key given twice or too deep a nesting is a message on
+    the field, and the text typed comes back as it was."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not self.disabled:
+            try:
+                loads(value)
+            except Refused as refused:
+                raise ValidationError(refused.message, code="invalid") from None
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, str) and not self.disabled:
+            try:
+                loads(data)
+            except Refused:
+                return django_forms.fields.InvalidJSONInput(data)
+        return super().bound_data(data, initial)

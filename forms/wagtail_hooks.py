@@ -1,12 +1,18 @@
+from django.db import models
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views
+from . import admin_views, strict_json
 from .models import FormDefinition
+
+# Every JSON field of the admin's forms reads strictly: a key given twice or too deep a nesting
+# is a message on the field, not a value silently dropped or a server error.
+register_form_field_override(models.JSONField, override={"form_class": strict_json.JSONFormField})
 
 # The policy first: the viewset picks it up when it is registered.
 register_permission_policy(FormDefinition, admin_views.OwnerPermissionPolicy(FormDefinition))

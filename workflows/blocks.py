@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from forms import strict_json
 from forms.blocks import InvalidJSON, LogicBlock, key_validator
 
 
@@ -74,8 +75,8 @@ class JSONObjectBlock(blocks.FieldBlock):
         if not value or not value.strip():
             return {}
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return strict_json.loads(value)
+        except strict_json.Refused:
             # Keep the text so the editor sees it again with the error beside it.
             return InvalidJSON(value)
 

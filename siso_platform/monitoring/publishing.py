@@ -8,6 +8,8 @@ import json
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from forms import strict_json
+
 from .models import Indicator, IndicatorVersion, Programme, ProgrammeVersion, RuleDefinition
 
 EXPORT_FORMAT = "siso-rule/1"
@@ -105,9 +107,9 @@ class ImportRefused(ValueError):
 
 def read(content: str | bytes) -> dict:
     try:
-        doc = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportRefused(_("The file is not valid JSON: %s") % error) from None
+        doc = strict_json.loads(content)
+    except strict_json.Refused as error:
+        raise ImportRefused(_("The file is not valid JSON: %s") % error.message) from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise ImportRefused(_("The file is not a rule export (%s).") % EXPORT_FORMAT)
     if doc.get("kind") not in KINDS:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from forms import strict_json
 from siso_platform import integrity
-from siso_platform.accounts.models import Role
+from siso_platform.accounts.models import Organisation, OrganisationKind, Role
 from siso_platform.territory.models import CitizenOffice, Municipality
 
 CHECKS = "/api/v1/eligibility-checks/"
@@ -134,3 +134,33 @@ def test_integrity_errors_are_described_by_their_fields(db, english):
     with pytest.raises(IntegrityError) as default, transaction.atomic():
         CitizenOffice.objects.create(municipality=perugia, name="Seconda sede", is_default=True)
     assert list(integrity.describe(default.value)) == ["municipality"]
+
+
+def test_json_typed_in_an_admin_form_is_read_strictly(client, make_member, english):
+    from django.urls import reverse
+
+    from siso_platform.casework.models import CatalogueItem
+    from siso_platform.monitoring.models import Programme
+
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    owner = Organisation.objects.get(kind=OrganisationKind.REGION)
+    form = {
+        "title": "Contributo affitto",
+        "slug": "contributo-affitto",
+        "owner": owner.pk,
+        "item": CatalogueItem.objects.get(code="E1.02").pk,
+        "starts_on": "2026-01-01",
+    }
+    add = reverse("wagtailsnippets_monitoring_programme:add")
+    deep = "[" * 5000 + "]" * 5000
+    twice = '{"<=": [{"var": "isee"}, 15000], "<=": [{"var": "isee"}, 99000]}'
+    for rule, message in (
+        (deep, "Nested more than 32 levels deep."),
+        (twice, "The key “<=” is given more than once."),
+    ):
+        response = client.post(add, {**form, "rule": rule})
+        assert response.status_code == 200  # the editor again, with the text as typed
+        assert response.context["form"].errors["rule"] == [message]
+        assert rule in response.text.replace("&quot;", '"').replace("&lt;", "<")
+    assert not Programme.objects.exists()
