@@ -216,6 +216,11 @@ def test_a_zone_administrator_grant_waits_for_a_second_administrator(
     client = signed_in(second)
     listing = client.get("/admin/memberships/").content.decode()
     assert f"/admin/memberships/decide/{grant.pk}/" in listing
+    edit_page = client.get(f"/admin/memberships/edit/{grant.pk}/").content.decode()
+    assert f"/admin/memberships/decide/{grant.pk}/" in edit_page
+    assert (
+        newcomer.username in client.get(f"/admin/memberships/decide/{grant.pk}/").content.decode()
+    )
     response = client.post(f"/admin/memberships/decide/{grant.pk}/", {"decision": "approve"})
     assert response.status_code == 302
     grant.refresh_from_db()
