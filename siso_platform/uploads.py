@@ -62,7 +62,8 @@ _MARKUP = re.compile(
     r"[\s/>:]",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # bytes text files do not hold
+# bytes text files do not hold (old DOS exports may end with Ctrl-Z, \x1a: allowed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
 _OVERLAP = 40  # a tag split between two chunks is still seen
 
 

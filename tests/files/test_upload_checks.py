@@ -50,6 +50,7 @@ REFUSED = {
         ("cognome;nome\nRossi;Niccolò\n".encode(), uploads.TEXT),
         ("cognome;nome\nRossi;Niccolò\n".encode("cp1252"), uploads.TEXT),
         ("\ufeffimporto\n3 < 5\n".encode(), uploads.TEXT),  # a lone "<" is not markup
+        (b"a;b\r\n1;2\r\n\x1a", uploads.TEXT),  # an old DOS export ends with Ctrl-Z
     ],
 )
 def test_pdf_images_and_text_are_accepted_by_content(content, kind, settings):

@@ -220,7 +220,7 @@ def test_a_draft_belongs_to_its_operator(wizard, make_member):
 def test_documents_are_uploaded_with_the_answers(wizard, person, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.SISO_PRIVATE_ROOT = tmp_path  # uploads are private (docs/files.md)
     wizard.post({**PERSONA, "tax_code": person.tax_code})
     wizard.post({"members__rows": "0", "tenure": "owned"})
     wizard.post(ECONOMIA)
