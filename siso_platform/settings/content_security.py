@@ -34,4 +34,18 @@ ADMIN_DIRECTIVES = {
     "img-src": [SELF, "data:", "blob:"],
     "frame-ancestors": [SELF],
 }
-CONTENT_SECURITY_POLICY_BY_PREFIX = {"/admin/": ADMIN_DIRECTIVES}
+# The API's documentation pages (drf-spectacular): Swagger UI's page has an inline <style>;
+# Redoc's runs an inline script, styles itself inline and searches in a blob: worker (the
+# Google fonts it linked are left out: home/templates/drf_spectacular/redoc.html).
+SWAGGER_DIRECTIVES = {**PLATFORM_DIRECTIVES, "style-src": [SELF, UNSAFE_INLINE]}
+REDOC_DIRECTIVES = {
+    **PLATFORM_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "worker-src": [SELF, "blob:"],
+}
+CONTENT_SECURITY_POLICY_BY_PREFIX = {
+    "/admin/": ADMIN_DIRECTIVES,
+    "/api/v1/docs/": SWAGGER_DIRECTIVES,
+    "/api/v1/redoc/": REDOC_DIRECTIVES,
+}
