@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "siso_platform.accounts.two_factor_middleware.SecondFactorMiddleware",
+    # wagtail's choosers, page explorer and test pages, closed to roles that do not need them
+    "siso_platform.accounts.admin_areas.ClosedAdminAreasMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a save that breaks a database constraint is a 400 naming the fields, not a 500
     "siso_platform.integrity.IntegrityErrorMiddleware",

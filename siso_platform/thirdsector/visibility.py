@@ -36,6 +36,8 @@ def accreditations(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def reports(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = ActivityReport.objects.all() if queryset is None else queryset
+    if not user.has_perm("thirdsector.view_activityreport"):
+        return queryset.none()  # e.g. a data steward, who reads the municipality's persons
     if casework_visibility.through_assignments_only(user):
         # the body's own reports, on the cases assigned to it now
         return queryset.filter(

@@ -1,0 +1,485 @@
+"""Every URL the project serves, for every role: open to all, closed to the roles that do not
+need it, or scoped (another zone's, an ended assignment's or an expired accreditation's record
+is a 404); and no response shows a person to a user who may not read that person.
+
+The test walks the URLconf itself. A pattern that no rule of `RULES` classifies fails it, so a
+view added without a decision about who may use it cannot land. The API under `/api/v1/` has
+its own matrix (tests/api/test_permission_matrix.py), which checks every operation of the
+schema the same way.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from siso_platform.accounts import scoping
+from siso_platform.accounts.models import Membership, Role
+from siso_platform.casework import actions as casework
+from siso_platform.casework.models import Assignment, Case
+from siso_platform.people.models import Person
+from siso_platform.thirdsector.models import Accreditation, ActivityReport
+from tests import factories
+from tests.world import DAY, Place, _assign_and_report, _place
+
+RA, ZA, OP, SW, DS, TS, AU = (
+    Role.REGIONAL_ADMIN,
+    Role.ZONE_ADMIN,
+    Role.OPERATOR,
+    Role.SOCIAL_WORKER,
+    Role.DATA_STEWARD,
+    Role.THIRD_SECTOR_OPERATOR,
+    Role.AUDITOR,
+)
+STAFF = frozenset({ZA, OP, SW})  # the zone's casework staff
+ADMINS = frozenset({RA, ZA, OP, SW, DS, AU})  # every role that enters wagtail's admin
+EVERYONE = frozenset({RA, ZA, OP, SW, DS, TS, AU})
+NOBODY = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a URL pattern is decided.
+
+    kind: `public` (anyone, no login), `api` (the API's own matrix), `roles` (the roles named
+    use it; the others are refused), `scoped` (the roles named use it, on the rows of their
+    scope: another zone's record is a 404).
+    """
+
+    route: str  # a regular expression over the pattern's route
+    kind: str
+    roles: frozenset = NOBODY
+    why: str = ""
+
+
+def rule(route, kind, roles=NOBODY, why=""):
+    return Rule(route, kind, frozenset(roles), why)
+
+
+# First match wins. `roles` are the roles that get the page; every other role is refused (a
+# redirect to the login, 403 or 404) and out-of-scope records are 404 for everybody.
+RULES = [
+    # --- the API: its own matrix, operation by operation ---
+    rule(r"^api/v1/", "api"),
+    rule(r"^api/\^\.\*\$$", "public", why="the API's JSON 404 for unknown paths"),
+    rule(r"^api/cms/", "public", why="published service charter pages, documents, images"),
+    # --- public pages and the way in ---
+    rule(r"^\^\(\(\?:", "public", why="the service charter's published pages"),
+    rule(r"^documents/", "public", why="the charter's public documents"),
+    rule(r"^_util/", "public", why="wagtail's login and page-password forms"),
+    rule(r"^i18n/", "public", why="choosing the language"),
+    rule(r"^admin/(login|password_reset|jsi18n|sprite)", "public", why="login and assets"),
+    # --- one's own account ---
+    rule(r"^admin/(account|logout|dismissibles)/$", "roles", ADMINS),
+    rule(r"^admin/$", "roles", ADMINS, why="the dashboard"),
+    rule(r"^admin/(failwhale|test404)/$", "roles", NOBODY, why="wagtail's error tests"),
+    rule(r"^admin/\^\.\*/\$$", "public", why="the admin's 404 for unknown paths"),
+    rule(r"^account/two-factor/", "roles", EVERYONE, why="one's own authenticator"),
+    rule(r"^admin/editing-sessions/", "roles", ADMINS, why="only for objects one may edit"),
+    rule(r"^admin/tag-autocomplete/", "roles", ADMINS, why="tags of charter content"),
+    rule(r"^admin/block-preview/", "roles", {RA}),
+    rule(r"^admin/bulk/", "roles", {RA}, why="wagtail's bulk actions on pages and media"),
+    # --- the service charter (wagtail pages, media, sites): the region edits it ---
+    rule(r"^admin/(pages|choose-|collections|sites|redirects|embeds)", "roles", {RA}),
+    rule(r"^admin/(images|documents)/", "roles", {RA}),
+    rule(r"^admin/api/main/", "roles", {RA}, why="the page explorer's own API"),
+    rule(r"^admin/workflows/", "roles", {RA}, why="wagtail's page moderation"),
+    rule(r"^admin/forms/", "roles", {RA}, why="wagtail form pages' submissions"),
+    rule(r"^admin/settings/", "roles", {RA}),
+    rule(r"^admin/reports/site-history/", "scoped", ADMINS, why="entries of readable objects"),
+    rule(r"^admin/reports/", "roles", {RA}, why="pages only"),
+    rule(r"^admin/(users|groups)/", "roles", NOBODY, why="accounts are made by a superuser"),
+    # --- organisations, memberships, territory ---
+    rule(r"^admin/(organisations|memberships)/", "scoped", {RA, ZA}),
+    rule(r"^admin/api-tokens/", "roles", {RA}),
+    rule(r"^admin/sign-in-lockouts/", "roles", {RA}, why="usernames and addresses"),
+    rule(r"^admin/privilege-grants/", "roles", {AU}, why="the audit log's grants"),
+    rule(r"^admin/(zones|municipalities)/", "roles", {RA}),
+    rule(r"^admin/offices/", "scoped", {RA, ZA}),
+    # --- configuration: questionnaires, procedures, rules, catalogues ---
+    rule(r"^admin/(questionnaires|procedures)", "scoped", {RA, ZA}, why="owner's own"),
+    rule(r"^admin/snippets/choose/(forms|workflows)/", "scoped", {RA, ZA}),
+    rule(r"^admin/monitoring", "scoped", {RA, ZA}),
+    rule(r"^admin/snippets/choose/monitoring/", "scoped", {RA, ZA}),
+    rule(r"^admin/snippets/$", "roles", {RA, ZA}),
+    rule(r"^admin/(need_categories|catalogue_items)/", "roles", {RA, ZA, OP, SW}),
+    # --- personal data in the admin ---
+    rule(r"^admin/(persons|households)/", "scoped", {ZA, OP, SW, DS}),
+    rule(r"^admin/imports/profiles/", "roles", {RA, ZA, DS}),
+    rule(r"^admin/imports/", "scoped", {ZA, DS}),
+    rule(r"^admin/(third-sector-bodies|accreditations)", "scoped", {RA, ZA}),
+    rule(r"^admin/activity-reports/", "scoped", {ZA, OP, SW}),
+    rule(r"^admin/reporting/", "scoped", {RA, ZA, AU}),
+    rule(r"^admin/audit/", "roles", {AU}),
+    # --- the platform's own pages ---
+    rule(r"^casework/$", "roles", {ZA, OP, SW, TS}),
+    rule(r"^casework/", "scoped", {ZA, OP, SW, TS}),
+    rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
+    rule(r"^monitoring/", "scoped", {ZA, OP, SW}),
+    rule(r"^third-sector/reports/\S+/attachments/\S+/$", "scoped", {ZA, OP, SW, TS}),
+    rule(r"^third-sector/", "roles", {TS}),
+    rule(r"^procedures/", "scoped", EVERYONE),
+    rule(r"^forms/", "scoped", EVERYONE),
+]
+
+
+# --- walking the URLconf ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str
+    name: str
+    callback: Callable
+
+    @property
+    def model(self):
+        initkwargs = getattr(self.callback, "view_initkwargs", None) or {}
+        view_class = getattr(self.callback, "view_class", None)
+        model = initkwargs.get("model") or getattr(view_class, "model", None)
+        return model if hasattr(model, "_meta") else None
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", self.route) and [
+            a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", self.route)
+        ]
+
+
+def patterns() -> list[Pattern]:
+    def walk(items, prefix="", namespace=()):
+        for item in items:
+            if isinstance(item, URLResolver):
+                inner = (*namespace, item.namespace) if item.namespace else namespace
+                yield from walk(item.url_patterns, prefix + str(item.pattern), inner)
+            elif isinstance(item, URLPattern):
+                name = ":".join((*namespace, item.name or ""))
+                yield Pattern(prefix + str(item.pattern), name, item.callback)
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def classify(pattern: Pattern) -> Rule | None:
+    return next((r for r in RULES if re.search(r.route, pattern.route)), None)
+
+
+def test_every_url_pattern_is_classified(db):
+    unclassified = [p.route for p in patterns() if classify(p) is None]
+    assert not unclassified, "URL patterns nobody has classified:\n" + "\n".join(unclassified)
+
+
+# --- the world: records in and out of each user's reach ------------------------------------
+
+
+@dataclass
+class Wide:
+    """The API matrix's world and what the web adds: a zone 2 record whose assignment to the
+    body has ended, a user whose membership has ended, a body whose accreditation expired."""
+
+    world: object
+    ended: Place  # zone 2, the body's assignment ended
+    users: dict  # role (or a name of the extra users below) -> user
+
+
+@pytest.fixture
+def wide(world, make_member):
+    operator = world.users[OP]
+    ended = _place(operator, world.body)
+    _assign_and_report(ended, world.body, operator, world.users[TS])
+    assignment = Assignment.objects.get(case_id=ended.case)
+    casework.end_assignment(assignment, by=operator, ends_on=datetime.date.today() - DAY)
+
+    users = dict(world.users)
+    # An operator of zone 2 until yesterday, who worked the zone's tasks.
+    former = make_member(OP, zone_number=2)
+    Membership.objects.filter(user=former).update(valid_to=datetime.date.today())
+    users["former_operator"] = former
+    # A body whose accreditation in zone 2 expired yesterday, with a case still assigned.
+    lapsed = factories.accredited_body("Cooperativa Scaduta", 2)
+    Accreditation.objects.filter(body=lapsed).update(valid_to=datetime.date.today() - DAY)
+    lapsed_case = _place(operator, lapsed)
+    casework.assign_case(
+        Case.objects.get(pk=lapsed_case.case),
+        by=operator,
+        body=lapsed.organisation,
+        starts_on=datetime.date.today() - 30 * DAY,
+    )
+    users["lapsed_body_operator"] = make_member(TS, organisation=lapsed.organisation)
+    users["anonymous"] = None
+    return Wide(world, ended, users)
+
+
+def _role(name: str) -> str | None:
+    return {"former_operator": OP, "lapsed_body_operator": TS}.get(name, name)
+
+
+# Which record of a place a pattern's object parameter names, by the view's model.
+PLACE_OBJECT = {
+    "people.Person": lambda place: place.person,
+    "people.Household": lambda place: place.household,
+    "thirdsector.ActivityReport": lambda place: place.report,
+}
+# ... and for the project's own views, by URL name.
+PLACE_OBJECT_BY_NAME = {
+    "casework:person": "person",
+    "casework:new_access": "person",
+    "casework:household": "household",
+    "casework:access": "access",
+    "casework:access_intake": "access",
+    "casework:open_case": "access",
+    "casework:case": "case",
+    "casework:add_need": "case",
+    "casework:need_status": "case",
+    "casework:end_assignment": "case",
+    "casework:care_plan": "case",
+    "casework:new_intervention": "case",
+    "casework:assign": "case",
+    "casework:close": "case",
+    "casework:change_intervention": "intervention",
+    "monitoring:alert": "alert",
+    "monitoring:eligibility": "household",
+    "import_runs:detail": "import_run",
+    "import_runs:status": "import_run",
+    "import_runs:rejected": "import_run",
+    "import_runs:resume": "import_run",
+    "import_runs:roll_back": "import_run",
+    "thirdsector:attach": "report",
+    "thirdsector:attachment": "attachment",
+}
+
+
+def _process_of(place: Place):
+    return ActivityReport.objects.get(pk=place.report).process
+
+
+MISSING = Place(*([999_999] * 9))  # ids of records that do not exist
+MISSING.submission = MISSING.draft = "00000000-0000-0000-0000-000000000000"
+MISSING.attachment = 999_999
+
+
+def _object_id(pattern: Pattern, param: str, place: Place) -> object | None:
+    """The id of `place`'s record that `param` names, or None when the record is not a
+    place's (configuration, pages): then any existing row, the same for every place."""
+    name = pattern.name
+    if param == "uuid":
+        return place.draft if name in ("forms:fill", "forms:discard") else place.submission
+    if param in ("pk", "person_pk"):
+        if name in PLACE_OBJECT_BY_NAME:
+            return getattr(place, PLACE_OBJECT_BY_NAME[name])
+        if name.startswith("workflows:") and name != "workflows:inbox":
+            if place is MISSING:
+                return place.report
+            process = _process_of(place)
+            if name == "workflows:process":
+                return process.pk
+            return process.task_set.filter(flow_task_type="HUMAN").first().pk
+        model = pattern.model
+        if model is not None and model._meta.label in PLACE_OBJECT:
+            return PLACE_OBJECT[model._meta.label](place)
+    if param == "report":
+        return place.report
+    if param == "need_pk":
+        return place.need
+    if param == "assignment_pk":
+        if place is MISSING:
+            return place.case
+        return Assignment.objects.filter(case_id=place.case).first().pk
+    return None
+
+
+def _any_id(pattern: Pattern, param: str, world) -> object:
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)
+    model = pattern.model
+    if param == "pk" and model is not None:
+        row = model._default_manager.order_by("pk").first()
+        return row.pk if row is not None else 999_999
+    values = {
+        "page_id": home.pk,
+        "parent_page_id": home.pk,
+        "page_to_move_id": home.pk,
+        "destination_id": home.pk,
+        "page_pk": home.pk,
+        "app_label": "people",
+        "app_name": "people",
+        "model_name": "person",
+        "content_type_app_name": "home",
+        "content_type_model_name": "homepage",
+        "action": "delete",
+        "action_name": "approve",
+        "filter_spec": "fill-100x100",
+        "kind": "programme",
+        "number": 2,
+        "slug": "accoglienza",
+        "object_id": "1",
+        "uidb64": "MQ",
+        "token": "x-y",
+        "key": "documento",
+        "revision_id_a": "earliest",
+        "revision_id_b": "latest",
+    }
+    return values.get(param, 1)
+
+
+SPECIAL_URLS = {
+    r"^\^\(\(\?:": "/",
+    r"^documents/\^": "/documents/1/nothing.pdf",
+    r"^api/\^\.\*\$$": "/api/nothing",
+    r"^admin/\^\.\*/\$$": "/admin/nothing/",
+}
+
+
+def build_url(pattern: Pattern, place: Place, world) -> tuple[str, bool]:
+    """The URL of `pattern` for `place`'s records, and whether it names one of them."""
+    for regex, url in SPECIAL_URLS.items():
+        if re.search(regex, pattern.route):
+            return url, False
+    names_record = False
+    values = {}
+    for param in pattern.params:
+        value = _object_id(pattern, param, place)
+        if value is None:
+            value = _any_id(pattern, param, world)
+        else:
+            names_record = True
+        values[param] = value
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), pattern.route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+    return "/" + route, names_record
+
+
+def _more_records(place: Place, operator) -> None:
+    """What the web adds to a place: a submitted intake questionnaire about the person, a
+    draft of one, and the id of its report's attachment."""
+    from forms.models import Draft, FormVersion, Submission
+    from siso_platform.thirdsector.models import ReportAttachment
+
+    place.attachment = ReportAttachment.objects.get(report=place.report).pk
+    version = FormVersion.objects.filter(definition__slug="scheda-accesso").latest("number")
+    person = Person.objects.get(pk=place.person)
+    place.submission = Submission.objects.create(
+        version=version, subject=person, answers={}, channel="web", submitted_by=operator
+    ).uuid
+    place.draft = Draft.objects.create(version=version, subject=person, owner=operator).uuid
+
+
+# --- probing ---------------------------------------------------------------------------------
+
+REFUSED = {302, 403, 404, 405}
+
+
+@dataclass
+class Probe:
+    user: str
+    method: str
+    url: str
+    status: int
+    body: bytes
+    location: str = ""
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _get(client: Client, url: str) -> tuple[int, bytes, str]:
+    # Each request in its own savepoint: a view that fails leaves the test's data as it was.
+    try:
+        with transaction.atomic():
+            response = client.get(url)
+            status, body = response.status_code, b""
+            if not getattr(response, "streaming", False):
+                body = response.content
+            location = response.get("Location", "")
+            transaction.set_rollback(True)
+    except Exception as error:
+        return 599, repr(error).encode(), ""
+    return status, body, location
+
+
+def _identifying(person: Person) -> list[bytes]:
+    return [person.tax_code.encode(), person.last_name.encode()]
+
+
+def _post(client: Client, url: str) -> int:
+    try:
+        with transaction.atomic():
+            status = client.post(url, {}).status_code
+            transaction.set_rollback(True)
+    except Exception:
+        return 599
+    return status
+
+
+def _to_login(location: str) -> bool:
+    return "/login/" in location
+
+
+def test_every_url_for_every_role(wide):
+    world = wide.world
+    zone5_operator = (
+        Membership.objects.filter(role=OP, organisation__municipality__zone__number=5).first().user
+    )
+    places = {"here": world.here, "there": world.there, "ended": wide.ended}
+    for name, place in places.items():
+        _more_records(place, zone5_operator if name == "there" else world.users[OP])
+    persons = list(Person.objects.all())
+    findings, probes = [], 0
+    decided = [(p, classify(p)) for p in patterns()]
+    decided = [(p, r) for p, r in decided if r is not None and r.kind != "api"]
+    for user_name, user in wide.users.items():
+        client = _client(user)
+        role = _role(user_name)
+        readable = set(scoping.persons(user).values_list("pk", flat=True)) if user else set()
+        hidden = [p for p in persons if p.pk not in readable]
+        for pattern, rule_ in decided:
+            allowed = rule_.kind == "public" or (user is not None and role in rule_.roles)
+            missing = None  # how the pattern answers for a record that does not exist
+            for place_name, place in places.items():
+                url, names_record = build_url(pattern, place, world)
+                if place_name != "here" and not names_record:
+                    continue
+                probes += 1
+                status, body, location = _get(client, url)
+                where = f"{user_name}: GET {url} ({pattern.route})"
+                if status >= 500:
+                    findings.append(f"{where}: server error {body[:300]!r}")
+                    continue
+                if not (role == AU and pattern.route.startswith("admin/audit/")):
+                    for person in hidden:
+                        if any(token in body for token in _identifying(person)):
+                            findings.append(f"{where}: shows person {person.pk} out of reach")
+                if not allowed:
+                    to_login = status != 302 or user is not None or _to_login(location)
+                    if status not in REFUSED or not to_login:
+                        findings.append(f"{where}: {status}, expected a refusal")
+                    continue
+                if not names_record or place.person in readable:
+                    continue
+                # Out of reach: answered as if the record did not exist (404 where the role
+                # works on such records; the role's refusal where it does not).
+                if missing is None:
+                    probes += 2
+                    missing_url = build_url(pattern, MISSING, world)[0]
+                    missing = (_get(client, missing_url)[0], _post(client, missing_url))
+                if status != missing[0] or status not in REFUSED:
+                    findings.append(f"{where}: {status}; a missing record: {missing[0]}")
+                if status == 405:
+                    probes += 1
+                    posted = _post(client, url)
+                    if posted != missing[1] or posted not in REFUSED:
+                        findings.append(
+                            f"{user_name}: POST {url}: {posted}; a missing record: {missing[1]}"
+                        )
+    print(f"{len(decided)} URL patterns probed, {len(wide.users)} users, {probes} requests")
+    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
