@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, TASK_BACKENDS, env_bool, env_list
+from .base import MIDDLEWARE, REST_FRAMEWORK, TASK_BACKENDS, env_bool, env_list
 from .content_security import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_BY_PREFIX  # noqa: F401
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -37,6 +37,12 @@ CACHES = {
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# ... and that proxy appends the client's address to X-Forwarded-For: the lockout and the rate
+# limits read the address it saw (with 0 every client would share the proxy's address, and ten
+# wrong passwords from anyone would lock everybody out). The app's port must not be reachable
+# but through the proxy.
+SISO_TRUSTED_PROXY_COUNT = int(os.environ.get("SISO_TRUSTED_PROXY_COUNT", "1"))
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": SISO_TRUSTED_PROXY_COUNT}
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
