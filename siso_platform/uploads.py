@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import filetype
@@ -76,15 +76,16 @@ def sniff(head: bytes) -> Kind | str | None:
     return BINARY.get(guess.mime) or guess.extension.upper()
 
 
-def text_markup(chunks: Iterable[bytes]) -> str | None:
+def text_markup(chunks: Callable[[], Iterable[bytes]] | list[bytes]) -> str | None:
     """Why a file that should be text is not acceptable ("HTML", "SVG", "XML" or "binary"),
-    or None when it is plain text in UTF-8 or Windows-1252."""
-    chunks = list(chunks) if not isinstance(chunks, list) else chunks
+    or None when it is plain text in UTF-8 or Windows-1252. `chunks` is the file's content,
+    or a function that reads it again (a large file is read twice, never held whole)."""
+    read = chunks if callable(chunks) else lambda: chunks
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         tail = ""
         try:
-            for chunk in chunks:
+            for chunk in read():
                 text = tail + decoder.decode(chunk)
                 if _CONTROL.search(text):
                     return "binary"
@@ -99,11 +100,13 @@ def text_markup(chunks: Iterable[bytes]) -> str | None:
     return "binary"
 
 
-def _chunks(upload) -> list[bytes]:
-    upload.seek(0)
-    chunks = list(upload.chunks(CHUNK_BYTES))
-    upload.seek(0)
-    return chunks
+def _reader(upload) -> Callable[[], Iterator[bytes]]:
+    def read():
+        upload.seek(0)
+        yield from upload.chunks(CHUNK_BYTES)
+        upload.seek(0)
+
+    return read
 
 
 def limit_mb(setting: str) -> int:
@@ -133,7 +136,8 @@ def check(upload, *, kinds: Iterable[Kind], limit_setting: str, field: str) -> K
     upload.seek(0)
     found = sniff(head)
     if found is None:
-        problem = text_markup(_chunks(upload))
+        problem = text_markup(_reader(upload))
+        upload.seek(0)
         found = TEXT if problem is None else problem
     if found in kinds:
         return found

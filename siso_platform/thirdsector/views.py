@@ -133,6 +133,8 @@ def attach(request, report):
 @login_required
 def attachment(request, report, pk):
     """An attachment, to whoever may read its report (a 404 to anyone else), audited."""
+    if not request.user.has_perm("thirdsector.view_activityreport"):
+        raise Http404  # e.g. a data steward, whose scope holds the person but not the reports
     report = get_object_or_404(reports(request.user), pk=report)
     attachment = get_object_or_404(report.attachments, pk=pk)
     audit.record(

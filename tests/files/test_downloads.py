@@ -64,6 +64,13 @@ def test_an_attachment_out_of_scope_is_not_found(client, world, there, role, cha
     assert not AuditEvent.objects.filter(actor=user, person_id=world.there.person).exists()
 
 
+@pytest.mark.parametrize("channel", [web_url, api_url])
+def test_a_role_that_reads_no_reports_gets_no_attachment(client, world, here, channel):
+    # the data steward's scope holds the person, but reading activity reports is not its work
+    client.force_login(world.users["data_steward"])
+    assert client.get(channel(here)).status_code in (403, 404)
+
+
 def test_an_attachment_is_found_only_under_its_own_report(client, world, here, there):
     client.force_login(world.users["third_sector_operator"])
     url = reverse("thirdsector:attachment", args=[here.report_id, there.pk])
