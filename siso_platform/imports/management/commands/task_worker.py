@@ -9,7 +9,6 @@ any other error to stop it (`make run` starts it again).
 import logging
 import time
 
-from django.db import close_old_connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
@@ -37,8 +36,7 @@ class PatientWorker(db_worker.Worker):
                 pause = PAUSES[min(attempts, len(PAUSES) - 1)]
                 attempts += 1
                 logger.warning("The database is locked: the worker tries again in %ss.", pause)
-                close_old_connections()
-                time.sleep(pause)
+                time.sleep(pause)  # its loop checks the connection again as it starts
                 self.startup_delay = False
 
 
