@@ -189,6 +189,7 @@ AXES_LOCKOUT_CALLABLE = "siso_platform.accounts.lockouts.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "otp_code"]
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here; the wagtail admin lists lockouts
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept while they count; no log of every sign-in
+AXES_VERBOSE = False  # no banner on every command and start
 # Second factor (TOTP): required for regional and zone administrators, data stewards and
 # auditors; anyone may turn it on. False stops requiring it by role (the demo).
 SISO_2FA_REQUIRED = env_bool("SISO_2FA_REQUIRED", True)
