@@ -168,4 +168,6 @@ def document(request, uuid, key):
     host().audit(
         "view", user=request.user, obj=item, subject=item.subject, purpose=_("document read")
     )
-    return FileResponse(handle, as_attachment=True, filename=answer.get("name") or "document")
+    response = FileResponse(handle, as_attachment=True, filename=answer.get("name") or "document")
+    response["X-Content-Type-Options"] = "nosniff"  # never rendered as a page of this site
+    return response

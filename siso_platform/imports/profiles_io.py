@@ -10,6 +10,7 @@ import json
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from forms import strict_json
 from siso_platform.territory.models import Municipality
 
 from .formats import FORMATS
@@ -122,14 +123,12 @@ def _codes(value, where: str) -> dict[str, str]:
 def read(content: bytes) -> dict:
     """The checked document of an exported profile, or ProfileFileError naming the bad key."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = strict_json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ProfileFileError(_("The file is not text in UTF-8.")) from None
-    except json.JSONDecodeError as error:
-        raise ProfileFileError(
-            _("The file is not JSON (line %(line)d: %(message)s).")
-            % {"line": error.lineno, "message": error.msg}
-        ) from None
+    except strict_json.Refused as error:
+        # too deep, a key given twice, or not JSON at all: the message says where
+        raise ProfileFileError(error.message) from None
     if not isinstance(data, dict):
         raise ProfileFileError(_("The file should hold one JSON object."))
     if data.get("format") != FORMAT:

@@ -7,11 +7,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 
 from siso_platform.accounts.personal_data_admin import PersonalDataViewSet, ScopedInspectView
+from siso_platform.accounts.scoped_admin import ScopedEditView, ScopedIndexView, ScopedViewSet
 
 from . import admin_views, visibility
 from .models import Accreditation, ActivityReport, ThirdSectorBody
@@ -43,9 +43,9 @@ class BodyViewSet(ModelViewSet):
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
-class AccreditationIndexView(IndexView):
+class AccreditationIndexView(ScopedIndexView):
     def get_base_queryset(self):
-        return visibility.accreditations(self.request.user).select_related("body__organisation")
+        return super().get_base_queryset().select_related("body__organisation")
 
     @cached_property
     def revocable(self) -> set[int]:
@@ -67,16 +67,18 @@ class AccreditationIndexView(IndexView):
         return buttons
 
 
-class AccreditationEditView(EditView):
+class AccreditationEditView(ScopedEditView):
     def get_queryset(self):
         return visibility.decided_by(self.request.user)
 
 
-class AccreditationViewSet(ModelViewSet):
+class AccreditationViewSet(ScopedViewSet):
     """Applications arrive through the accreditation procedure; here a zone reads them,
-    revokes an approved one and may amend the reasons (the one field of its form)."""
+    revokes an approved one and may amend the reasons (the one field of its form). Every
+    view reads the accreditations of the user's zones (or the body's own) only."""
 
     model = Accreditation
+    scope = staticmethod(visibility.accreditations)
     icon = "tick-inverse"
     menu_label = _("Accreditations")
     index_view_class = AccreditationIndexView
@@ -85,8 +87,6 @@ class AccreditationViewSet(ModelViewSet):
     list_filter = ["status", "zone"]
     search_fields = ["body__organisation__name"]
     form_fields = ["decision_note"]
-    copy_view_enabled = False
-    inspect_view_enabled = True
 
 
 def _reports(user, queryset, change=False):

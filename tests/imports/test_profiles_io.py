@@ -97,8 +97,10 @@ def test_a_bad_file_is_refused_naming_the_key(content, key):
     ("content", "message"),
     [
         (b"\xff\xfe{", "not text in UTF-8"),
-        (b'{"name": ', "not JSON (line 1"),
+        (b'{"name": ', "not valid JSON (line 1"),
         (b"[]", "one JSON object"),
+        (b'{"name": "a", "name": "b"}', "“name” is given more than once"),
+        (b'{"a": ' * 40 + b"1" + b"}" * 40, "Nested more than 32 levels deep"),
     ],
 )
 def test_a_file_that_is_not_a_profile_says_so(english, content, message):
