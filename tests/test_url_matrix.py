@@ -19,10 +19,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from siso_platform.accounts import scoping
-from siso_platform.accounts.models import Membership, Role
+from siso_platform.accounts.models import Membership, Organisation, Role
 from siso_platform.casework import actions as casework
 from siso_platform.casework.models import Assignment, Case
 from siso_platform.people.models import Person
+from siso_platform.territory.models import CitizenOffice, SocialZone
 from siso_platform.thirdsector.models import Accreditation, ActivityReport
 from tests import factories
 from tests.world import DAY, Place, _assign_and_report, _place
@@ -224,6 +225,29 @@ PLACE_OBJECT = {
     "people.Household": lambda place: place.household,
     "thirdsector.ActivityReport": lambda place: place.report,
 }
+# Records a zone owns (no person in them): the place's zone's, reached by the zone's staff.
+ZONE_OBJECT = {
+    "accounts.Membership": lambda zone: (
+        Membership.objects.filter(organisation__municipality__zone__number=zone, role=OP)
+        .order_by("pk")
+        .first()
+        .pk
+    ),
+    "accounts.Organisation": lambda zone: (
+        Organisation.objects.get(
+            municipality=SocialZone.objects.get(number=zone).lead_municipality
+        ).pk
+    ),
+    "territory.CitizenOffice": lambda zone: (
+        CitizenOffice.objects.filter(municipality__zone__number=zone, is_default=True)
+        .order_by("pk")
+        .first()
+        .pk
+    ),
+    "thirdsector.Accreditation": lambda zone: (
+        Accreditation.objects.filter(zone__number=zone).order_by("pk").first().pk
+    ),
+}
 # ... and for the project's own views, by URL name.
 PLACE_OBJECT_BY_NAME = {
     "casework:person": "person",
@@ -262,9 +286,21 @@ MISSING.submission = MISSING.draft = "00000000-0000-0000-0000-000000000000"
 MISSING.attachment = 999_999
 
 
-def _object_id(pattern: Pattern, param: str, place: Place) -> object | None:
-    """The id of `place`'s record that `param` names, or None when the record is not a
-    place's (configuration, pages): then any existing row, the same for every place."""
+def _object_id(pattern: Pattern, param: str, place: Place) -> tuple[object, str] | None:
+    """The id of `place`'s record that `param` names and whose it is ("person": the place's
+    person's, "zone": the place's zone's), or None when the record is not a place's
+    (configuration, pages): then any existing row, the same for every place."""
+    value = _person_record(pattern, param, place)
+    if value is not None:
+        return value, "person"
+    model = pattern.model
+    if param == "pk" and model is not None and model._meta.label in ZONE_OBJECT:
+        zone = getattr(place, "zone", None)
+        return (ZONE_OBJECT[model._meta.label](zone) if zone else 999_999), "zone"
+    return None
+
+
+def _person_record(pattern: Pattern, param: str, place: Place) -> object | None:
     name = pattern.name
     if param == "uuid":
         return place.draft if name in ("forms:fill", "forms:discard") else place.submission
@@ -335,24 +371,23 @@ SPECIAL_URLS = {
 }
 
 
-def build_url(pattern: Pattern, place: Place, world) -> tuple[str, bool]:
-    """The URL of `pattern` for `place`'s records, and whether it names one of them."""
+def build_url(pattern: Pattern, place: Place, world) -> tuple[str, str | None]:
+    """The URL of `pattern` for `place`'s records, and whose record it names (None: none)."""
     for regex, url in SPECIAL_URLS.items():
         if re.search(regex, pattern.route):
-            return url, False
-    names_record = False
+            return url, None
+    whose = None
     values = {}
     for param in pattern.params:
-        value = _object_id(pattern, param, place)
-        if value is None:
-            value = _any_id(pattern, param, world)
+        found = _object_id(pattern, param, place)
+        if found is None:
+            values[param] = _any_id(pattern, param, world)
         else:
-            names_record = True
-        values[param] = value
+            values[param], whose = found
     route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), pattern.route)
     route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     route = route.replace("^", "").replace("$", "").replace("\\.", ".")
-    return "/" + route, names_record
+    return "/" + route, whose
 
 
 def _more_records(place: Place, operator) -> None:
@@ -421,6 +456,21 @@ def _post(client: Client, url: str) -> int:
     return status
 
 
+def _in_reach(whose: str, place: Place, readable: set, user) -> bool:
+    if whose == "person":
+        return place.person in readable
+    scope = scoping.scope_for(user)
+    return scope.unrestricted or _role_of(user) == RA or place.zone in _zone_numbers(scope)
+
+
+def _role_of(user) -> str | None:
+    return Membership.objects.active().filter(user=user).values_list("role", flat=True).first()
+
+
+def _zone_numbers(scope) -> set[int]:
+    return set(SocialZone.objects.filter(pk__in=scope.zone_ids).values_list("number", flat=True))
+
+
 def _to_login(location: str) -> bool:
     return "/login/" in location
 
@@ -431,6 +481,7 @@ def test_every_url_for_every_role(wide):
         Membership.objects.filter(role=OP, organisation__municipality__zone__number=5).first().user
     )
     places = {"here": world.here, "there": world.there, "ended": wide.ended}
+    world.here.zone, world.there.zone, wide.ended.zone = 2, 5, 2
     for name, place in places.items():
         _more_records(place, zone5_operator if name == "there" else world.users[OP])
     persons = list(Person.objects.all())
@@ -446,8 +497,8 @@ def test_every_url_for_every_role(wide):
             allowed = rule_.kind == "public" or (user is not None and role in rule_.roles)
             missing = None  # how the pattern answers for a record that does not exist
             for place_name, place in places.items():
-                url, names_record = build_url(pattern, place, world)
-                if place_name != "here" and not names_record:
+                url, whose = build_url(pattern, place, world)
+                if place_name != "here" and not whose:
                     continue
                 probes += 1
                 status, body, location = _get(client, url)
@@ -464,7 +515,7 @@ def test_every_url_for_every_role(wide):
                     if status not in REFUSED or not to_login:
                         findings.append(f"{where}: {status}, expected a refusal")
                     continue
-                if not names_record or place.person in readable:
+                if whose is None or _in_reach(whose, place, readable, user):
                     continue
                 # Out of reach: answered as if the record did not exist (404 where the role
                 # works on such records; the role's refusal where it does not).
