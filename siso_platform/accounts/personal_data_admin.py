@@ -10,16 +10,14 @@ the site history (`site_history`), and keeps it out of wagtail's reference index
 
 from collections.abc import Callable
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history, usage
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from siso_platform.audit import log as audit
 from siso_platform.people.log_labels import register_personal_model
+
+from . import scoped_admin
 
 # model -> its scope function (user, queryset, change=bool) -> queryset, for every model whose
 # admin is a personal-data viewset.
@@ -52,16 +50,15 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         )
 
 
-class _Scoped:
-    scope = None  # (user, queryset, change=bool) -> queryset
+class _Audited:
+    """A scoped view (`scoped_admin`) that audits what it shows and changes. A personal-data
+    scope also knows whether rows are read or changed (`change`)."""
+
     persons_of = None  # (objects) -> the persons they concern, in one query for a whole page
     change = False
 
     def scoped_queryset(self):
         return self.scope(self.request.user, self.model._default_manager.all(), change=self.change)
-
-    def get_base_object_queryset(self):  # history and usage views
-        return self.scoped_queryset()
 
     def audit(self, action, obj, purpose, detail=None):
         audit.record_for_persons(
@@ -74,10 +71,7 @@ class _Scoped:
         )
 
 
-class ScopedIndexView(_Scoped, generic.IndexView):
-    def get_base_queryset(self):
-        return self.scope(self.request.user, super().get_base_queryset())
-
+class ScopedIndexView(_Audited, scoped_admin.ScopedIndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A listing shows names and tax codes: one event per person on the page.
@@ -92,27 +86,21 @@ class ScopedIndexView(_Scoped, generic.IndexView):
         return context
 
 
-class ScopedInspectView(_Scoped, generic.InspectView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.scoped_queryset(), pk=self.pk)
-
+class ScopedInspectView(_Audited, scoped_admin.ScopedInspectView):
     def get(self, request, *args, **kwargs):
         self.audit("view", self.object, _("admin inspect"))
         return super().get(request, *args, **kwargs)
 
 
-class ScopedCreateView(_Scoped, generic.CreateView):
+class ScopedCreateView(_Audited, scoped_admin.ScopedCreateView):
     def save_instance(self):
         instance = super().save_instance()
         self.audit("create", instance, _("admin create"))
         return instance
 
 
-class ScopedEditView(_Scoped, generic.EditView):
+class ScopedEditView(_Audited, scoped_admin.ScopedEditView):
     change = True
-
-    def get_queryset(self):
-        return self.scoped_queryset()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)  # finds self.object, in scope
@@ -125,32 +113,28 @@ class ScopedEditView(_Scoped, generic.EditView):
         return instance
 
 
-class ScopedDeleteView(_Scoped, generic.DeleteView):
+class ScopedDeleteView(_Audited, scoped_admin.ScopedDeleteView):
     change = True
-
-    def get_queryset(self):
-        return self.scoped_queryset()
 
     def delete_action(self):
         self.audit("delete", self.object, _("admin delete"))
         super().delete_action()
 
 
-class ScopedHistoryView(_Scoped, history.HistoryView):
+class ScopedHistoryView(_Audited, scoped_admin.ScopedHistoryView):
     def get(self, request, *args, **kwargs):
         # The page names the object (a person's name and tax code).
         self.audit("view", self.object, _("admin history"))
         return super().get(request, *args, **kwargs)
 
 
-class ScopedUsageView(_Scoped, usage.UsageView):
+class ScopedUsageView(_Audited, scoped_admin.ScopedUsageView):
     def get(self, request, *args, **kwargs):
         self.audit("view", self.object, _("admin usage"))
         return super().get(request, *args, **kwargs)
 
 
-class PersonalDataViewSet(ModelViewSet):
-    scope = None
+class PersonalDataViewSet(scoped_admin.ScopedViewSet):
     persons_of = None
 
     index_view_class = ScopedIndexView
@@ -160,8 +144,6 @@ class PersonalDataViewSet(ModelViewSet):
     delete_view_class = ScopedDeleteView
     history_view_class = ScopedHistoryView
     usage_view_class = ScopedUsageView
-    inspect_view_enabled = True
-    copy_view_enabled = False  # a copy would duplicate a person's data
     add_to_reference_index = False
 
     def on_register(self):
@@ -173,6 +155,4 @@ class PersonalDataViewSet(ModelViewSet):
         register_personal_model(self.model)
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            scope=self.scope, persons_of=self.persons_of, **kwargs
-        )
+        return super().get_common_view_kwargs(persons_of=self.persons_of, **kwargs)

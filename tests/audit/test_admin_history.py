@@ -107,7 +107,7 @@ def test_the_auditors_inspect_page_is_audited(english_client, make_member, perso
 def test_a_municipalitys_usage_page_lists_no_resident(client, make_member, person_in_zone):
     person = person_in_zone(2)
     person.save()  # an indexed model would be written to the reference index here
-    assert not ReferenceIndex.objects.filter(object_id=str(person.pk)).exists()
+    assert not ReferenceIndex.get_references_for_object(person).exists()
     client.force_login(make_member(Role.REGIONAL_ADMIN))
     response = client.get(reverse("municipalities:usage", args=[person.residence_municipality_id]))
     assert response.status_code == 200
