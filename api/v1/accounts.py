@@ -80,10 +80,11 @@ class LockedOut(APIException):
         self.wait = lockouts.cool_off_minutes() * 60  # Retry-After: at the latest
 
 
-def _second_factor(request, user, code: str) -> None:
-    """Refuse a user who owes a second factor and does not give a right code."""
+def _second_factor(request, user, code: str) -> bool:
+    """Refuse a user who owes a second factor and does not give a right code; whether a
+    code was checked."""
     if not two_factor.needs_second_factor(user):
-        return
+        return False
     if two_factor.confirmed_device(user) is None:
         raise AuthenticationFailed(
             {"otp_code": [_("Set up two-factor sign-in on the web first, then sign in here.")]}
@@ -98,6 +99,7 @@ def _second_factor(request, user, code: str) -> None:
         raise AuthenticationFailed(
             {"otp_code": [_("This code is not right or was already used: wait for the next one.")]}
         )
+    return True
 
 
 class Login(APIView):
@@ -135,9 +137,9 @@ class Login(APIView):
             raise LockedOut()
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password."))
-        _second_factor(request, user, data.get("otp_code", ""))
+        checked = _second_factor(request, user, data.get("otp_code", ""))
         token, key = DeviceToken.objects.create(
-            user=user, expiry=knox_settings.TOKEN_TTL, device=data["device"]
+            user=user, expiry=knox_settings.TOKEN_TTL, device=data["device"], second_factor=checked
         )
         _audit("create", user, token, _("API token issued"))
         request.auth = token

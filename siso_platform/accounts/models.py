@@ -251,6 +251,13 @@ class DeviceToken(AbstractAuthToken):
     device = models.CharField(
         _("device"), max_length=100, help_text=_("The phone or computer the token was made for.")
     )
+    # A user who owes a second factor is served only with tokens issued after a right code:
+    # tokens made before the role required it, or before the user set one up, stop working.
+    second_factor = models.BooleanField(
+        _("second factor"),
+        default=False,
+        help_text=_("Issued after a right code of the user's authenticator app."),
+    )
 
     class Meta:
         verbose_name = _("API token")

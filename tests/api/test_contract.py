@@ -82,7 +82,9 @@ def _fuzz(user) -> list[str]:
         )
         def check(case):
             # a token per case: a case may revoke its own (logout, token deletion)
-            _, token = DeviceToken.objects.create(user=user, expiry=None, device="fuzz")
+            _, token = DeviceToken.objects.create(
+                user=user, expiry=None, device="fuzz", second_factor=True
+            )
             case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
         try:

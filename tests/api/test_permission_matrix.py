@@ -173,7 +173,9 @@ def _check(role, world, api) -> list[str]:
         expected = expected_by_role[role]
         places = [world.here, world.there] if _scoped(path) else [world.here]
         for place in places:
-            _, token = DeviceToken.objects.create(user=user, expiry=None, device="matrix")
+            _, token = DeviceToken.objects.create(
+                user=user, expiry=None, device="matrix", second_factor=True
+            )
             api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
             url = _url(path, world, place, user)
             body = BODIES.get((method, path), lambda world, place: {})(world, place)

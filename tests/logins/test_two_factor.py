@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 
-from siso_platform.accounts.models import Role
+from siso_platform.accounts.models import Membership, Organisation, Role
 from siso_platform.audit.models import AuditEvent
 
 from .conftest import api_login, authenticator, code_now, web_login, wrong_code
@@ -172,6 +173,30 @@ def test_the_api_login_of_an_enforced_role_needs_a_right_code(zone_admin):
         issued = api_login(zone_admin, code=code_now(device))
         assert issued.status_code == 201
         assert issued.json()["token"]
+
+
+def test_a_token_issued_without_a_code_stops_working_once_one_is_owed(operator, make_member):
+    """An operator's token, issued on a password alone, is refused once the user becomes a
+    zone administrator; a token issued with the code serves."""
+    issued = api_login(operator)
+    me = APIClient()
+    me.credentials(HTTP_AUTHORIZATION=f"Token {issued.json()['token']}")
+    assert me.get("/api/v1/me/").status_code == 200
+
+    Membership.objects.create(
+        user=operator,
+        organisation=Organisation.objects.get(zone__number=2),
+        role=Role.ZONE_ADMIN,
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    refused = me.get("/api/v1/me/")
+    assert refused.status_code == 401
+
+    device = authenticator(operator)
+    with freeze_time(START):
+        again = api_login(operator, code=code_now(device))
+        me.credentials(HTTP_AUTHORIZATION=f"Token {again.json()['token']}")
+        assert me.get("/api/v1/me/").status_code == 200
 
 
 def test_the_api_login_of_an_enforced_role_without_an_authenticator_is_refused(zone_admin):
