@@ -31,6 +31,7 @@ def _at(path: str):
 
 
 def _fits(page) -> bool:
+    page.wait_for_load_state("load")  # measured with the stylesheet applied
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
