@@ -5,8 +5,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.api import cms_api
+from siso_platform import health
 
 urlpatterns = [
+    # probes for the load balancer: no login, no session, never cached (siso_platform/health.py)
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # wagtail's site history, scoped to what the user may read; before wagtail's own.
     path("admin/reports/", include("siso_platform.accounts.site_history")),
     path("admin/", include(wagtailadmin_urls)),

@@ -23,7 +23,7 @@ from siso_platform.accounts.models import Membership, Organisation, Role
 from siso_platform.casework import actions as casework
 from siso_platform.casework.models import Assignment, Case
 from siso_platform.people.models import Person
-from siso_platform.territory.models import CitizenOffice, SocialZone
+from siso_platform.territory.models import CitizenOffice, Closure, SocialZone
 from siso_platform.thirdsector.models import Accreditation, ActivityReport
 from tests import factories
 from tests.world import DAY, Place, _assign_and_report, _place
@@ -74,6 +74,7 @@ RULES = [
     rule(r"^documents/", "public", why="the charter's public documents"),
     rule(r"^_util/", "public", why="wagtail's login and page-password forms"),
     rule(r"^i18n/", "public", why="choosing the language"),
+    rule(r"^(healthz|readyz)$", "public", why="the load balancer's probes: no personal data"),
     rule(r"^admin/(login|password_reset|jsi18n|sprite)", "public", why="login and assets"),
     # --- one's own account ---
     rule(r"^admin/(account|logout|dismissibles)/$", "roles", ADMINS),
@@ -102,6 +103,7 @@ RULES = [
     rule(r"^admin/privilege-grants/", "roles", {AU}, why="the audit log's grants"),
     rule(r"^admin/(zones|municipalities)/", "roles", {RA}),
     rule(r"^admin/offices/", "scoped", {RA, ZA}),
+    rule(r"^admin/closures/", "scoped", {RA, ZA}, why="the zone's municipalities' closures"),
     # --- configuration: questionnaires, procedures, rules, catalogues ---
     rule(r"^admin/(questionnaires|procedures)", "scoped", {RA, ZA}, why="owner's own"),
     rule(r"^admin/snippets/choose/(forms|workflows)/", "scoped", {RA, ZA}),
@@ -243,6 +245,13 @@ ZONE_OBJECT = {
         .order_by("pk")
         .first()
         .pk
+    ),
+    "territory.Closure": lambda zone: (
+        Closure.objects.get_or_create(
+            municipality=SocialZone.objects.get(number=zone).lead_municipality,
+            date=datetime.date(2027, 3, 3),
+            defaults={"reason": "Chiusura degli uffici"},
+        )[0].pk
     ),
     "thirdsector.Accreditation": lambda zone: (
         Accreditation.objects.filter(zone__number=zone).order_by("pk").first().pk

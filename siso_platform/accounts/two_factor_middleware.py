@@ -14,7 +14,8 @@ from . import two_factor
 
 @cache
 def _open_paths() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Signing in and out, the two-factor pages themselves, and static files."""
+    """Signing in and out, the two-factor pages themselves, the load balancer's probes, and
+    static files."""
     exact = frozenset(
         reverse(name)
         for name in (
@@ -23,6 +24,8 @@ def _open_paths() -> tuple[frozenset[str], tuple[str, ...]]:
             "two_factor:enrol",
             "two_factor:verify",
             "api-v1:login",
+            "healthz",
+            "readyz",
         )
     )
     return exact, (settings.STATIC_URL,)

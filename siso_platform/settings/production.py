@@ -44,6 +44,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SISO_TRUSTED_PROXY_COUNT = int(os.environ.get("SISO_TRUSTED_PROXY_COUNT", "1"))
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": SISO_TRUSTED_PROXY_COUNT}
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer probes the app directly over plain HTTP; a redirect would read as down.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
