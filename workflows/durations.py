@@ -1,7 +1,9 @@
 """Deadlines: ISO 8601 durations, added to a moment in calendar days or in working days.
 
 `deadline(start, "P10D", working_days=True)` is the same time of day on the tenth working
-day after `start`: Monday to Friday, Italian national public holidays excluded. Years,
+day after `start`: Monday to Friday, Italian national public holidays excluded (from the
+`holidays` library, so a new national holiday such as 4 October from 2026 comes with an
+update), and the local closures `closed` names (the host knows the office's). Years,
 months, hours, minutes and seconds are always calendar time; only weeks (five working days
 each) and days count working days. Pure functions, no database.
 """
@@ -10,13 +12,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from dateutil.easter import easter
+import holidays
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
+    "Closed",
     "Duration",
     "add_duration",
     "deadline",
@@ -54,41 +58,34 @@ def parse_duration(text: str) -> Duration:
     return Duration(*(int(group or 0) for group in match.groups()))
 
 
-# New Year, Epiphany, Liberation, Labour, Republic, Assumption, All Saints, Immaculate
-# Conception, Christmas, St Stephen.
-_FIXED_HOLIDAYS = [
-    (1, 1),
-    (1, 6),
-    (4, 25),
-    (5, 1),
-    (6, 2),
-    (8, 15),
-    (11, 1),
-    (12, 8),
-    (12, 25),
-    (12, 26),
-]
+Closed = Callable[[date], bool]
+"""Whether a place is closed on a day beyond weekends and national holidays (a patron saint)."""
 
 
 @functools.cache
 def italian_holidays(year: int) -> frozenset[date]:
     """Italy's national public holidays in `year` (local patron saints are not included)."""
-    days = {date(year, month, day) for month, day in _FIXED_HOLIDAYS}
-    days.add(easter(year) + timedelta(days=1))  # Easter Monday
-    return frozenset(days)
+    return frozenset(holidays.Italy(years=year))
 
 
-def is_working_day(day: date) -> bool:
-    """Monday to Friday, and not an Italian national public holiday."""
+def is_working_day(day: date, closed: Closed | None = None) -> bool:
+    """Monday to Friday, not an Italian national public holiday, and not `closed`."""
     if isinstance(day, datetime):
         day = day.date()
-    return day.weekday() < 5 and day not in italian_holidays(day.year)
+    if day.weekday() >= 5 or day in italian_holidays(day.year):
+        return False
+    return not (closed and closed(day))
 
 
 def add_duration(
-    start: datetime, duration: Duration | str, *, working_days: bool = False
+    start: datetime,
+    duration: Duration | str,
+    *,
+    working_days: bool = False,
+    closed: Closed | None = None,
 ) -> datetime:
-    """`start` plus `duration`; with `working_days`, weeks and days count working days only.
+    """`start` plus `duration`; with `working_days`, weeks and days count working days only,
+    days the place is `closed` excluded too.
 
     Years and months come first (31 January plus P1M is the last day of February), then the
     working days (the same time of day on the Nth working day after `start`), then hours,
@@ -102,13 +99,15 @@ def add_duration(
     day, remaining = moment.date(), duration.weeks * 5 + duration.days
     while remaining:
         day += timedelta(days=1)
-        remaining -= is_working_day(day)
+        remaining -= is_working_day(day, closed)
     moment += timedelta(days=(day - moment.date()).days)
     return moment + relativedelta(
         hours=duration.hours, minutes=duration.minutes, seconds=duration.seconds
     )
 
 
-def deadline(start: datetime, text: str, working_days: bool = False) -> datetime:
+def deadline(
+    start: datetime, text: str, working_days: bool = False, closed: Closed | None = None
+) -> datetime:
     """`start` plus the ISO 8601 duration `text` (see `add_duration`)."""
-    return add_duration(start, parse_duration(text), working_days=working_days)
+    return add_duration(start, parse_duration(text), working_days=working_days, closed=closed)

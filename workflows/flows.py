@@ -114,10 +114,15 @@ class HumanTask(flow.View):
 
         spec = self.step.get("deadline")
         if spec and spec.get("duration"):
+            working_days = bool(spec.get("working_days"))
+            context = process_data(activation.process)["context"]
             TaskDeadline.objects.create(
                 task=activation.task,
                 due_at=deadline_after(
-                    timezone.now(), spec["duration"], working_days=bool(spec.get("working_days"))
+                    timezone.now(),
+                    spec["duration"],
+                    working_days=working_days,
+                    closed=host().closed_on(context) if working_days else None,
                 ),
                 escalation=spec.get("escalation") or g.NOTIFY,
             )

@@ -8,6 +8,8 @@ or an office (`role:social_worker:zone:4`), or a named group (`group:Commissione
 claim a queued task when the audience is among their `grants`.
 """
 
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 
 from django.conf import settings
@@ -68,6 +70,12 @@ class WorkflowsHost:
     def summary(self, context: dict, user) -> dict:
         """What a task page shows about the process's person and case (audited)."""
         raise NotImplementedError
+
+    def closed_on(self, context: dict) -> Callable[[date], bool] | None:
+        """Whether the office where a process in `context` runs is closed on a day, beyond
+        weekends and national holidays (its municipality's patron saint, its own closures),
+        so that a working-days deadline skips it; None: no local closures."""
+        return None
 
 
 @cache

@@ -19,6 +19,8 @@ _TERRITORY_CONFIG = [
     for action in ("add", "change", "view")
     if (action, model) != ("add", "socialzone")
 ]
+# The days a municipality's offices are closed: each zone keeps its own, the region all.
+_CLOSURES = [f"territory.{action}_closure" for action in ("add", "change", "delete", "view")]
 _CASEWORK_PEOPLE = [
     f"people.{action}_{model}"
     for model in ("person", "household", "householdmembership")
@@ -99,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_ADMIN: [
         ADMIN_ACCESS,
         *_TERRITORY_CONFIG,
+        *_CLOSURES,
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.view_organisation",
@@ -126,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "territory.view_citizenoffice",
         "territory.change_citizenoffice",
         "territory.add_citizenoffice",
+        *_CLOSURES,
         "accounts.view_organisation",
         "accounts.add_membership",
         "accounts.change_membership",

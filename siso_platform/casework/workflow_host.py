@@ -14,6 +14,8 @@ from siso_platform.accounts.models import Membership, Organisation, Organisation
 from siso_platform.accounts.roles import group_name
 from siso_platform.audit import log as audit
 from siso_platform.people.models import Person
+from siso_platform.territory import closures
+from siso_platform.territory.models import SocialZone
 from workflows.flows import process_data
 from workflows.host import PARTNER, WHOLE
 
@@ -136,6 +138,13 @@ class SisoWorkflowsHost:
     def social_worker(self, context):
         case = Case.objects.select_related("social_worker").filter(pk=context.get("case")).first()
         return case.social_worker if case else None
+
+    def closed_on(self, context):
+        # A process without an office is the zone's: its service sits in the lead municipality.
+        if context.get("office"):
+            return closures.closed_on(office_id=context["office"])
+        zone = SocialZone.objects.filter(pk=context.get("zone")).first()
+        return closures.closed_on(municipality_id=zone.lead_municipality_id) if zone else None
 
     def zone_admins(self, context):
         admins = Membership.objects.active().filter(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.dispatch import Signal
 
+from .closures import seed_patron_saints
 from .models import CitizenOffice, Municipality, Region, SocialZone
 from .municipalities_csv import MunicipalityRow
 
@@ -85,5 +86,7 @@ def load_territory(
             {"pk": zones[row.zone_number].pk},
             {"lead_municipality": by_name[row.zone_lead]},
         )
+    for _ in range(seed_patron_saints()):
+        report.count("closure", created=True, changed=True)
     territory_loaded.send(sender=Region, region=region)
     return report

@@ -1,6 +1,8 @@
 """The region's territory: social zones, municipalities and their citizen offices."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,3 +110,56 @@ class CitizenOffice(models.Model):
     @property
     def zone(self):
         return self.municipality.zone
+
+
+class Closure(models.Model):
+    """A day a municipality's offices (or one of them) are closed beyond weekends and national
+    holidays: the patron saint's day every year, or a single day. Working-day deadlines skip
+    it (see `closures.closed_on`)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("municipality"),
+    )
+    office = models.ForeignKey(
+        CitizenOffice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("office"),
+        help_text=_("Leave empty when every office of the municipality is closed."),
+    )
+    date = models.DateField(_("date"))
+    every_year = models.BooleanField(
+        _("every year"),
+        default=False,
+        help_text=_("Closed on this day and month every year, as on the patron saint's day."),
+    )
+    reason = models.CharField(_("reason"), max_length=150)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["municipality__name", "date__month", "date__day"]
+
+    def __str__(self):
+        return f"{self.municipality.name}: {self.reason}"
+
+    def when(self) -> str:
+        if self.every_year:
+            return _("%(day)s, every year") % {"day": date_format(self.date, "j F")}
+        return date_format(self.date, "j F Y")
+
+    when.short_description = _("when")
+
+    def clean(self):
+        super().clean()
+        if (
+            self.office_id
+            and self.municipality_id
+            and self.office.municipality_id != self.municipality_id
+        ):
+            raise ValidationError({"office": _("This office is not in the municipality chosen.")})

@@ -2,7 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Municipality, SocialZone
+from siso_platform.accounts import visibility
+from siso_platform.accounts.scoped_admin import ScopedForm, ScopedViewSet
+
+from .models import CitizenOffice, Closure, Municipality, SocialZone
 
 
 class SocialZoneViewSet(ModelViewSet):
@@ -23,6 +26,43 @@ class MunicipalityViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+def _zone_rows(user, queryset, path: str):
+    """The region every row; a zone administrator their zone's; anyone else none."""
+    authority = visibility.authority(user)
+    if authority.empty:
+        return queryset.none()
+    if authority.regional:
+        return queryset
+    return queryset.filter(**{f"{path}zone__in": authority.zone_ids})
+
+
+def closures(user, queryset):
+    return _zone_rows(user, queryset, "municipality__")
+
+
+class ClosureForm(ScopedForm):
+    def scope_choices(self, user):
+        self.fields["municipality"].queryset = _zone_rows(user, Municipality.objects.all(), "")
+        self.fields["office"].queryset = _zone_rows(
+            user, CitizenOffice.objects.all(), "municipality__"
+        )
+
+
+class ClosureViewSet(ScopedViewSet):
+    """A zone keeps its municipalities' closures (patron saints, office closing days): a
+    working-days deadline skips them."""
+
+    model = Closure
+    scope = staticmethod(closures)
+    form_class = ClosureForm
+    icon = "date"
+    menu_label = _("Closures")
+    list_display = ["municipality", "office", "when", "reason"]
+    list_filter = ["municipality__zone", "every_year"]
+    search_fields = ["reason", "municipality__name"]
+    form_fields = ["municipality", "office", "date", "every_year", "reason"]
+
+
 # Citizen offices are managed with memberships (accounts.wagtail_hooks): a zone administrator
 # keeps their own zone's, which the accounts decide.
 class TerritoryGroup(ModelViewSetGroup):
@@ -32,6 +72,7 @@ class TerritoryGroup(ModelViewSetGroup):
     items = (
         SocialZoneViewSet("zones"),
         MunicipalityViewSet("municipalities"),
+        ClosureViewSet("closures"),
     )
 
 

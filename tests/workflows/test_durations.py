@@ -1,4 +1,5 @@
-"""Deadlines: ISO 8601 durations in calendar time or in Italian working days."""
+"""Deadlines: ISO 8601 durations in calendar time or in Italian working days (national
+holidays from the `holidays` library, local closures given by the caller)."""
 
 import datetime as dt
 import zoneinfo
@@ -42,11 +43,30 @@ def test_bad_durations_are_refused(text):
 
 def test_holidays():
     days = italian_holidays(2026)
-    assert len(days) == 11
     assert dt.date(2026, 4, 6) in days  # Easter Monday
     assert dt.date(2026, 4, 3) not in days  # Good Friday is a working day in Italy
     assert {dt.date(2026, 1, 6), dt.date(2026, 6, 2), dt.date(2026, 12, 26)} <= days
     assert dt.date(2027, 3, 29) in italian_holidays(2027)  # Easter 2027 is 28 March
+
+
+def test_saint_francis_is_a_national_holiday_from_2026():
+    assert dt.date(2027, 10, 4) in italian_holidays(2027)
+    assert dt.date(2025, 10, 4) not in italian_holidays(2025)
+    # Fri 1 Oct 2027 plus one working day: Monday 4 is Saint Francis, so Tuesday 5.
+    assert deadline(at(2027, 10, 1, 9), "P1D", working_days=True) == at(2027, 10, 5, 9)
+
+
+def test_a_local_closure_is_skipped():
+    patron = dt.date(2027, 1, 29)  # a Friday
+    assert not is_working_day(patron, closed=lambda day: day == patron)
+    assert deadline(at(2027, 1, 28, 9), "P1D", working_days=True) == at(2027, 1, 29, 9)
+    assert deadline(
+        at(2027, 1, 28, 9), "P1D", working_days=True, closed=lambda day: day == patron
+    ) == at(2027, 2, 1, 9)
+    # Calendar days ignore closures.
+    assert deadline(at(2027, 1, 28, 9), "P1D", closed=lambda day: day == patron) == at(
+        2027, 1, 29, 9
+    )
 
 
 def test_working_days():
