@@ -45,6 +45,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The public sections, once published; the page links each one that exists.
+        context["charter"] = ServiceIndexPage.objects.child_of(self).live().first()
+        context["offices"] = OfficeIndexPage.objects.child_of(self).live().first()
+        return context
+
 
 # -- The service charter -----------------------------------------------------------------
 
