@@ -4,6 +4,10 @@ The worker already skips a lock while it looks for a task, but not when it opens
 transaction, nor when it records a task's end: there a long import holding the write lock
 for longer than the connection's timeout killed it. This one waits and goes on, and leaves
 any other error to stop it (`make run` starts it again).
+
+It also leaves the tasks' loggers where settings.LOGGING puts them (WARNING): `db_worker`
+raises them to INFO, one line per task run, thousands when wagtail reindexes. A failing task
+is logged at ERROR with its traceback all the same; `-v 2` shows every task again.
 """
 
 import logging
@@ -42,6 +46,12 @@ class PatientWorker(db_worker.Worker):
 
 class Command(db_worker.Command):
     help = "Run the database task worker; a locked database makes it wait, not stop."
+
+    def configure_logging(self, verbosity: int) -> None:
+        # Only an explicit -v 2 or more asks for the routine lines (db_worker's own levels);
+        # the default and -v 0 keep settings.LOGGING, where failures still show.
+        if verbosity >= 2:
+            super().configure_logging(verbosity)
 
     def handle(self, **options) -> None:
         # db_worker builds its Worker by the module's name for it: give it this one.
