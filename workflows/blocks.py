@@ -165,7 +165,9 @@ class TaskBlock(StepBlock):
     working_days = blocks.BooleanBlock(
         required=False,
         label=_("working days"),
-        help_text=_("Count days Monday to Friday, public holidays excluded."),
+        help_text=_(
+            "Count days Monday to Friday, public holidays and the office's closures excluded."
+        ),
     )
     escalation = blocks.ChoiceBlock(
         ESCALATION_CHOICES,
