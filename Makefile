@@ -7,11 +7,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format messages schema bench
 
+# pip's and the build backend's lines go to .venv/install.log, shown only if the install fails.
 $(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
-	touch $(STAMP)
+	@echo "Installing the tested versions into $(VENV) (the first time takes a few minutes)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip && \
+	   $(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"; \
+	 } > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 install: $(STAMP)
 
@@ -21,13 +24,13 @@ install: $(STAMP)
 # loop starts it again, and stopping `make run` stops both.
 run: install
 	@echo "Preparing the database (the first time takes a minute)..."
-	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) setup_demo
-	(trap 'kill $$pid 2>/dev/null; exit 0' INT TERM; \
+	@$(MANAGE) migrate --noinput --verbosity 0
+	@$(MANAGE) setup_demo
+	@(trap 'kill $$pid 2>/dev/null; exit 0' INT TERM; \
 	 while :; do $(MANAGE) task_worker --no-reload & pid=$$!; wait $$pid; sleep 2; done) & worker=$$!; \
 	(while sleep 60; do $(MANAGE) workflow_sweep --enqueue >/dev/null; done) & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver 127.0.0.1:8000
 
 test: install lint
 	$(BIN)/python -m pytest
