@@ -45,6 +45,9 @@ def test_a_zone_administrator_sets_up_the_second_factor_and_signs_in_with_it(
     open_page, client, make_member, width
 ):
     zone_admin = make_member(Role.ZONE_ADMIN, zone_number=2)
+    # A long name in the header must not widen a phone's page.
+    zone_admin.first_name, zone_admin.last_name = "Mariangela", "Bianchi-Fontanarossa"
+    zone_admin.save()
     page = open_page(client, locale="en-GB")
     page.set_viewport_size({"width": width, "height": 800})
 
