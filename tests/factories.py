@@ -86,3 +86,27 @@ def accredit(body, *zone_numbers, valid_from, valid_to, areas=("elderly",)):
     )
     accreditation.zones.set(zones)
     return accreditation
+
+
+def taken_in_charge(operator, person, reason: str, office=None):
+    """A case opened at the operator's office on an access of `person`, for an economic need:
+    the usual start of a record in tests."""
+    from siso_platform.casework import actions as casework
+    from siso_platform.casework.models import NeedCategory
+
+    office = office or operator.memberships.get().office
+    access = casework.register_access(
+        by=operator,
+        office=office,
+        person=person,
+        channel="in_person",
+        reason=reason,
+        outcome="taking_in_charge",
+    )
+    return casework.open_case(
+        by=operator,
+        person=person,
+        office=office,
+        access=access,
+        needs=[NeedCategory.objects.get(code="economic")],
+    )

@@ -10,7 +10,7 @@ import pytest
 
 from siso_platform.accounts.models import Organisation, OrganisationKind, Role
 from siso_platform.casework import actions as casework
-from siso_platform.casework.models import Case, CatalogueItem, Intervention, NeedCategory
+from siso_platform.casework.models import Case, CatalogueItem, Intervention
 from siso_platform.people.models import Person
 from siso_platform.thirdsector.models import ThirdSectorBody
 from tests import factories
@@ -78,21 +78,7 @@ def _place(operator, body) -> Place:
     HouseholdMembership.objects.create(
         household=household, person=person, relation="head", valid_from=datetime.date(2020, 1, 1)
     )
-    access = casework.register_access(
-        by=operator,
-        office=office,
-        person=person,
-        channel="in_person",
-        reason="Difficoltà a pagare l'affitto",
-        outcome="taking_in_charge",
-    )
-    case = casework.open_case(
-        by=operator,
-        person=person,
-        office=office,
-        access=access,
-        needs=[NeedCategory.objects.get(code="economic")],
-    )
+    case = factories.taken_in_charge(operator, person, "Difficoltà a pagare l'affitto", office)
     casework.update_care_plan(
         case,
         by=operator,
@@ -129,7 +115,7 @@ def _place(operator, body) -> Place:
     return Place(
         person=person.pk,
         household=household.pk,
-        access=access.pk,
+        access=case.access_id,
         case=case.pk,
         need=case.needs.get().pk,
         intervention=intervention.pk,

@@ -5,7 +5,8 @@ from rest_framework.test import APIClient
 
 from siso_platform.accounts.models import Role
 from siso_platform.casework import actions as casework
-from siso_platform.casework.models import CatalogueItem, NeedCategory
+from siso_platform.casework.models import CatalogueItem
+from tests import factories
 from tests.world import DAY, accredit
 
 
@@ -53,21 +54,8 @@ def office(operator):
 
 @pytest.fixture
 def case(operator, office, person_in_zone):
-    person = person_in_zone(2)
-    access = casework.register_access(
-        by=operator,
-        office=office,
-        person=person,
-        channel="in_person",
-        reason="Non riesce più a fare la spesa da solo",
-        outcome="taking_in_charge",
-    )
-    return casework.open_case(
-        by=operator,
-        person=person,
-        office=office,
-        access=access,
-        needs=[NeedCategory.objects.get(code="economic")],
+    return factories.taken_in_charge(
+        operator, person_in_zone(2), "Non riesce più a fare la spesa da solo", office
     )
 
 

@@ -19,7 +19,7 @@ from forms.publishing import export_definition, import_definition, read_export
 from forms.publishing import publish as publish_form
 from siso_platform.accounts.models import Membership, Organisation, OrganisationKind, Role
 from siso_platform.casework import actions as casework
-from siso_platform.casework.models import CatalogueItem, NeedCategory
+from siso_platform.casework.models import CatalogueItem
 from siso_platform.thirdsector import actions as thirdsector
 from siso_platform.thirdsector.models import Accreditation
 from tests import factories
@@ -49,22 +49,7 @@ class Entrusted:
 def entrusted(db, templates, make_member, person_in_zone, operator, social_worker):
     body = factories.accredited_body("Cooperativa Il Ponte", 2)
     person = person_in_zone(2)
-    office = operator.memberships.get().office
-    access = casework.register_access(
-        by=operator,
-        office=office,
-        person=person,
-        channel="in_person",
-        reason="Vive solo, non esce più di casa",
-        outcome="taking_in_charge",
-    )
-    case = casework.open_case(
-        by=operator,
-        person=person,
-        office=office,
-        access=access,
-        needs=[NeedCategory.objects.get(code="economic")],
-    )
+    case = factories.taken_in_charge(operator, person, "Vive solo, non esce più di casa")
     today = datetime.date.today()
     assignment = casework.assign_case(
         case, by=operator, body=body.organisation, starts_on=today - 7 * DAY
