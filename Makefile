@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format messages schema bench
+.PHONY: install run test lint format messages schema settings-table bench
 
 # pip's and the build backend's lines go to .venv/install.log, shown only if the install fails.
 $(STAMP): pyproject.toml requirements.lock
@@ -52,6 +52,10 @@ messages: install
 # The committed OpenAPI schema of /api/v1/ (a test fails when it is stale).
 schema: install
 	$(MANAGE) spectacular --lang en --validate --fail-on-warn --file api/openapi.yaml
+
+# The README's configuration table, generated from siso_platform/settings/environment.py.
+settings-table: install
+	$(BIN)/python -m siso_platform.settings.environment
 
 bench: install
 	$(BIN)/python bench/bench_tax_code.py

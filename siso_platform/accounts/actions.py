@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform import logs
 from siso_platform.audit import log as audit
 
 from . import rules, visibility
@@ -52,7 +53,25 @@ def _check_own(by, membership: Membership) -> None:
         raise ValidationError(_("You cannot change or approve your own membership."))
 
 
+# The domain event each step logs.
+_EVENTS = {
+    "grant": "grant_requested",
+    "change": "grant_changed",
+    "approve": "grant_approved",
+    "reject": "grant_rejected",
+    "revoke": "grant_revoked",
+}
+
+
 def _record(action: str, by, membership: Membership, step: str, purpose: str) -> None:
+    logs.event(
+        _EVENTS[step],
+        membership_id=membership.pk,
+        role=membership.role,
+        organisation_id=membership.organisation_id,
+        status=membership.status,
+        by_id=by.pk,
+    )
     audit.record(
         action,
         actor=by,

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform import logs
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit import log as audit
@@ -172,6 +173,7 @@ def open_case(
     _save(case)
     CarePlan.objects.create(case=case, updated_by=by)
     _audit("create", by, case, person, _("case opened"))
+    logs.event("case_opened", case_id=case.pk, zone_id=zone.pk, office_id=office.pk, by_id=by.pk)
     for category in needs:
         add_need(
             by=by,
@@ -436,6 +438,7 @@ def close_case(case: Case, *, by, closed_on: datetime.date, outcome: str, note: 
         ends_on=closed_on
     )
     _audit("update", by, case, case.person_id, _("case closed"), outcome=outcome)
+    logs.event("case_closed", case_id=case.pk, outcome=outcome, by_id=by.pk)
     return case
 
 

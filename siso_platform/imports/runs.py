@@ -18,6 +18,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform import logs
 from siso_platform.audit import log as audit
 
 from . import journal
@@ -163,6 +164,16 @@ def execute(
             "updated": run.rows_updated,
         },
     )
+    logs.event(
+        "import_finished",
+        run_id=run.pk,
+        source=run.source,
+        read=run.rows_read,
+        inserted=run.rows_inserted,
+        updated=run.rows_updated,
+        rejected=run.rows_rejected,
+        held=run.rows_held,
+    )
     return run
 
 
@@ -218,6 +229,7 @@ def _analyze(driver) -> None:
 def _fail(run: ImportRun, message: str) -> ImportRun:
     run.status, run.error, run.finished_at = RunStatus.FAILED, message, timezone.now()
     run.save(update_fields=["status", "error", "finished_at"])
+    logs.event("import_failed", run_id=run.pk, source=run.source)
     return run
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from siso_platform import bulk
+from siso_platform import bulk, logs
 from siso_platform.people.models import Household, HouseholdMembership
 
 from . import alerts, detection, fact_sheet, publishing
@@ -160,6 +160,7 @@ def execute(run: ScreeningRun, *, chunk: int = CHUNK) -> ScreeningRun:
         run.error = traceback.format_exc(limit=5)
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
+        logs.event("screening_failed", run_id=run.pk)
         raise
     finally:
         gc.unfreeze()
@@ -195,6 +196,14 @@ def _execute(run: ScreeningRun, chunk: int) -> ScreeningRun:
     run.counts["alerts_new"] = alerts_new
     run.status, run.finished_at = RunStatus.DONE, timezone.now()
     run.save(update_fields=["counts", "status", "finished_at"])
+    logs.event(
+        "screening_done",
+        run_id=run.pk,
+        zone_id=run.zone_id,
+        municipality_id=run.municipality_id,
+        households=run.households_total,
+        alerts_new=alerts_new,
+    )
     return run
 
 

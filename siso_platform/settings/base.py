@@ -1,34 +1,26 @@
 """Settings shared by every environment; the environment-specific modules override them.
 
-Values that differ between machines come from environment variables.
+Values that differ between machines come from environment variables, each declared once in
+`environment.py` (name, default, meaning) and read here through `read`.
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from siso_platform import error_reporting, logs
+
+from .environment import read
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-VAR_DIR = Path(os.environ.get("SISO_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(read("SISO_VAR_DIR") or BASE_DIR / "var")
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = env_bool("DEBUG")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+SECRET_KEY = read("SECRET_KEY")
+DEBUG = read("DEBUG")
+ALLOWED_HOSTS = read("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
     # project packages first, so their templates and translations win
@@ -92,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the user's id and the route on every log line of the request
+    "siso_platform.logs.LogContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "siso_platform.accounts.two_factor_middleware.SecondFactorMiddleware",
     # wagtail's choosers, page explorer and test pages, closed to roles that do not need them
@@ -129,8 +123,8 @@ WSGI_APPLICATION = "siso_platform.wsgi.application"
 # SQLite in var/ unless DATABASE_URL names another database (PostgreSQL in production).
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'siso.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        read("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'siso.sqlite3'}",
+        conn_max_age=read("DATABASE_CONN_MAX_AGE"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -173,14 +167,12 @@ LOGIN_URL = "wagtailadmin_login"
 # Signing in (docs/logins.md). How many reverse proxies in front of the platform append to
 # X-Forwarded-For; 0: the header is ignored and the socket address is the client's. Read by
 # the lockout (accounts/client_address.py) and by the API's rate limits (NUM_PROXIES).
-SISO_TRUSTED_PROXY_COUNT = int(os.environ.get("SISO_TRUSTED_PROXY_COUNT", "0"))
+SISO_TRUSTED_PROXY_COUNT = read("SISO_TRUSTED_PROXY_COUNT")
 # Lockout: this many wrong passwords for one username, or from one address, within the
 # cool-off lock it (the right password too) until the cool-off passes or the regional
 # administrator lifts it (admin: Sign-in lockouts; manage.py axes_reset_username).
-AXES_FAILURE_LIMIT = int(os.environ.get("SISO_LOGIN_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = datetime.timedelta(
-    minutes=int(os.environ.get("SISO_LOGIN_COOLOFF_MINUTES", "30"))
-)
+AXES_FAILURE_LIMIT = read("SISO_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=read("SISO_LOGIN_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Tries made while locked do not extend the lock: it ends when the cool-off says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -192,10 +184,10 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept while they count; no log of 
 AXES_VERBOSE = False  # no banner on every command and start
 # Second factor (TOTP): required for regional and zone administrators, data stewards and
 # auditors; anyone may turn it on. False stops requiring it by role (the demo).
-SISO_2FA_REQUIRED = env_bool("SISO_2FA_REQUIRED", True)
+SISO_2FA_REQUIRED = read("SISO_2FA_REQUIRED")
 OTP_TOTP_ISSUER = "SISO"
 # A session ends after this many idle minutes, and when the browser closes.
-SISO_SESSION_IDLE_MINUTES = int(os.environ.get("SISO_SESSION_IDLE_MINUTES", "30"))
+SISO_SESSION_IDLE_MINUTES = read("SISO_SESSION_IDLE_MINUTES")
 SESSION_COOKIE_AGE = SISO_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -209,22 +201,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = Path(read("STATIC_ROOT") or VAR_DIR / "static")
 # Uploads are private (docs/files.md): the default storage keeps them under SISO_PRIVATE_ROOT,
 # gives them no URL and they leave it only through scoped, audited views. MEDIA_ROOT holds
 # public content only: the renditions of wagtail's images (the service charter's), which
 # /media/images/ serves in DEBUG and the proxy in production.
-SISO_PRIVATE_ROOT = Path(os.environ.get("SISO_PRIVATE_ROOT", VAR_DIR / "private"))
+SISO_PRIVATE_ROOT = Path(read("SISO_PRIVATE_ROOT") or VAR_DIR / "private")
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(read("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "siso_platform.private_files.PrivateStorage"},
     "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Upload limits in MB: attachments, questionnaire documents and wagtail documents; import files.
-SISO_UPLOAD_MAX_MB = int(os.environ.get("SISO_UPLOAD_MAX_MB", "10"))
-SISO_IMPORT_MAX_MB = int(os.environ.get("SISO_IMPORT_MAX_MB", "200"))
+SISO_UPLOAD_MAX_MB = read("SISO_UPLOAD_MAX_MB")
+SISO_IMPORT_MAX_MB = read("SISO_IMPORT_MAX_MB")
 # A request body other than its files (Django's default, stated): JSON, form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -236,12 +228,12 @@ TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
-TASKS = {"default": TASK_BACKENDS[os.environ.get("TASKS_BACKEND") or "database"]}
-RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+TASKS = {"default": TASK_BACKENDS[read("TASKS_BACKEND")]}
+RQ_QUEUES = {"default": {"URL": read("REDIS_URL")}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SISO"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = read("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -280,9 +272,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_RATE_ANON", "60/min"),
-        "user": os.environ.get("API_RATE_USER", "1200/min"),
-        "login": os.environ.get("API_RATE_LOGIN", "10/hour"),
+        "anon": read("API_RATE_ANON"),
+        "user": read("API_RATE_USER"),
+        "login": read("API_RATE_LOGIN"),
     },
     "EXCEPTION_HANDLER": "api.errors.handler",
     # The client's address for the rate limits, by the same rule as the lockout's.
@@ -294,7 +286,7 @@ KNOX_TOKEN_MODEL = "accounts.DeviceToken"
 # that stray table's key to users stops PostgreSQL from emptying the users table in tests).
 MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
-    "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_DAYS", "30"))),
+    "TOKEN_TTL": datetime.timedelta(days=read("API_TOKEN_DAYS")),
     "TOKEN_PREFIX": "siso_",
     "AUTH_HEADER_PREFIX": "Token",
 }
@@ -329,24 +321,30 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # Regional reporting: a cell counting fewer persons than this is suppressed.
-REPORTING_MIN_PERSONS = int(os.environ.get("REPORTING_MIN_PERSONS", "5"))
+REPORTING_MIN_PERSONS = read("REPORTING_MIN_PERSONS")
 # The secret of the region's pseudonymous person key (reporting/pseudonyms.py): never
 # SECRET_KEY. Without it, flat exports are refused; dev and test set a fixed dev-only value.
-SISO_PSEUDONYM_KEY = os.environ.get("SISO_PSEUDONYM_KEY", "")
+SISO_PSEUDONYM_KEY = read("SISO_PSEUDONYM_KEY")
 
 # The headless CMS (wagtail's API at /api/cms/) serves published pages to anyone.
-WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_BASE_URL = read("WAGTAILAPI_BASE_URL") or WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100  # the 92 municipalities' offices in one page
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # One line per task run is noise (wagtail queues a reference-index task per save), and so
-    # is the worker's start; failures (ERROR, with their traceback) and warnings still show.
-    "loggers": {
-        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
-        "django_tasks_db": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
-    },
-}
+EMAIL_BACKEND = read("EMAIL_BACKEND")
+EMAIL_HOST = read("EMAIL_HOST")
+EMAIL_PORT = read("EMAIL_PORT")
+EMAIL_HOST_USER = read("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = read("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = read("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL")
+
+# Structured logs (siso_platform/logs.py); each environment picks its format.
+LOG_LEVEL = read("LOG_LEVEL")
+TASKS_LOG_LEVEL = read("TASKS_LOG_LEVEL")
+LOGGING = logs.logging_config(read("LOG_FORMAT"), LOG_LEVEL, TASKS_LOG_LEVEL)
+logs.configure_structlog()
+
+# Error reporting, only with a SENTRY_DSN; events are scrubbed of personal data first.
+error_reporting.init(
+    read("SENTRY_DSN"), environment=read("SENTRY_ENVIRONMENT"), release=read("SENTRY_RELEASE")
+)

@@ -1,14 +1,17 @@
-"""Local development and demo: SQLite and the database task backend by default."""
+"""Local development and demo: SQLite and the database task backend by default.
 
-import os
+The variables whose development default differs from base's (environment.py declares both)
+are read again here.
+"""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .environment import read
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
-SISO_PSEUDONYM_KEY = os.environ.get("SISO_PSEUDONYM_KEY") or "dev-only-pseudonym-key-not-secret"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEV = "dev"
+DEBUG = read("DEBUG", DEV)
+SECRET_KEY = read("SECRET_KEY", DEV)
+SISO_PSEUDONYM_KEY = read("SISO_PSEUDONYM_KEY", DEV)
+ALLOWED_HOSTS = read("ALLOWED_HOSTS", DEV)
+EMAIL_BACKEND = read("EMAIL_BACKEND", DEV)
 # The demo's printed logins work with their password alone (SISO_2FA_REQUIRED=1 to try 2FA).
-SISO_2FA_REQUIRED = env_bool("SISO_2FA_REQUIRED", False)
+SISO_2FA_REQUIRED = read("SISO_2FA_REQUIRED", DEV)
