@@ -32,6 +32,7 @@ def _from_request(logger, method_name, event_dict):
     """Django's own request lines (a 404, a 500) pass the request as `extra`: take its ids and
     route from it, and drop it, since its repr carries the query string (a searched name)."""
     request = event_dict.pop("request", None)
+    event_dict.pop("server_time", None)  # runserver's, beside the line's own timestamp
     if request is not None and hasattr(request, "request_id"):
         event_dict.setdefault("request_id", request.request_id)
         match = getattr(request, "resolver_match", None)
@@ -53,6 +54,9 @@ _SHARED = [
 ]
 
 
+QUIET_ON_CONSOLE = ("siso_platform.logs.requests", "siso_platform.events")
+
+
 def logging_config(log_format: str, level: str, tasks_level: str) -> dict:
     """settings.LOGGING: one console handler whose formatter renders every record."""
     if log_format == "json":
@@ -64,6 +68,7 @@ def logging_config(log_format: str, level: str, tasks_level: str) -> dict:
                 colors=False, exception_formatter=structlog.dev.plain_traceback
             )
         ]
+    quiet_on_console = "INFO" if log_format == "json" else "WARNING"
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -84,7 +89,9 @@ def logging_config(log_format: str, level: str, tasks_level: str) -> dict:
             "django": {"handlers": [], "level": level, "propagate": True},
             # runserver prints each request; in production the request line is ours (JSON).
             "django.server": {"handlers": [], "propagate": True, "level": level},
-            "siso_platform.logs.requests": {"level": "INFO" if log_format == "json" else "WARNING"},
+            # A line per request and per domain event is for the log collector; the console
+            # of `make run` shows runserver's request lines and what goes wrong.
+            **{name: {"level": quiet_on_console} for name in QUIET_ON_CONSOLE},
             # One line per task run is noise (wagtail queues a reference-index task per save),
             # and so is the worker's start; failures (ERROR, with their traceback) still show.
             "django_tasks": {"level": tasks_level},

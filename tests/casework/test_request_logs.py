@@ -25,15 +25,15 @@ def log_lines():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_formatter("json"))
-    root, requests = logging.getLogger(), logging.getLogger("siso_platform.logs.requests")
-    levels = root.level, requests.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    requests.setLevel(logging.INFO)
+    loggers = [logging.getLogger(name) for name in ("", *logs.QUIET_ON_CONSOLE)]
+    levels = [logger.level for logger in loggers]
+    loggers[0].addHandler(handler)
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.removeHandler(handler)
-    root.setLevel(levels[0])
-    requests.setLevel(levels[1])
+    loggers[0].removeHandler(handler)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def test_a_case_opened_on_the_web_is_a_named_event_with_the_request_and_user(
