@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# SISO's backup: the database (pg_dump, custom format) and the private uploads, which are part
-# of the record (registries imported, signed time sheets, certificates), in one dated folder.
+# SISO's backup, in one dated folder: the database (pg_dump, custom format), the private uploads,
+# which are part of the record (registries imported, signed time sheets, certificates), and
+# MEDIA_ROOT's image renditions, which the database lists.
 #
-# Run by siso-backup.service with /etc/siso/siso.env (DATABASE_URL, SISO_PRIVATE_ROOT); to run
+# Run by siso-backup.service with /etc/siso/siso.env (DATABASE_URL, SISO_PRIVATE_ROOT,
+# MEDIA_ROOT); to run
 # it now, e.g. before an upgrade: sudo systemctl start siso-backup
 #
 #   SISO_BACKUP_DIR        where the dated folders go (default /var/backups/siso)
@@ -16,6 +18,7 @@ umask 077
 
 : "${DATABASE_URL:?DATABASE_URL must be set: the database to dump}"
 : "${SISO_PRIVATE_ROOT:?SISO_PRIVATE_ROOT must be set: the uploads to archive}"
+: "${MEDIA_ROOT:?MEDIA_ROOT must be set: the image renditions to archive}"
 backup_dir="${SISO_BACKUP_DIR:-/var/backups/siso}"
 keep_days="${SISO_BACKUP_KEEP_DAYS:-14}"
 
@@ -26,12 +29,16 @@ mkdir -p "$partial"
 # The database first, then the files: an upload made in between is an extra file in the
 # archive, never a row whose file is missing.
 pg_dump --format=custom --compress=6 --file="$partial/siso.dump" "$DATABASE_URL"
-tar --create --gzip --file="$partial/private.tar.gz" \
-    --directory="$(dirname "$SISO_PRIVATE_ROOT")" "$(basename "$SISO_PRIVATE_ROOT")"
+archive() {  # archive NAME FOLDER: FOLDER as NAME.tar.gz, its last path part at the top
+    tar --create --gzip --file="$partial/$1.tar.gz" \
+        --directory="$(dirname "$2")" "$(basename "$2")"
+}
+archive private "$SISO_PRIVATE_ROOT"
+archive media "$MEDIA_ROOT"
 
 # What the restore drill compares against: the dump's table of contents and checksums.
 pg_restore --list "$partial/siso.dump" >"$partial/siso.dump.list"
-(cd "$partial" && sha256sum siso.dump private.tar.gz >SHA256SUMS)
+(cd "$partial" && sha256sum siso.dump private.tar.gz media.tar.gz >SHA256SUMS)
 
 mv "$partial" "$backup_dir/$stamp"
 echo "backup written to $backup_dir/$stamp ($(du -sh "$backup_dir/$stamp" | cut -f1))"
