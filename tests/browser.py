@@ -99,3 +99,29 @@ def _serve(client, route):
         body = f'<meta http-equiv="refresh" content="0;url={target}">'
         return route.fulfill(status=200, content_type="text/html", body=body)
     return route.fulfill(status=response.status_code, headers=headers, body=response.content)
+
+
+AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core (vendored, tests/vendor/axe-core) on the open page.
+
+    Returns the violations whose impact is in `impacts`, each as
+    `{"id", "impact", "help", "targets"}` (targets: the CSS selectors of the offending nodes),
+    so a failing assertion shows what to fix: `assert axe_violations(page) == []`.
+    """
+    # Injected as a file, so it works under the production CSP (no inline scripts).
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    results = page.evaluate("async () => await window.axe.run(document)")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in results["violations"]
+        if violation["impact"] in impacts
+    ]
