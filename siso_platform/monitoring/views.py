@@ -3,12 +3,12 @@
 Alerts and screening lists name persons: each page that shows them writes audit events.
 """
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siso_platform import exports, listing
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership
 from siso_platform.audit import log as audit
@@ -25,21 +26,14 @@ from siso_platform.territory.models import Municipality, SocialZone
 
 from . import alerts as alert_actions
 from . import eligibility as checks
+from . import lists
 from . import screening as screenings_
 from .models import (
-    AlertKind,
-    AlertStatus,
     EligibilityCheck,
     ResultList,
     RunStatus,
     ScreeningRun,
 )
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _audit_persons(user, obj, person_ids, purpose: str) -> None:
@@ -51,33 +45,63 @@ def _audit_persons(user, obj, person_ids, purpose: str) -> None:
 # --- alerts -------------------------------------------------------------------------------
 
 
+def _municipalities(user):
+    scope = scoping.scope_for(user)
+    found = Municipality.objects.order_by("name")
+    return found if scope.unrestricted else found.filter(zone__in=scope.zone_ids)
+
+
 @login_required
 @permission_required("monitoring.view_alert", raise_exception=True)
 def alerts(request):
-    found = alert_actions.visible(request.user).select_related(
-        "person", "zone", "assigned_to", "household__municipality"
+    visible = alert_actions.visible(request.user)
+    chosen = lists.AlertFilter(
+        request.GET, visible, user=request.user, municipalities=_municipalities(request.user)
     )
-    kind, status = request.GET.get("kind", ""), request.GET.get("status", "unresolved")
-    if kind in AlertKind.values:
-        found = found.filter(kind=kind)
-    if status == "unresolved":
-        found = found.unresolved()
-    elif status in AlertStatus.values:
-        found = found.filter(status=status)
-    if request.GET.get("mine"):
-        found = found.filter(assigned_to=request.user)
-    page = _page(request, found)
-    _audit_persons(request.user, "monitoring.alert", [a.person_id for a in page], _("alert inbox"))
+    listing.styled(chosen.form)
+    found = chosen.qs
+    sort, view = chosen.choice("sort"), chosen.choice("view")
+    fmt = exports.requested(request)
+    if fmt:
+        rows = lists.sorted_alerts(found, sort).select_related(
+            "person", "household__municipality", "assigned_to"
+        )
+        return exports.response(
+            request,
+            fmt,
+            name="segnalazioni",
+            title=_("Alerts"),
+            columns=lists.ALERT_COLUMNS,
+            rows=rows,
+            list_label="monitoring.alerts",
+            persons=lambda rows: [a.person_id for a in rows],
+        )
+    if view == lists.FLAT:
+        page = listing.page_of(
+            request,
+            lists.sorted_alerts(found, sort).select_related(
+                "person", "zone", "assigned_to", "household__municipality"
+            ),
+        )
+        shown, groups = list(page), None
+    else:
+        page = listing.page_of(request, lists.group_rows(found, sort))
+        groups = lists.groups_of(found, page)
+        shown = [alert for group in groups for alert in group.alerts]
+    _audit_persons(request.user, "monitoring.alert", [a.person_id for a in shown], _("alert inbox"))
+    total = found.count()
     return render(
         request,
         "monitoring/alerts.html",
         {
+            "filter": chosen,
             "page": page,
-            "kinds": AlertKind.choices,
-            "statuses": [("unresolved", _("not resolved")), *AlertStatus.choices],
-            "kind": kind,
-            "status": status,
-            "mine": bool(request.GET.get("mine")),
+            "groups": groups,
+            "total": total,
+            "count_label": listing.counted(total, _("1 alert"), _("%(count)s alerts")),
+            "groups_label": listing.counted(
+                page.paginator.count, _("in 1 group"), _("in %(count)s groups")
+            ),
         },
     )
 
@@ -222,6 +246,16 @@ class ScreeningForm(forms.Form):
         return {}
 
 
+class RunFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=RunStatus.choices, empty_label=gettext_lazy("all")
+    )
+
+    class Meta:
+        model = ScreeningRun
+        fields = []
+
+
 @login_required
 @permission_required("monitoring.view_screeningrun", raise_exception=True)
 def screenings(request):
@@ -232,34 +266,106 @@ def screenings(request):
         if form.is_valid():
             run = screenings_.start(by=request.user, **form.chosen())
             return redirect("monitoring:screening", pk=run.pk)
+    chosen = RunFilter(request.GET, queryset=_runs(request.user))
+    listing.styled(chosen.form)
+    listing.styled(form)
+    page = listing.page_of(request, chosen.qs)
+    total = page.paginator.count
     return render(
         request,
         "monitoring/screenings.html",
-        {"form": form, "page": _page(request, _runs(request.user))},
+        {
+            "form": form,
+            "filter": chosen,
+            "page": page,
+            "count_label": listing.counted(total, _("1 screening"), _("%(count)s screenings")),
+        },
     )
+
+
+def names_shown(user) -> bool:
+    """The zone's own staff read the households on a screening's lists by name; a user who
+    sees the whole region (no zone of their own) reads counts by municipality instead."""
+    scope = scoping.scope_for(user)
+    return not scope.unrestricted and bool(scope.zone_ids)
+
+
+def _heads(user, run, results) -> dict:
+    """The person heading each of these households on the run's day, among the persons the
+    user may read."""
+    by_household = dict(
+        HouseholdMembership.objects.current(run.on)
+        .filter(household__in={r.household_id for r in results}, relation="head")
+        .values_list("household_id", "person_id")
+    )
+    readable = scoping.persons(user).filter(pk__in=by_household.values()).in_bulk()
+    return {
+        household: readable[person]
+        for household, person in by_household.items()
+        if person in readable
+    }
+
+
+def _run_municipalities(run):
+    found = Municipality.objects.order_by("name")
+    if run.municipality_id:
+        return found.filter(pk=run.municipality_id)
+    if run.zone_id:
+        return found.filter(zone_id=run.zone_id)
+    return found
 
 
 @login_required
 @permission_required("monitoring.view_screeningrun", raise_exception=True)
 def screening(request, pk):
     run = get_object_or_404(_runs(request.user), pk=pk)
-    shown_list = request.GET.get("list", ResultList.LATENT)
-    if shown_list not in ResultList.values:
-        shown_list = ResultList.LATENT
-    results = (
-        run.results.filter(on_list=shown_list)
-        .select_related("household__municipality", "programme", "indicator")
-        .order_by("household_id", "pk")
+    chosen = lists.ResultFilter(
+        request.GET,
+        run.results.select_related("household__municipality", "programme", "indicator"),
+        run=run,
+        municipalities=_run_municipalities(run),
     )
-    page = _page(request, results)
-    heads = dict(
-        HouseholdMembership.objects.current(run.on)
-        .filter(household__in=[r.household_id for r in page], relation="head")
-        .values_list("household_id", "person_id")
-    )
-    _audit_persons(request.user, run, heads.values(), _("screening results"))
+    listing.styled(chosen.form)
+    results = chosen.qs
+    named = names_shown(request.user)
+    fmt = exports.requested(request)
+    if fmt and named:
+        rows = list(results)
+        heads = _heads(request.user, run, rows)
+        return exports.response(
+            request,
+            fmt,
+            name=f"screening-{run.pk}",
+            title=_("Screening"),
+            columns=lists.result_columns(heads),
+            rows=rows,
+            list_label="monitoring.screening_results",
+            persons=lambda rows: [p.pk for p in heads.values()],
+        )
+    if fmt:
+        return exports.response(
+            request,
+            fmt,
+            name=f"screening-{run.pk}",
+            title=_("Screening"),
+            columns=lists.COUNT_COLUMNS,
+            rows=lists.counts_by_municipality(results),
+            list_label="monitoring.screening_counts",
+        )
+    page, heads, counts = None, {}, None
+    if named:
+        page = listing.page_of(request, results)
+        heads = _heads(request.user, run, page)
+        for result in page:
+            result.head = heads.get(result.household_id)
+        _audit_persons(request.user, run, [p.pk for p in heads.values()], _("screening results"))
+        total = page.paginator.count
+    else:
+        counts = list(lists.counts_by_municipality(results))
+        total = sum(row["households"] for row in counts)
     before = screenings_.previous(run) if run.status == RunStatus.DONE else None
-    lists = [
+    shown_list = chosen.form.cleaned_data.get("list") if chosen.form.is_valid() else None
+    lists_ = [
         (value, label, run.results.filter(on_list=value).count())
         for value, label in ResultList.choices
     ]
@@ -269,10 +375,16 @@ def screening(request, pk):
         {
             "run": run,
             "rows": screenings_.describe_counts(run),
-            "lists": lists,
-            "shown_list": shown_list,
+            "lists": lists_,
+            "shown_list": shown_list or ResultList.LATENT,
+            "filter": chosen,
+            "named": named,
             "page": page,
             "heads": heads,
+            "counts": counts,
+            "count_label": listing.counted(
+                total, _("1 household on the list"), _("%(count)s households on the list")
+            ),
             "previous": before,
             "changes": screenings_.compare(run, before) if before else None,
         },
