@@ -310,10 +310,14 @@ def _started(stack: Stack):
         migrate_env = {**env, "DATABASE_URL": f"sqlite:///{building}"}
         migrate = stack.start(manage("migrate", "--noinput", "-v0"), "migrate.log", env=migrate_env)
         assert migrate.wait(300) == 0, stack.log("migrate.log")
-        copy_database(building, cached)
+        copy_database(building, database)
+        # Kept only if no migration changed while it ran (a branch being edited meanwhile).
+        if migrated_database_cache() == cached:
+            copy_database(building, cached)
         for leftover in cached.parent.glob(f"{building.name}*"):
             leftover.unlink()
-    copy_database(cached, database)
+    else:
+        copy_database(cached, database)
     assert collect.wait(300) == 0, stack.log("collectstatic.log")
 
     # What must never be served: an upload in the private root, and a file in MEDIA_ROOT
