@@ -229,7 +229,8 @@ TASK_BACKENDS = {
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
 TASKS = {"default": TASK_BACKENDS[read("TASKS_BACKEND")]}
-RQ_QUEUES = {"default": {"URL": read("REDIS_URL")}}
+# rq stops a job after 180 s by default; a regional import or screening takes minutes (bench/).
+RQ_QUEUES = {"default": {"URL": read("REDIS_URL"), "DEFAULT_TIMEOUT": 6 * 3600}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "SISO"
