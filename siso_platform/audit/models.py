@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import times
+
 
 class AuditEventImmutable(Exception):
     pass
@@ -66,8 +68,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
+        # Rome time, as every page shows it (a stored time is UTC).
         return (
-            f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} "
+            f"{times.shown(self.timestamp)} {self.actor_username} {self.action} "
             f"{self.object_type}:{self.object_id}"
         )
 
