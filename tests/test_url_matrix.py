@@ -121,6 +121,7 @@ RULES = [
     rule(r"^admin/audit/", "roles", {AU}),
     # --- the platform's own pages ---
     rule(r"^casework/$", "roles", {ZA, OP, SW, TS}),
+    rule(r"^casework/persons/on-register/$", "roles", STAFF, why="the register card: ?code="),
     rule(r"^casework/", "scoped", {ZA, OP, SW, TS}),
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
     rule(r"^monitoring/", "scoped", {ZA, OP, SW}),

@@ -102,6 +102,7 @@ def register_access(
     outcome: str,
     referred_to: str = "",
     date: datetime.date | None = None,
+    register_reason: str = "",
 ) -> Access:
     date = date or timezone.localdate()
     _refuse(
@@ -118,10 +119,34 @@ def register_access(
         outcome=outcome,
         referred_to=referred_to,
         recorded_by=by,
+        register_reason=register_reason.strip(),
     )
     _save(access)
     _audit("create", by, access, person, _("access registered"))
     return access
+
+
+@transaction.atomic
+def register_access_from_register(*, by, person: Person, register_reason: str, **access) -> Access:
+    """An access for a person found on the register by exact tax code, whom the user's zones
+    do not follow yet. The access at an office of the zone brings the person into the zone's
+    scope (`visibility._zone_link`), so it needs a reason: kept on the access, which every
+    zone reading the person sees, and written to the audit log with who and when."""
+    _refuse(rules.register_reason_problems(register_reason))
+    followed = scoping.can_view_person(by, person)
+    created = register_access(by=by, person=person, register_reason=register_reason, **access)
+    _audit(
+        "update",
+        by,
+        person,
+        person,
+        _("brought into the zone by an access"),
+        access=created.pk,
+        office=created.office.name,
+        reason=created.register_reason,
+        brought_into_scope=not followed,
+    )
+    return created
 
 
 @transaction.atomic

@@ -106,6 +106,25 @@ class AccessForm(forms.ModelForm):
         _offer_questionnaires(self.fields["intake"])
 
 
+class RegisterAccessForm(AccessForm):
+    """An access for a person found on the register, whom the zone does not follow yet."""
+
+    class Meta(AccessForm.Meta):
+        fields = ["register_reason", *AccessForm.Meta.fields]
+        widgets = {**AccessForm.Meta.widgets, "register_reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "register_reason": _(
+                "Required. Kept in the audit log and shown to every zone that follows the person."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["register_reason"]
+        reason.required = True
+        reason.error_messages["required"] = _("Say why your office needs this person's record.")
+
+
 class IntakeForm(forms.Form):
     intake = forms.ModelChoiceField(label=_("Questionnaire"), queryset=FormVersion.objects.none())
 

@@ -158,6 +158,9 @@ class Access(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Set when the access brought in a person the zone did not follow (found on the register
+    # by exact tax code): why the zone needs their record, shown to every zone that reads it.
+    register_reason = models.TextField(_("why the record is needed"), blank=True)
 
     class Meta:
         verbose_name = _("access")

@@ -44,12 +44,16 @@ def timeline(
 ) -> list[Entry]:
     entries = []
     for access in accesses:
+        # The zone too: an access may come from a zone that found the person on the register.
+        detail = [str(access.office.municipality.zone), access.get_outcome_display(), access.reason]
+        if access.register_reason:
+            detail.append(_("record needed: %(reason)s") % {"reason": access.register_reason})
         entries.append(
             Entry(
                 access.date,
                 "access",
                 _("Access at %(office)s") % {"office": access.office.name},
-                f"{access.get_outcome_display()} · {access.reason}",
+                " · ".join(detail),
                 reverse("casework:access", args=[access.pk]),
                 access.person,
             )
@@ -158,7 +162,11 @@ def _fetch(user, persons: list[Person], *, whole: bool, today: datetime.date, sc
     interventions = every["interventions"].filter(person__in=persons)
     running = list(interventions.running_on(today).select_related("item", "provider"))
     interventions = list(interventions.select_related("item", "provider", "person"))
-    accesses = list(every["accesses"].filter(person__in=persons).select_related("office", "person"))
+    accesses = list(
+        every["accesses"]
+        .filter(person__in=persons)
+        .select_related("office__municipality__zone", "person")
+    )
     # A body that sees a case through an assignment reads only the questionnaires shared with
     # assigned partners (and its own); a whole record needs no check of its own.
     submissions = Submission.objects.all() if whole else forms_visibility.submissions(user)

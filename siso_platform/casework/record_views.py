@@ -16,7 +16,7 @@ from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
 
-from . import record, visibility
+from . import record, register_lookup, visibility
 from .models import CaseStatus, NeedStatus
 
 TAX_CODE = re.compile(r"^([A-Z0-9]{16}|\d{11})$")
@@ -123,13 +123,17 @@ def persons(request):
         )
         _audit_listing(request.user, results, _("person search"), query=query)
     code = query.upper().replace(" ", "")
+    exact = bool(TAX_CODE.match(code)) and not results
+    # Only an exact tax code reaches beyond the persons the user follows (the register card).
+    lookup = register_lookup.look_up(request.user, code, where="search") if exact else None
     return render(
         request,
         "casework/persons.html",
         {
             "query": query,
             "results": results,
-            "new_code": code if TAX_CODE.match(code) and not results else "",
+            "lookup": lookup,
+            "new_code": code if exact and not (lookup and (lookup.card or lookup.paused)) else "",
         },
     )
 

@@ -48,6 +48,14 @@ def access_problems(
     return problems
 
 
+def register_reason_problems(register_reason: str) -> Problems:
+    """An access that brings in a person the zone did not follow says why (audited, and
+    shown to every zone that reads the person)."""
+    if not register_reason.strip():
+        return {"register_reason": _("Say why your office needs this person's record.")}
+    return {}
+
+
 def period_problems(starts_on: datetime.date, ends_on: datetime.date | None) -> Problems:
     if ends_on is not None and ends_on < starts_on:
         return {"ends_on": _("The end date cannot be before the start date.")}

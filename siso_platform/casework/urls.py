@@ -7,6 +7,7 @@ urlpatterns = [
     path("", record_views.home, name="home"),
     path("persons/", record_views.persons, name="persons"),
     path("persons/new/", work_views.new_person, name="new_person"),
+    path("persons/on-register/", work_views.register_access, name="register_access"),
     path("persons/<int:pk>/", record_views.person, name="person"),
     path("persons/<int:person_pk>/accesses/new/", work_views.new_access, name="new_access"),
     path("households/<int:pk>/", record_views.household, name="household"),

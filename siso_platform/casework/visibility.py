@@ -6,6 +6,10 @@
 - A third-sector body's operators see a person only while one of the person's cases is
   assigned to the body (and registered conditions hold: the body is accredited in the
   case's zone), and then only that case, its needs and its interventions.
+- The register card: zone staff who register accesses (operators, social workers, zone
+  administrators) learn, by an exact tax code only, that a person they do not follow is on
+  the register, with name and birth year, so that an access (with a reason) can bring them
+  into the zone. Partial codes and names find only the persons the user follows.
 """
 
 import dataclasses
@@ -16,7 +20,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from siso_platform.accounts import scoping
+from siso_platform.accounts.models import Role
 from siso_platform.accounts.scoping import Scope
+from siso_platform.people import tax_code as tc
 from siso_platform.people.models import Household, Person
 
 from .models import Access, Assignment, Case, Intervention, Need
@@ -158,3 +164,41 @@ def interventions(user, queryset: QuerySet | None = None) -> QuerySet:
         Q(household__in=scoping.households(user)) | Q(case__person__in=_whole_record_persons(scope))
     )
     return scoped | by_household
+
+
+# Who may learn, by exact tax code, that a person outside their scope is on the register:
+# the zone's front line, who meet people at the desk and register their accesses. Never the
+# region, auditors, data stewards or third-sector bodies.
+REGISTER_ROLES = frozenset({Role.OPERATOR, Role.SOCIAL_WORKER, Role.ZONE_ADMIN})
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisterCard:
+    """All a register lookup tells: enough to recognise the person, nothing of their life."""
+
+    person: Person  # for the access that follows; the card page shows only the fields below
+    tax_code: str
+    first_name: str
+    last_name: str
+    birth_year: int
+
+
+def may_look_up_register(user) -> bool:
+    scope = scoping.scope_for(user)
+    if scope.unrestricted or not scope.zone_ids:
+        return False  # the unrestricted follow everyone already; without a zone, no access
+    return any(grant.role in REGISTER_ROLES for grant in scoping.grants_of(user))
+
+
+def register_card(user, code: str) -> RegisterCard | None:
+    """The card of the person whose tax code is exactly `code`, when the user may look them
+    up and does not follow them yet; None otherwise (also for a partial code)."""
+    code = tc.normalize(code or "")
+    if len(code) not in (11, 16) or not may_look_up_register(user):
+        return None
+    person = Person.objects.filter(tax_code=code).first()
+    if person is None or scoping.can_view_person(user, person):
+        return None
+    return RegisterCard(
+        person, person.tax_code, person.first_name, person.last_name, person.birth_date.year
+    )

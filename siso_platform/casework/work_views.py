@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from forms.views import start_draft
 from siso_platform.accounts import scoping
 from siso_platform.audit import log as audit
+from siso_platform.people import tax_code as tc
 from workflows import runtime
 
-from . import actions, visibility
+from . import actions, register_lookup, visibility
 from .entry_forms import (
     AccessForm,
     AssignmentForm,
@@ -31,6 +32,7 @@ from .entry_forms import (
     NeedStatusForm,
     OpenCaseForm,
     PersonForm,
+    RegisterAccessForm,
     apply,
 )
 from .form_targets import ACCESS_INTAKE, expressed_need_codes
@@ -96,6 +98,16 @@ def new_person(request):
         user=request.user,
         initial={"date": timezone.localdate()},
     )
+    if request.method == "POST":
+        # A tax code on the register that the zone does not follow: the register card and
+        # an access with a reason (what the exact search gives), instead of a refusal.
+        person_form.is_valid()
+        code = person_form.cleaned_data.get("tax_code", "")
+        lookup = register_lookup.look_up(request.user, code, where="registration")
+        if lookup.card or lookup.paused:
+            typed = {name: access_form[name].value() for name in access_form.fields}
+            form = RegisterAccessForm(user=request.user, prefix="access", initial=typed)
+            return _register_card_page(request, lookup, form)
     if request.method == "POST" and person_form.is_valid() and access_form.is_valid():
         with transaction.atomic():
             person = apply(
@@ -115,6 +127,49 @@ def new_person(request):
         "casework/person_form.html",
         {"person_form": person_form, "access_form": access_form},
     )
+
+
+def _register_card_page(request, lookup, form):
+    context = {"lookup": lookup, "card": lookup.card, "form": form}
+    return render(request, "casework/register_card.html", context)
+
+
+@permission_required("casework.add_access", raise_exception=True)
+def register_access(request):
+    """A person found on the register by exact tax code (`?code=`), whom the user's zones do
+    not follow: the card (name, birth year) and an access with the reason for needing the
+    record, which brings the person into the zone. Nothing here is reached by a record id."""
+    code = request.GET.get("code", "").strip()
+    if not code:
+        return redirect("casework:persons")
+    lookup = register_lookup.look_up(request.user, code, where="register card")
+    if lookup.card is None and not lookup.paused:
+        followed = scoping.persons(request.user).filter(tax_code=tc.normalize(code)).first()
+        if followed is not None:
+            return redirect("casework:new_access", person_pk=followed.pk)
+        raise Http404
+    form = RegisterAccessForm(
+        request.POST if lookup.card else None,
+        user=request.user,
+        prefix="access",
+        initial={"date": timezone.localdate()},
+    )
+    if request.method == "POST" and lookup.card and form.is_valid():
+        data = form.cleaned_data
+        access = apply(
+            form,
+            lambda: actions.register_access_from_register(
+                by=request.user,
+                person=lookup.card.person,
+                register_reason=data["register_reason"],
+                **{key: data[key] for key in ("office", "date", "channel", "reason", "outcome")},
+                referred_to=data["referred_to"],
+            ),
+        )
+        if access is not None:
+            messages.success(request, _("Access registered: your zone now follows the person."))
+            return _access_or_intake(request, access, data["intake"])
+    return _register_card_page(request, lookup, form)
 
 
 @login_required

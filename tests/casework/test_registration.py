@@ -1,9 +1,9 @@
-"""Registering at the office a tax code already on record outside the operator's zone: the
-answer is the one a new person gets, the access goes on the existing person, no duplicate."""
+"""Registering at the office a tax code already on record: outside the operator's zone it
+leads to the register card (name and birth year, what the exact search shows) and an access
+with a reason, never to a refusal; inside it, the access goes on the existing person."""
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -64,45 +64,65 @@ def register(client, data):
     return response, [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_a_tax_code_on_record_elsewhere_answers_like_a_new_one(
+def test_a_tax_code_on_record_elsewhere_leads_to_the_register_card(
     english_client, operator, office, elsewhere
 ):
     english_client.force_login(operator)
-    search = english_client.get(reverse("casework:persons"), {"q": elsewhere.tax_code})
-    assert search.context["results"] == []  # not found until the access
-
-    other_desk = Client(HTTP_ACCEPT_LANGUAGE="en")  # its own messages
-    other_desk.force_login(operator)
-    new = PersonFactory.build(residence_municipality=None)
-    fresh, fresh_messages = register(other_desk, registration(new, office))
-    known, known_messages = register(
-        english_client, registration(elsewhere, office, last_name="d'angelo ")
+    response, messages = register(
+        english_client, registration(elsewhere, office, last_name="Rossi", address="Via Nuova 1")
+    )
+    assert response.status_code == 200 and messages == []
+    assert response.templates[0].name == "casework/register_card.html"
+    card = response.context["card"]
+    assert (card.last_name, card.first_name, card.birth_year) == (
+        "D'Angelo",
+        "Maria",
+        elsewhere.birth_date.year,
+    )
+    page = response.content.decode()
+    assert "Via Segreta" not in page and elsewhere.birth_date.strftime("%d/%m/%Y") not in page
+    assert "does not match" not in page  # no refusal: the same card as the exact search
+    # What was typed for the access is kept for the access with a reason.
+    form = response.context["form"]
+    assert form["reason"].value() == "Prima volta allo sportello"
+    assert form["office"].value() == str(office.pk)
+    assert 'name="access-register_reason"' in page
+    assert reverse("casework:register_access") in page
+    # Nothing saved, nothing opened: the register card is all until the access.
+    assert Person.objects.filter(tax_code=elsewhere.tax_code).count() == 1
+    assert not Access.objects.exists()
+    assert not scoping.persons(operator).filter(pk=elsewhere.pk).exists()
+    event = AuditEvent.objects.get(object_type="casework.register_lookup")
+    assert (event.actor, event.person_id, event.detail) == (
+        operator,
+        elsewhere.pk,
+        {"where": "registration"},
     )
 
-    assert (known.status_code, known_messages) == (fresh.status_code, fresh_messages)
-    assert known.status_code == 302 and known_messages == ["Person and access registered."]
-    assert Person.objects.filter(tax_code=elsewhere.tax_code).count() == 1
-    access = Access.objects.get(person=elsewhere)
-    assert known["Location"] == reverse("casework:access", args=[access.pk])
-    assert access.office == office
-    assert scoping.persons(operator).filter(pk=elsewhere.pk).exists()
-    search = english_client.get(reverse("casework:persons"), {"q": elsewhere.tax_code})
-    assert search.context["results"] == [elsewhere]
-    event = AuditEvent.objects.get(purpose="access registered", object_type="people.person")
-    assert (event.actor, event.person_id) == (operator, elsewhere.pk)
-    assert event.detail == {"existing_person": True, "brought_into_scope": True}
 
-
-def test_data_contradicting_the_record_are_refused_without_telling_what_is_stored(
-    english_client, operator, office, elsewhere
-):
+def test_the_card_asks_for_the_tax_code_only(english_client, operator, office, elsewhere):
+    """The person's other fields need not be typed to learn the person is on the register."""
     english_client.force_login(operator)
-    response, _ = register(english_client, registration(elsewhere, office, first_name="Anna"))
+    data = registration(elsewhere, office, last_name="", first_name="", birth_date="")
+    response, _ = register(english_client, data)
+    assert response.context["card"].person == elsewhere
+
+
+def test_a_person_followed_gets_the_access_on_the_record(english_client, operator, office):
+    mine = PersonFactory(residence_municipality=office.municipality)
+    english_client.force_login(operator)
+    response, messages = register(english_client, registration(mine, office))
+    assert response.status_code == 302 and messages == ["Person and access registered."]
+    assert Access.objects.get().person == mine
+    assert Person.objects.filter(tax_code=mine.tax_code).count() == 1
+    assert not AuditEvent.objects.filter(object_type="casework.register_lookup").exists()
+
+
+def test_data_contradicting_a_followed_record_are_refused(english_client, operator, office):
+    mine = PersonFactory(residence_municipality=office.municipality, first_name="Maria")
+    english_client.force_login(operator)
+    response, _ = register(english_client, registration(mine, office, first_name="Anna"))
     assert response.status_code == 200
     [message] = response.context["person_form"].errors["tax_code"]
     assert message == "The tax code does not match the personal data entered: check both."
-    page = response.content.decode()
-    assert 'value="Maria"' not in page and "Via Segreta" not in page
     assert not Access.objects.exists()
-    assert not scoping.persons(operator).filter(pk=elsewhere.pk).exists()
-    assert Person.objects.filter(tax_code=elsewhere.tax_code).count() == 1
