@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siso_platform import listing
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
@@ -116,11 +117,11 @@ def search_persons(user, query: str):
 @permission_required("casework.view_case", raise_exception=True)
 def persons(request):
     query = request.GET.get("q", "").strip()
-    results = []
-    if query:
-        results = list(
-            search_persons(request.user, query).select_related("residence_municipality")[:50]
-        )
+    results, page = [], None
+    if query:  # every match, a page at a time, with the total (no silent cap)
+        found = search_persons(request.user, query).select_related("residence_municipality")
+        page = listing.page_of(request, found.order_by("last_name", "first_name", "pk"))
+        results = list(page)
         _audit_listing(request.user, results, _("person search"), query=query)
     code = query.upper().replace(" ", "")
     exact = bool(TAX_CODE.match(code)) and not results
@@ -132,6 +133,12 @@ def persons(request):
         {
             "query": query,
             "results": results,
+            "page": page,
+            "count_label": listing.counted(
+                page.paginator.count if page else 0,
+                _("1 person found"),
+                _("%(count)s persons found"),
+            ),
             "lookup": lookup,
             "new_code": code if exact and not (lookup and (lookup.card or lookup.paused)) else "",
         },

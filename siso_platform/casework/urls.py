@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, work_views
+from . import list_views, record_views, work_views
 
 app_name = "casework"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/<int:pk>/", record_views.person, name="person"),
     path("persons/<int:person_pk>/accesses/new/", work_views.new_access, name="new_access"),
     path("households/<int:pk>/", record_views.household, name="household"),
+    path("cases/", list_views.cases, name="cases"),
     path("accesses/<int:pk>/", work_views.access, name="access"),
     path("accesses/<int:pk>/intake/", work_views.access_intake, name="access_intake"),
     path("accesses/<int:pk>/open-case/", work_views.open_case, name="open_case"),
