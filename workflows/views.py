@@ -20,6 +20,7 @@ from forms.host import host as forms_host
 from forms.models import Draft
 from forms.views import start_draft
 
+from . import inbox as inbox_lists
 from . import runtime
 from .flows import flow_chart, process_data
 from .host import WHOLE, host
@@ -41,12 +42,20 @@ def _task_for(user, pk) -> Task:
 def inbox(request):
     now = timezone.now()
     notifications = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    mine = inbox_lists.TaskFilter(request.GET, runtime.my_tasks(request.user))
+    queue = inbox_lists.TaskFilter(request.GET, runtime.queue(request.user))
+    inbox_lists.styled(mine.form)
     return render(
         request,
         "workflows/inbox.html",
         {
-            "mine": runtime.readable(request.user, runtime.my_tasks(request.user)),
-            "queue": runtime.readable(request.user, runtime.queue(request.user)),
+            "filter": mine,
+            "mine": inbox_lists.page_of(
+                request, runtime.readable(request.user, mine.qs), "mine_page"
+            ),
+            "queue": inbox_lists.page_of(
+                request, runtime.readable(request.user, queue.qs), "queue_page"
+            ),
             "escalated": runtime.readable(request.user, runtime.escalated_for(request.user)),
             "notifications": notifications.select_related("task")[:50],
             "now": now,
