@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.api import cms_api
 from siso_platform import health
+from siso_platform.accounts import login_views
 
 urlpatterns = [
     # probes for the load balancer: no login, no session, never cached (siso_platform/health.py)
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the platform's own sign-in and sign-out (LOGIN_URL); wagtail's /admin/login/ stays too
+    path("accedi/", login_views.SignInView.as_view(), name="login"),
+    path("esci/", login_views.SignOutView.as_view(), name="logout"),
     path("account/two-factor/", include("siso_platform.accounts.two_factor_urls")),
     path("casework/", include("siso_platform.casework.urls")),
     path("monitoring/", include("siso_platform.monitoring.urls")),

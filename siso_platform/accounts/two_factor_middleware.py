@@ -19,6 +19,8 @@ def _open_paths() -> tuple[frozenset[str], tuple[str, ...]]:
     exact = frozenset(
         reverse(name)
         for name in (
+            "login",
+            "logout",
             "wagtailadmin_login",
             "wagtailadmin_logout",
             "two_factor:enrol",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import two_factor
+from .login_views import home_url
 
 
 class CodeForm(forms.Form):
@@ -36,7 +37,7 @@ def _next(request) -> str:
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if safe else reverse("wagtailadmin_home")
+    return target if safe else home_url(request.user)
 
 
 @login_required

@@ -162,7 +162,13 @@ FORMS_HOST = "siso_platform.casework.forms_host.CaseworkFormsHost"
 FORMS_FILE_FIELD = "siso_platform.uploads.AttachmentField"
 # The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.
 WORKFLOWS_HOST = "siso_platform.casework.workflow_host.SisoWorkflowsHost"
-LOGIN_URL = "wagtailadmin_login"
+# The platform's own sign-in page; after it each role lands on its own home
+# (siso_platform/accounts/homes.py), so LOGIN_REDIRECT_URL is only a fallback. The admin
+# sends to it too (its own /admin/login/ keeps working). Signing out lands on "/".
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = "login"
 
 # Signing in (docs/logins.md). How many reverse proxies in front of the platform append to
 # X-Forwarded-For; 0: the header is ignored and the socket address is the client's. Read by

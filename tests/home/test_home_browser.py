@@ -26,5 +26,5 @@ def test_a_visitor_reaches_the_charter_and_the_sign_in_from_the_home_page(open_p
 
     page.go_back()
     page.get_by_role("link", name="Sign in").click()
-    page.wait_for_url(lambda url: urlsplit(url).path == "/admin/login/")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/accedi/")
     assert page.locator("#id_username").is_visible()

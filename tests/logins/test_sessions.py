@@ -29,7 +29,7 @@ def test_a_session_idle_longer_than_the_setting_is_signed_out(member):
         clock.tick(datetime.timedelta(minutes=31))
         response = client.get("/casework/")
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+        assert response["Location"].startswith("/accedi/")  # the sign-in page
         assert "_auth_user_id" not in client.session
 
 
