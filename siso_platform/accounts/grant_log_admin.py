@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from siso_platform.audit import times
 from siso_platform.audit.models import AuditEvent
 
 from . import visibility
@@ -55,7 +56,13 @@ class GrantEventViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = GrantEventIndexView
     list_display = [
-        "timestamp",
+        # Rome time in the audit log's format (the admin would follow the profile's zone).
+        Column(
+            "timestamp",
+            label=_("Date and time"),
+            accessor=lambda e: times.shown(e.timestamp),
+            sort_key="timestamp",
+        ),
         Column("actor", label=_("Administrator"), accessor="actor_username"),
         Column(
             "step", label=_("Operation"), accessor=lambda e: STEPS.get(e.detail.get("change"), "")

@@ -310,3 +310,12 @@ def test_no_other_role_reaches_the_lookup_or_the_trail(client, story, make_membe
 def test_anonymous_is_sent_to_the_login(client, story):
     response = client.get(reverse("audit:find_person"), {"tax_code": story[0].tax_code})
     assert response.status_code == 302 and "?next=/admin/audit/person/" in response["Location"]
+
+
+def test_the_privilege_grants_show_rome_time_too(client, clock, make_member, auditor):
+    admin = make_member(Role.ZONE_ADMIN, zone_number=2)
+    clock.move_to(datetime.datetime(2026, 7, 1, 22, 5, 9, tzinfo=UTC))  # summer: UTC+2
+    audit.record("create", actor=admin, obj="accounts.membership", detail={"change": "grant"})
+    clock.move_to(NOW)
+    page = text(client.get(reverse("privilege-grants:index")))
+    assert "02/07/2026 00:05:09" in page
