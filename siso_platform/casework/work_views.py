@@ -149,7 +149,7 @@ def register_access(request):
             return redirect("casework:new_access", person_pk=followed.pk)
         raise Http404
     form = RegisterAccessForm(
-        request.POST if lookup.card else None,
+        request.POST if request.method == "POST" and lookup.card else None,
         user=request.user,
         prefix="access",
         initial={"date": timezone.localdate()},
