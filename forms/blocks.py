@@ -119,6 +119,15 @@ def common_children():
                 choices=registry.prefill_choices, required=False, label=_("prefill from")
             ),
         ),
+        (
+            "fact",
+            blocks.ChoiceBlock(
+                choices=registry.fact_choices,
+                required=False,
+                label=_("record the answer as"),
+                help_text=_("The fact of the person or household the answer becomes."),
+            ),
+        ),
         ("validations", Validations(label=_("validations"))),
     ]
 

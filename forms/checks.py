@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from . import logic
+from . import logic, registry
 from .schema import (
     ADDRESS,
     FILE,
@@ -78,6 +78,9 @@ def _structure(schema: dict) -> list[Problem]:
             found.append(Problem(path, _("A group cannot contain another group.")))
         elif kind == GROUP and not spec.get("fields"):
             found.append(Problem(path, _("A group needs at least one field.")))
+        fact = spec.get("fact")
+        if fact and (group is not None or fact not in registry.fact_sinks):
+            found.append(Problem(path, _("The answer cannot be recorded as “%s”.") % fact))
         pattern = (spec.get("validations") or {}).get("pattern")
         if pattern:
             try:

@@ -9,6 +9,7 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -272,7 +273,17 @@ def _initial(item: Field, value, prefix: str) -> dict:
         return {f"{name}{SEP}{part}": value.get(part, "") for part in ADDRESS_PARTS}
     if item.kind == BOOLEAN:
         return {name: "true" if value else "false"}
+    if item.kind == DECIMAL and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {name: localized_number(item, value)}  # a prefill reads back as one types it
     return {name: value}
+
+
+def localized_number(item: Field, value) -> str:
+    """A decimal answer as the active language writes it: 4500.5 is "4.500,50" in Italian."""
+    if float(value).is_integer():
+        return number_format(int(value), force_grouping=True)
+    places = int(item.spec.get("decimal_places", 2))
+    return number_format(value, places, force_grouping=True)
 
 
 def summary(form: CompiledForm, answers: dict, language: str | None = None) -> list[dict]:
@@ -321,6 +332,8 @@ def _display(item: Field, value, language: str):
     if item.kind == DATE:
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
+    if item.kind == DECIMAL and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return localized_number(item, value)
     return value
 
 

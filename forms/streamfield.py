@@ -36,6 +36,8 @@ def _field(block: dict) -> dict:
     for name in ("visible_if", "computed"):
         spec[name] = value.get(name)
     spec["prefill"] = value.get("prefill") or None
+    if value.get("fact"):
+        spec["fact"] = value["fact"]
     spec["validations"] = _validations(value.get("validations") or {}, value)
     if kind in WITH_CHOICES:
         spec["choices"] = [
@@ -122,6 +124,7 @@ def _field_block(spec: dict) -> dict:
     value["visible_if"] = spec.get("visible_if")
     value["computed"] = spec.get("computed")
     value["prefill"] = spec.get("prefill") or ""
+    value["fact"] = spec.get("fact") or ""
     checks = dict(spec.get("validations") or {})
     extensions, max_size = checks.pop("extensions", None), checks.pop("max_size", None)
     rules = checks.pop("rules", [])

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import registry
 from .host import host
 from .models import FormVersion, Submission
 from .validation import validate
@@ -26,4 +27,17 @@ def save(version: FormVersion, subject, cleaned: dict, *, user, channel: str) ->
     host().audit(
         "create", user=user, obj=submission, subject=subject, purpose=_("questionnaire submitted")
     )
+    record_facts(version, submission, user=user)
     return submission
+
+
+def record_facts(version: FormVersion, submission: Submission, *, user) -> None:
+    """Answers of fields declaring a `fact` become the subject's facts, sourced to this
+    submission (the host's sinks decide where they go); hidden or empty answers write none."""
+    if submission.subject_id is None:
+        return
+    for item in version.compiled.fields.values():
+        sink = registry.fact_sinks.get(item.spec.get("fact") or "")
+        value = submission.answers.get(item.key)
+        if sink is not None and value is not None:
+            sink.record(submission.subject, value, submission, user)

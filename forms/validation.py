@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -213,28 +214,51 @@ def _text(item, raw):
     return str(raw).strip()
 
 
+def parse_number(text: str) -> Decimal | None:
+    """A number as a person writes it in the active language, or None: in Italian
+    "4.500,00", "4500,5" or "4500" (and "4.5", as a device sends it). Grouping must be by
+    three digits, so "4.50.0" or "4,500.00" is refused rather than guessed."""
+    value = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    decimal_sep = re.escape(str(get_format("DECIMAL_SEPARATOR")))
+    thousand_sep = re.escape(str(get_format("THOUSAND_SEPARATOR")))
+    grouped = rf"\d{{1,3}}(?:{thousand_sep}\d{{3}})+"
+    if re.fullmatch(rf"[+-]?(?:{grouped}|\d+)(?:{decimal_sep}\d+)?", value):
+        # As Django reads localized input: thousands separators out, the decimal mark a dot.
+        value = re.sub(thousand_sep, "", value) if thousand_sep else value
+        value = re.sub(decimal_sep, ".", value)
+    elif not re.fullmatch(r"[+-]?\d*\.\d+", value):  # a plain decimal point
+        return None
+    number = Decimal(value)
+    return number if number.is_finite() else None
+
+
+def _number(item, raw) -> Decimal:
+    """JSON numbers pass as they are; text is read by `parse_number`."""
+    if isinstance(raw, (bool, dict, list)):
+        raise Invalid(_not_a_number(item))
+    number = Decimal(str(raw)) if isinstance(raw, (int, float, Decimal)) else parse_number(raw)
+    if number is None or not number.is_finite():
+        raise Invalid(_not_a_number(item))
+    return number
+
+
+def _not_a_number(item) -> str:
+    example = number_format(Decimal("4500.00"), 2, force_grouping=True)
+    return _("“%(field)s” is not a number: write it like %(example)s.") % {
+        "field": item.label(get_language() or "it"),
+        "example": example,
+    }
+
+
 def _integer(item, raw):
-    if isinstance(raw, bool):
+    number = _number(item, raw)
+    if number != number.to_integral_value():
         raise Invalid(_("Enter a whole number."))
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise Invalid(_("Enter a whole number.")) from None
+    return int(number)
 
 
 def _decimal(item, raw):
-    if isinstance(raw, (bool, dict, list)):
-        raise Invalid(_("Enter a number."))
-    try:
-        number = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        raise Invalid(_("Enter a number.")) from None
-    if not number.is_finite():
-        raise Invalid(_("Enter a number."))
+    number = _number(item, raw)
     places = int(item.spec.get("decimal_places", 2))
     if -number.as_tuple().exponent > places:
         raise Invalid(

@@ -93,12 +93,14 @@ def start_draft(
     ):
         raise PermissionDenied(_("A questionnaire must be about a person."))
     prefill = {}
-    steps = version.compiled.steps if subject is not None else []  # the sources read a person
-    for step in steps:
+    # What the sources read: the person, and what the target offers (a procedure's case).
+    objects = registry.target_context(target, str(target_reference), user)
+    objects[registry.SUBJECT] = subject
+    for step in version.compiled.steps:
         for item in step.fields:
             source = registry.prefill_sources.get(item.spec.get("prefill") or "")
-            if source is not None:
-                value = source.resolve(subject)
+            if source is not None and objects.get(source.needs) is not None:
+                value = source.resolve(objects[source.needs])
                 if value not in (None, "", []):
                     prefill[item.key] = value
     state = {"step": None, "step_data": {}, "step_files": {}, "extra_data": {"prefill": prefill}}

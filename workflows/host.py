@@ -41,7 +41,8 @@ class WorkflowsHost:
         raise NotImplementedError
 
     def case_for(self, user, case_id):
-        """The case `user` may start a procedure on (with its `person`), or None."""
+        """The case `user` may start a procedure on (with its `person`), or None; a task's
+        questionnaire is prefilled from it (prefill sources that need "case")."""
         raise NotImplementedError
 
     def owner_preference(self, context: dict) -> list[int]:

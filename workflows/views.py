@@ -291,7 +291,19 @@ def _start_target(request):
     raise Http404
 
 
+def _task_context(reference: str, user) -> dict:
+    """What a task's questionnaire may be prefilled from: the case its process works on (so
+    the plan step opens with the case's plan), when the user may change it."""
+    item = runtime.tasks().filter(pk=int(reference)).first() if reference.isdigit() else None
+    case_id = process_data(item.process)["context"].get("case") if item is not None else None
+    case = host().case_for(user, case_id) if case_id else None
+    return {"case": case} if case is not None else {}
+
+
 def register() -> None:
     form_registry.register_target(
-        WORKFLOW_TASK, _complete_from_wizard, may_fill=_may_fill_without_subject
+        WORKFLOW_TASK,
+        _complete_from_wizard,
+        may_fill=_may_fill_without_subject,
+        context=_task_context,
     )

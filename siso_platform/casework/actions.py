@@ -26,6 +26,7 @@ from .models import (
     Access,
     Assignment,
     CarePlan,
+    CarePlanVersion,
     Case,
     CaseStatus,
     CatalogueItem,
@@ -253,6 +254,18 @@ def set_need_status(need: Need, status: str, *, by, on: datetime.date | None = N
     return need
 
 
+def _goal_snapshot(goal: Goal) -> dict:
+    return {
+        "description": goal.description,
+        "due_on": goal.due_on.isoformat() if goal.due_on else None,
+        "status": goal.status,
+    }
+
+
+def _same_text(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
 @transaction.atomic
 def update_care_plan(
     case: Case,
@@ -261,14 +274,24 @@ def update_care_plan(
     summary: str,
     agreed_on: datetime.date | None,
     review_on: datetime.date | None,
-    goals: Sequence[dict],
+    goals: Sequence[dict] | None,
+    source: str = "",
+    submission=None,
 ) -> CarePlan:
-    """Replace the plan's text, dates and goals (each a dict of Goal's fields)."""
+    """Make this the plan's text, dates and goals, and keep it as the plan's next version.
+
+    Every page and procedure step that edits the plan shows the current one to edit, so what
+    arrives is the whole plan as the user left it; the earlier states stay in
+    `CarePlanVersion`, never rewritten. Goals are dicts of Goal's fields: one with the text of
+    a goal already on the plan is that goal, and keeps its date and status unless given new
+    ones (a list of goal texts, as the first questionnaires gave, loses no dates); a goal
+    left out was removed by the user. `goals=None` keeps the goals as they are."""
     if case.is_closed:
         _refuse({"__all__": _("The case is closed: its care plan can no longer change.")})
     if review_on and review_on < case.opened_on:
         _refuse({"review_on": _("The review date cannot be before the case was opened.")})
-    plan, _created = CarePlan.objects.get_or_create(case=case)
+    CarePlan.objects.get_or_create(case=case)
+    plan = CarePlan.objects.select_for_update().get(case=case)  # one version number at a time
     plan.summary, plan.agreed_on, plan.review_on, plan.updated_by = (
         summary,
         agreed_on,
@@ -276,10 +299,40 @@ def update_care_plan(
         by,
     )
     _save(plan)
-    plan.goals.all().delete()
-    for position, goal in enumerate(goals):
-        _save(Goal(plan=plan, position=position, **goal), exclude=["plan"])
-    _audit("update", by, plan, case.person_id, _("care plan updated"), goals=len(goals))
+    if goals is not None:
+        earlier = {}
+        for goal in plan.goals.all():
+            earlier.setdefault(_same_text(goal.description), goal)
+        kept = []
+        for position, fields in enumerate(goals):
+            goal = earlier.pop(_same_text(fields.get("description", "")), None) or Goal(plan=plan)
+            for name, value in fields.items():
+                setattr(goal, name, value)
+            goal.position = position
+            _save(goal, exclude=["plan"])
+            kept.append(goal.pk)
+        plan.goals.exclude(pk__in=kept).delete()
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = CarePlanVersion.objects.create(
+        plan=plan,
+        number=last + 1,
+        summary=plan.summary,
+        agreed_on=plan.agreed_on,
+        review_on=plan.review_on,
+        goals=[_goal_snapshot(goal) for goal in plan.goals.order_by("position", "pk")],
+        recorded_by=by,
+        source=source[:200],
+        submission=submission,
+    )
+    _audit(
+        "update",
+        by,
+        plan,
+        case.person_id,
+        _("care plan updated"),
+        version=version.number,
+        goals=len(version.goals),
+    )
     return plan
 
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import FormVersion
+from forms.validation import parse_number
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Organisation, OrganisationKind, Role
 from siso_platform.people.models import Person
@@ -38,6 +39,29 @@ class DateInput(forms.DateInput):
 
 def _dates(*names):
     return {name: DateInput() for name in names}
+
+
+class AmountField(forms.DecimalField):
+    """An amount as Italians write it: "4.500,00", "4500,5" or "4500" (read like the
+    questionnaires read numbers); shown back localized, "4500,50"."""
+
+    default_error_messages = {"invalid": _("Write a number like 4.500,00.")}
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            number = parse_number(value)
+            if number is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = str(number)
+        return super().to_python(value)
+
+
+AMOUNTS = {"amount": AmountField, "quantity": AmountField}
 
 
 def apply(form: forms.BaseForm, action):
@@ -233,6 +257,7 @@ class InterventionForm(forms.ModelForm):
             "notes",
         ]
         widgets = {**_dates("starts_on", "ends_on"), "notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = AMOUNTS
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +279,7 @@ class InterventionChangeForm(forms.ModelForm):
         model = Intervention
         fields = ["status", "starts_on", "ends_on", "amount", "quantity", "notes"]
         widgets = {**_dates("starts_on", "ends_on"), "notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = AMOUNTS
 
     def _post_clean(self):
         pass

@@ -366,6 +366,72 @@ class CarePlan(models.Model):
         return _("Care plan of case %(number)s") % {"number": self.case_id}
 
 
+class CarePlanVersion(models.Model):
+    """One saved state of a care plan: every change writes one, none is ever rewritten, so the
+    record shows what was agreed when, by whom, and from which page or procedure step."""
+
+    plan = models.ForeignKey(
+        CarePlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("care plan")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    summary = models.TextField(_("overall objective"), blank=True)
+    agreed_on = models.DateField(_("agreed with the person on"), null=True, blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    # [{"description", "due_on" (ISO date or null), "status"}], in the plan's order
+    goals = models.JSONField(_("goals"), default=list)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the change was made: the case page or a procedure step."),
+    )
+    submission = models.ForeignKey(
+        "forms.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("questionnaire"),
+    )
+
+    class Meta:
+        verbose_name = _("care plan version")
+        verbose_name_plural = _("care plan versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_care_plan_version_number")
+        ]
+
+    def __str__(self):
+        return _("Version %(number)s of the care plan of case %(case)s") % {
+            "number": self.number,
+            "case": self.plan.case_id,
+        }
+
+    def goal_rows(self) -> list[dict]:
+        """The snapshot's goals with dates and status labels, for the record page."""
+        labels = dict(GoalStatus.choices)
+        return [
+            {
+                "description": goal.get("description", ""),
+                "due_on": datetime.date.fromisoformat(goal["due_on"])
+                if goal.get("due_on")
+                else None,
+                "status": labels.get(goal.get("status"), goal.get("status") or ""),
+            }
+            for goal in self.goals
+        ]
+
+
 class GoalStatus(models.TextChoices):
     PENDING = "pending", _("in progress")
     REACHED = "reached", _("reached")

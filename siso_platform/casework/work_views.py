@@ -259,6 +259,9 @@ def case(request, pk):
         .filter(case=item)
         .select_related("item", "provider", "need__category", "person", "household"),
         "goals": item.care_plan.goals.all() if hasattr(item, "care_plan") else [],
+        "plan_versions": item.care_plan.versions.select_related("recorded_by")
+        if hasattr(item, "care_plan")
+        else [],
         "assignments": item.assignments.select_related("body"),
         "procedure_tasks": runtime.readable(
             request.user, runtime.case_tasks(item.pk).filter(status__in=runtime.OPEN)
@@ -349,7 +352,11 @@ def care_plan(request, pk):
         done = apply(
             form,
             lambda: actions.update_care_plan(
-                item, by=request.user, goals=kept, **form.cleaned_data
+                item,
+                by=request.user,
+                goals=kept,
+                source=_("the case page"),
+                **form.cleaned_data,
             ),
         )
         if done is not None:

@@ -76,19 +76,44 @@ def assign_social_worker(step: ActionStep) -> dict:
     return {"social_worker": worker.pk}
 
 
+def _goal(row) -> dict:
+    """A goal from the plan questionnaire: a row of its goals group (`goal`, `due_on`,
+    `status`) or a line of text; only what the row gives is changed on the goal."""
+    if not isinstance(row, dict):
+        return {"description": str(row).strip()[:300]}
+    goal = {"description": str(row.get("goal") or row.get("description") or "").strip()[:300]}
+    if "due_on" in row:
+        goal["due_on"] = param_date(row["due_on"])
+    if row.get("status"):
+        goal["status"] = row["status"]
+    return goal
+
+
 def update_care_plan(step: ActionStep) -> dict:
-    """params: summary, goals (text, one per line, or a list), review_on, agreed_on."""
+    """params: summary, goals (the rows of a goals group, or text with one goal per line),
+    review_on, agreed_on, from_step (the key of the task whose questionnaire edited the plan).
+
+    The plan step's questionnaire opens prefilled with the case's plan, so its answers are
+    the whole plan as the social worker left it: a new version, never a blind overwrite."""
     params = step.params
-    goals = params.get("goals") or []
+    goals = params.get("goals")
     if isinstance(goals, str):
         goals = [line.strip() for line in goals.splitlines() if line.strip()]
+    task_key = params.get("from_step")
+    source = str(getattr(step.process.flow_class, "process_title", "") or "")
+    if task_key:
+        node = getattr(step.process.flow_class, task_key, None)
+        title = str(getattr(node, "task_title", "") or "")
+        source = f"{source}: {title}" if source and title else source or title
     plan = actions.update_care_plan(
         _case(step),
         by=step.by,
         summary=params.get("summary") or "",
         agreed_on=param_date(params.get("agreed_on")) or timezone.localdate(),
         review_on=param_date(params.get("review_on")),
-        goals=[{"description": goal[:300]} for goal in goals],
+        goals=None if goals is None else [_goal(row) for row in goals if _goal(row)["description"]],
+        source=source or _("a procedure"),
+        submission=_submission(step, task_key),
     )
     return {"review_on": plan.review_on.isoformat() if plan.review_on else None}
 

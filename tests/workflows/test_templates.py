@@ -187,7 +187,7 @@ def case(operator, person_in_zone):
 def plan(review_on: datetime.date) -> dict:
     return {
         "summary": "Recuperare l'autonomia economica",
-        "goals": "Trovare un lavoro\n\nRegolarizzare l'affitto\n",
+        "goals": [{"goal": "Trovare un lavoro"}, {"goal": "Regolarizzare l'affitto"}],
         "interventions": "Contributo economico per sei mesi",
         "agreed_on": timezone.localdate().isoformat(),
         "review_on": review_on.isoformat(),

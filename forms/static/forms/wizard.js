@@ -5,9 +5,16 @@
   var dataNode = document.getElementById("logic-data");
   var base = dataNode ? JSON.parse(dataNode.textContent) : {};
 
+  // Italian input as the server reads it (forms/validation.py): "4.500,00", "4500,5", "4.5".
   function number(text) {
     if (text === "" || text === null) return null;
-    var value = Number(String(text).replace(",", "."));
+    var typed = String(text).replace(/[\s\u00a0]/g, "");
+    if (/^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/.test(typed)) {
+      typed = typed.replace(/\./g, "").replace(",", ".");
+    } else if (!/^[+-]?\d*\.\d+$/.test(typed)) {
+      return null;
+    }
+    var value = Number(typed);
     return isNaN(value) ? null : value;
   }
 
