@@ -105,6 +105,73 @@ FIELDS = [
     _field("need_categories", "list", _("Their categories.")),
 ]
 
+# What a user reads for each fact (an explanation names facts this way, never by their
+# names): FIELDS and the parts of list items that rules read.
+LABELS = {
+    "on": _("Date"),
+    "household": _("Household"),
+    "household.id": _("Household"),
+    "household.municipality": _("Municipality"),
+    "household.zone": _("Social zone"),
+    "members": _("Members"),
+    "members.N.person": _("Person"),
+    "members.N.age": _("Age"),
+    "members.N.sex": _("Sex"),
+    "members.N.relation": _("Relation to the head"),
+    "members.N.minor": _("Minor"),
+    "members.N.disabled": _("Disability on record"),
+    "members.N.invalidity_percent": _("Civil invalidity percentage"),
+    "members.N.accompanying_allowance": _("Accompanying allowance"),
+    "members.N.dependent": _("Dependent on others"),
+    "members.N.income": _("Income by year"),
+    "members.N.income_total": _("Member's income"),
+    "size": _("Household members"),
+    "minors": _("Minors"),
+    "over_65": _("Members aged 65 or more"),
+    "over_75": _("Members aged 75 or more"),
+    "disabled_members": _("Members with a disability"),
+    "dependent_members": _("Members dependent on others"),
+    "isee": _("ISEE"),
+    "isee_year": _("ISEE year"),
+    "income": _("Household income"),
+    "income.year": _("Income year"),
+    "income.total": _("Household income"),
+    "property": _("Real estate"),
+    "property.N.category": _("Cadastral category"),
+    "property.N.share": _("Share owned"),
+    "property.N.cadastral_value": _("Cadastral value"),
+    "rentals": _("Rental contracts"),
+    "rentals.N.yearly_rent": _("Contract's yearly rent"),
+    "rentals.N.days_to_end": _("Days to the contract's end"),
+    "rent_yearly": _("Yearly rent"),
+    "local_taxes": _("Local taxes"),
+    "local_taxes.N.arrears": _("Arrears of the tax"),
+    "local_tax_arrears": _("Local-tax arrears"),
+    "interventions": _("Running interventions"),
+    "interventions.N.amount": _("Intervention's amount"),
+    "intervention_items": _("Running interventions (catalogue codes)"),
+    "intervention_categories": _("Need categories of the running interventions"),
+    "intervention_areas": _("Areas of the running interventions"),
+    "intervention_kinds": _("Kinds of the running interventions"),
+    "open_cases": _("Open cases"),
+    "needs": _("Open needs"),
+    "need_categories": _("Categories of the open needs"),
+}
+# Facts in euro: shown as amounts ("4.500 €"), and so are the numbers compared with them.
+AMOUNTS = frozenset(
+    {
+        "isee",
+        "income.total",
+        "members.N.income_total",
+        "rent_yearly",
+        "local_tax_arrears",
+        "rentals.N.yearly_rent",
+        "local_taxes.N.arrears",
+        "interventions.N.amount",
+        "property.N.cadastral_value",
+    }
+)
+
 # A civil invalidity of 100% or the accompanying allowance means daily dependence on others.
 DEPENDENT_PERCENT = 100
 

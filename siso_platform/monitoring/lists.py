@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from siso_platform.exports import Column
 from siso_platform.territory.models import Municipality
 
+from . import explaining
 from .models import Alert, AlertKind, AlertStatus, ResultList, ScreeningResult, Severity
 
 UNRESOLVED = "unresolved"
@@ -295,7 +296,7 @@ def result_columns(heads: dict) -> list[Column]:
         Column(_("Head of household"), lambda r: _person_name(heads.get(r.household_id))),
         Column(_("List"), lambda r: r.get_on_list_display()),
         Column(_("Programme or indicator"), lambda r: str(r.programme or r.indicator)),
-        Column(_("Missing facts"), lambda r: ", ".join(r.missing or [])),
+        Column(_("Missing facts"), lambda r: ", ".join(explaining.fact_labels(r.missing))),
     ]
 
 

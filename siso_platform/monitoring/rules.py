@@ -42,6 +42,7 @@ class Condition:
     result: bool | None  # None: unknown, a fact it reads is missing
     values: dict  # the facts it read, by name
     missing: tuple[str, ...] = ()
+    logic: object = None  # the condition itself, which `explaining` puts into words
 
     def as_json(self) -> dict:
         return {
@@ -49,6 +50,7 @@ class Condition:
             "result": self.result,
             "values": self.values,
             "missing": list(self.missing),
+            "logic": self.logic,
         }
 
 
@@ -88,8 +90,10 @@ def _compile(node) -> _Node:
     op, values = _op(node)
     if op in ("and", "or"):
         return _Node(op, tuple(_compile(v) for v in values))
-    if op == "!" and values:
+    if op == "!" and values and _op(values[0])[0] in ("and", "or", "!"):
         return _Node("!", (_compile(values[0]),))
+    # A negated condition stays one condition, so that its reported result is the negated
+    # one ("no home service running: true"), not its inner test's.
     return _Node(
         "leaf", logic=node, names=tuple(sorted(logic.variables(node))), text=describe(node)
     )
@@ -164,7 +168,7 @@ def _judge(node: _Node, sheet, today, conditions: list | None) -> bool | None:
     result = None if missing else logic.truthy(logic.evaluate(node.logic, sheet, today=today))
     if conditions is not None:
         shown = {name: _shown(value) for name, value in values.items()}
-        conditions.append(Condition(node.text, result, shown, missing))
+        conditions.append(Condition(node.text, result, shown, missing, node.logic))
     return result
 
 

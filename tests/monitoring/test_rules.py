@@ -32,8 +32,15 @@ def test_and_with_a_missing_fact_and_the_rest_true_is_undetermined():
             "result": None,
             "values": {"isee": None},
             "missing": ["isee"],
+            "logic": {"<=": [{"var": "isee"}, 15000]},
         },
-        {"condition": "size = 1", "result": True, "values": {"size": 1}, "missing": []},
+        {
+            "condition": "size = 1",
+            "result": True,
+            "values": {"size": 1},
+            "missing": [],
+            "logic": {"==": [{"var": "size"}, 1]},
+        },
     ]
 
 

@@ -129,7 +129,13 @@ def test_an_eligible_household_receiving_nothing(household, programme):
     assert check.outcome == Outcome.ELIGIBLE and not check.receiving
     assert check.programme == version
     assert check.explanation == [
-        {"condition": "isee ≤ 6000", "result": True, "values": {"isee": 4800.5}, "missing": []}
+        {
+            "condition": "isee ≤ 6000",
+            "result": True,
+            "values": {"isee": 4800.5},
+            "missing": [],
+            "logic": {"<=": [{"var": "isee"}, 6000]},
+        }
     ]
 
 
