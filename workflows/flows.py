@@ -11,6 +11,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.utils import is_owner
 from viewflow.workflow import chart, flow, lock
@@ -206,6 +207,7 @@ def node_for(step: dict):
         node = flow.End()
     else:  # the publish check refuses unknown kinds
         raise ValueError(f"Unknown step kind {kind!r}")
+    node.step = step  # what the history reads back: a decision's branch labels, say
     return node.Annotation(title=_title(step))
 
 
@@ -227,7 +229,8 @@ def build_flow(version, name: str) -> type[flow.Flow]:
         "process_title": f"{version.definition.title} v{version.number}",
         "lock_impl": lock.select_for_update_lock,
         "version_pk": version.pk,
-        "begin": flow.StartHandle().Next(getattr(this, first)),
+        # Titled like the steps, so that neither the history nor the chart says "Begin".
+        "begin": flow.StartHandle().Next(getattr(this, first)).Annotation(title=_("Started")),
     }
     for step in graph["steps"]:
         attrs[step["key"]] = node_for(step)
