@@ -104,7 +104,10 @@ def test_production_responses_carry_a_content_security_policy():
     )
     # The platform's pages: their own scripts and styles only, nothing inline, no eval.
     assert platform["script-src"] == "'self'"
-    assert platform["style-src"] == "'self'"
+    # no inline style but Bootstrap Italia's two fixed ones, by hash (content_security.py)
+    style_src = platform["style-src"].split()
+    assert style_src[0] == "'self'" and "'unsafe-inline'" not in style_src
+    assert all(source.startswith("'sha256-") for source in style_src[1:])
     assert platform["default-src"] == "'self'"
     assert platform["object-src"] == "'none'"
     assert platform["frame-ancestors"] == "'none'"

@@ -1,18 +1,29 @@
 """The Content-Security-Policy sent in production (django-csp 4.0's settings format).
 
 The platform's own pages run only scripts and styles served from the site itself: no inline
-script, no inline style, no eval. Data for scripts travels in `<script type="application/json">`
-(json_script), which is not executed. The browser tests check the pages against this policy.
+script, no inline style (but two fixed ones of Bootstrap Italia's bundle, by hash), no eval.
+Data for scripts travels in `<script type="application/json">` (json_script), which is not
+executed. The browser tests check the pages against this policy.
 """
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
+# Bootstrap Italia's bundle (home/static/vendor/bootstrap-italia) carries video.js and its
+# YouTube plugin, which add two <style> elements as the bundle loads: the plugin's fixed rules
+# and video.js's empty default-styles element. Exactly these contents are allowed, by hash
+# (a new version of the bundle may need new hashes: tests/security/test_csp_browser.py
+# names them). Its stylesheet embeds video.js's icon font as a data: URL.
+BOOTSTRAP_ITALIA_STYLES = [
+    "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+]
+
 PLATFORM_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],
-    "style-src": [SELF],
+    "style-src": [SELF, *BOOTSTRAP_ITALIA_STYLES],
     "img-src": [SELF, "data:"],
-    "font-src": [SELF],
+    "font-src": [SELF, "data:"],
     "connect-src": [SELF],
     "object-src": [NONE],
     "base-uri": [SELF],
