@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from siso_platform.territory.models import CitizenOffice, Municipality
 
 from . import visibility
+from .admin_words import hide_snippets  # noqa: F401  (the admin menu in Italian)
 from .grant_log_admin import GrantEventViewSet
 from .logins_admin import register_lockouts  # noqa: F401  (the sign-in's admin views)
 from .membership_admin import MembershipViewSet

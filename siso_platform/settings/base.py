@@ -244,6 +244,8 @@ WAGTAILADMIN_BASE_URL = read("WAGTAILADMIN_BASE_URL")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The unset choice of a list filter (django-filter's default is a row of dashes).
+FILTERS_EMPTY_CHOICE_LABEL = _("— all —")
 # The charter's documents: checked by content (home/document_forms.py), kept private and
 # served by wagtail's view at /documents/, which honours collection privacy; always downloaded.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "ods", "odt", "pdf", "txt", "xlsx"]
