@@ -255,6 +255,14 @@ def _field_converter(column: Column, dialect: Dialect) -> Callable[[str], object
     return text_value
 
 
+def refused_code(text: str, codes: Mapping[str, str]) -> str:
+    """A code the file's mapping profile does not know, against the codes it does."""
+    return _("“%(value)s” is not among the accepted values (%(choices)s).") % {
+        "value": text,
+        "choices": ", ".join(codes),
+    }
+
+
 def converter(fmt: SourceFormat, dialect: Dialect, header: Header) -> Callable[[Row], Row]:
     """Build the function that fills `row.values` and `row.errors` for this file."""
     plan = []
@@ -269,13 +277,14 @@ def converter(fmt: SourceFormat, dialect: Dialect, header: Header) -> Callable[[
                 column.required,
                 dialect.values.get(column.name) or {},
                 _field_converter(column, dialect),
+                column.kind == Kind.CHOICE,
             )
         )
 
     def convert(row: Row) -> Row:
         raw, values, errors = row.raw, row.values, row.errors
         width = len(raw)
-        for name, position, shown, required, codes, to_value in plan:
+        for name, position, shown, required, codes, to_value, is_choice in plan:
             text = raw[position].strip() if position is not None and position < width else ""
             if codes and text in codes:
                 text = codes[text]
@@ -287,7 +296,9 @@ def converter(fmt: SourceFormat, dialect: Dialect, header: Header) -> Callable[[
             try:
                 values[name] = to_value(text)
             except ValueError as error:
-                errors.append((shown, str(error)))
+                # A file with its own codes is told its own codes, not ours.
+                message = refused_code(text, codes) if is_choice and codes else str(error)
+                errors.append((shown, message))
                 values[name] = None
         return row
 
