@@ -195,7 +195,7 @@ class _Words:
         if op == "!!" and args:
             return self.term(args[0], within, unit)
         if op in ("and", "or"):
-            joiner = _(" and ") if op == "and" else _(" or ")
+            joiner = " {} ".format(_("and") if op == "and" else _("or"))
             return "(" + joiner.join(self.term(arg, within) for arg in args) + ")"
         if op in ("some", "all", "none") and len(args) == 2:
             listed = _var_name(args[0])

@@ -76,7 +76,7 @@ def test_and_or_not_inside_a_condition_read_as_words():
         ]
     }
     text = said(logic, {"minors": 2, "isee": 12000.0, "size": 4}, True)
-    assert _(" and ") in text and _(" or ") in text
+    assert f" {_('and')} " in text and f" {_('or')} " in text
     assert _("it is not true that %(condition)s") % {"condition": ""} in text
     assert "ISEE 12.000 € ≤ 30.000 €" in text
     assert "minors" not in text and "size" not in text
