@@ -73,9 +73,13 @@ def person_trail(request, pk):
     data = {**trail.defaults(now), **request.GET.dict()}
     form = trail.TrailForm(data, actors=trail.actors(events))
     if not form.is_valid():
+        # The page still names the person.
+        log.record(
+            "view", actor=request.user, obj="audit.auditevent", person=pk, purpose=_("audit trail")
+        )
         return render(request, "audit/person_trail.html", _context(request, pk, person, form))
     chosen = trail.filtered(events, form.cleaned_data)
-    filters = {k: v for k, v in request.GET.items() if k not in ("page", "export") and v}
+    filters = trail.described(form.cleaned_data)
     fmt = request.GET.get("export")
     if fmt in spreadsheets.CONTENT_TYPES:
         return _download(request, pk, fmt, describe.rows(chosen), filters)

@@ -67,3 +67,10 @@ def filtered(events: QuerySet, data: dict) -> QuerySet:
     if data.get("action"):
         events = events.filter(action=data["action"])
     return events.order_by("-timestamp", "-pk")
+
+
+def described(data: dict) -> dict:
+    """The filters as the audit event keeps them: the period in effect, the actor and action."""
+    kept = {"date_from": data["date_from"].isoformat(), "date_to": data["date_to"].isoformat()}
+    kept.update({key: data[key] for key in ("actor", "action") if data.get(key)})
+    return kept

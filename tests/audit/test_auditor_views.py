@@ -192,6 +192,7 @@ def test_a_wrong_period_is_explained_not_a_server_error(client, story, auditor):
     url = reverse("audit:person_trail", args=[person.pk])
     backwards = client.get(url, {"date_from": "2026-01-14", "date_to": "2026-01-01"})
     assert backwards.status_code == 200 and "date_to" in backwards.context["form"].errors
+    assert AuditEvent.objects.filter(actor=auditor, person=person).count() == 1
     for bad in ({"date_from": "ieri"}, {"actor": "abc"}, {"action": "steal"}):
         assert client.get(url, bad).status_code == 200
     assert client.get(reverse("audit:person_trail", args=[999_999])).status_code == 404
