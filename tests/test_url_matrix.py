@@ -76,6 +76,7 @@ RULES = [
     rule(r"^i18n/", "public", why="choosing the language"),
     rule(r"^(healthz|readyz)$", "public", why="the load balancer's probes: no personal data"),
     rule(r"^admin/(login|password_reset|jsi18n|sprite)", "public", why="login and assets"),
+    rule(r"^(accedi|esci)/$", "public", why="the platform's sign-in and sign-out (POST)"),
     # --- one's own account ---
     rule(r"^admin/(account|logout|dismissibles)/$", "roles", ADMINS),
     rule(r"^admin/$", "roles", ADMINS, why="the dashboard"),

@@ -18,9 +18,9 @@ HOMES: tuple[tuple[str, str], ...] = (
     (Role.THIRD_SECTOR_OPERATOR, "thirdsector:body"),
     (Role.AUDITOR, "audit:index"),
 )
-# Signed in but without an active membership: the public home page, which says nothing more;
+# Signed in but without an active membership: the public home page, which shows nothing more;
 # a superuser without one (the installation's first account) configures the platform.
-NO_ROLE_HOME = "wagtail_serve"
+NO_ROLE_HOME = "/"  # resolve_url takes a path as it is
 SUPERUSER_HOME = "wagtailadmin_home"
 
 

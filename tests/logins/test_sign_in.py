@@ -35,7 +35,7 @@ def sign_in(client, user, password=PASSWORD, **data):
         # several memberships: the front-line work first
         ({Role.AUDITOR, Role.SOCIAL_WORKER}, "casework:home"),
         ({Role.AUDITOR, Role.REGIONAL_ADMIN}, "monitoring:analysis"),
-        (set(), "wagtail_serve"),
+        (set(), "/"),
     ],
 )
 def test_each_role_has_its_home(roles, home):
@@ -147,3 +147,12 @@ def test_the_header_names_the_user_and_role_and_offers_sign_out(member, client):
     assert "Lucia Verdi" in page
     assert "Operatore ·" in page
     assert 'action="/esci/"' in page
+
+
+def test_a_user_whose_membership_ended_lands_on_the_public_home(member, client):
+    operator = member(Role.OPERATOR)
+    operator.memberships.update(valid_to=datetime.date(2021, 1, 1))
+    response = sign_in(client, operator)
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/").status_code == 302  # refused, and no error page
