@@ -1,11 +1,24 @@
 """The header's account box: who is signed in, in which role(s), and where they start."""
 
 from django import template
+from django.shortcuts import resolve_url
 
-from ..login_views import home_url
+from ..homes import home_url_name
 from ..models import Membership
 
 register = template.Library()
+
+
+def _active_memberships(user) -> list[Membership]:
+    """Read once per request: the header asks for the roles and, twice, for the home."""
+    if not hasattr(user, "_workspace_memberships"):
+        user._workspace_memberships = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("organisation")
+            .order_by("role", "organisation__name")
+        )
+    return user._workspace_memberships
 
 
 @register.simple_tag
@@ -14,14 +27,8 @@ def current_roles(user) -> list[dict]:
     organisation (an operator at two offices of one municipality is listed once)."""
     if not user.is_authenticated:
         return []
-    rows = (
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("organisation")
-        .order_by("role", "organisation__name")
-    )
     seen, labels = set(), []
-    for membership in rows:
+    for membership in _active_memberships(user):
         key = (membership.role, membership.organisation_id)
         if key not in seen:
             seen.add(key)
@@ -36,4 +43,7 @@ def current_roles(user) -> list[dict]:
 
 @register.simple_tag
 def user_home(user) -> str:
-    return home_url(user) if user.is_authenticated else "/"
+    if not user.is_authenticated:
+        return "/"
+    roles = [membership.role for membership in _active_memberships(user)]
+    return resolve_url(home_url_name(roles, superuser=user.is_superuser))
