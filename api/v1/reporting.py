@@ -25,13 +25,14 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from siso_platform import exports as files
 from siso_platform.reporting import aggregates, exports, pseudonyms, queries
 from siso_platform.reporting.admin_views import file_response
 from siso_platform.territory.models import Municipality, SocialZone
 
 from .common import ERRORS, requires
 
-XLSX_MEDIA_TYPE = exports.CONTENT_TYPES[exports.XLSX]
+XLSX_MEDIA_TYPE = files.CONTENT_TYPES[files.XLSX]
 
 
 # Renderers: they only make the formats negotiable; the views write the files themselves.
@@ -39,7 +40,7 @@ XLSX_MEDIA_TYPE = exports.CONTENT_TYPES[exports.XLSX]
 
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
-    format = exports.CSV
+    format = files.CSV
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -48,7 +49,7 @@ class CSVRenderer(BaseRenderer):
 
 class XLSXRenderer(BaseRenderer):
     media_type = XLSX_MEDIA_TYPE
-    format = exports.XLSX
+    format = files.XLSX
     charset = None
     render_style = "binary"
 
@@ -254,7 +255,7 @@ class AggregatesView(_ReportingView):
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
-                enum=["json", exports.CSV, exports.XLSX],
+                enum=["json", files.CSV, files.XLSX],
                 description="The answer's format (or use the Accept header).",
             ),
         ],
@@ -273,7 +274,7 @@ class AggregatesView(_ReportingView):
         except ValueError as error:  # already checked above; kept as a safety net
             raise ValidationError({"detail": [str(error)]}) from None
         fmt = request.accepted_renderer.format
-        if fmt in exports.FORMATS:
+        if fmt in files.FORMATS:
             return file_response(
                 lambda out: exports.export_aggregates(request.user, report, fmt, out),
                 fmt=fmt,
@@ -307,7 +308,7 @@ class InterventionsExportView(_ReportingView):
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
-                enum=[exports.CSV, exports.XLSX],
+                enum=[files.CSV, files.XLSX],
                 description="The file's format (CSV if not given).",
             ),
         ],

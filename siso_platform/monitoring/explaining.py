@@ -19,17 +19,9 @@ from siso_platform.casework.models import Area, InterventionKind
 from siso_platform.people.models import Relation, Sex
 
 from .fact_sheet import AMOUNTS, LABELS
+from .rules import COMPARISONS
 
-_SIGNS = {
-    "==": "=",
-    "===": "=",
-    "!=": "≠",
-    "!==": "≠",
-    ">": ">",
-    ">=": "≥",
-    "<": "<",
-    "<=": "≤",
-}
+_SIGNS = COMPARISONS
 _ARITHMETIC = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": ":"}  # minus, times
 # Facts holding codes, and the choices that name them.
 _CODES = {

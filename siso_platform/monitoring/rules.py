@@ -19,7 +19,8 @@ from forms import logic
 
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
 _OUTCOME = {True: ELIGIBLE, False: NOT_ELIGIBLE, None: UNDETERMINED}
-_INFIX = {
+# JSON Logic's comparisons and their mathematical signs (also `explaining`'s sentences).
+COMPARISONS = {
     "==": "=",
     "===": "=",
     "!=": "≠",
@@ -28,6 +29,9 @@ _INFIX = {
     ">=": "≥",
     "<": "<",
     "<=": "≤",
+}
+_INFIX = {
+    **COMPARISONS,
     "+": "+",
     "-": "-",
     "*": "*",

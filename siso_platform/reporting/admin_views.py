@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 
+from siso_platform.exports import CONTENT_TYPES, CSV, FORMATS, XLSX
+
 from . import exports, pseudonyms, queries
 from .aggregates import ZONE
 from .queries import DIMENSION_LABELS, MEASURES, PERSONS, Filters, Territory
@@ -37,9 +39,7 @@ def file_response(write, *, fmt: str, filename: str) -> FileResponse:
         out.close()
         raise
     out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES[fmt]
-    )
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 class _TerritoryForm(forms.Form):
@@ -111,8 +111,8 @@ class ReportForm(_TerritoryForm):
 class FlatExportForm(_TerritoryForm):
     format = forms.ChoiceField(
         label=gettext_lazy("format"),
-        choices=[(exports.CSV, "CSV"), (exports.XLSX, "XLSX")],
-        initial=exports.CSV,
+        choices=[(CSV, "CSV"), (XLSX, "XLSX")],
+        initial=CSV,
     )
 
 
@@ -145,7 +145,7 @@ def index(request):
             request.user, measure=cleaned["measure"], by=cleaned["by"], filters=form.filters()
         )
         fmt = request.GET.get("download")
-        if fmt in exports.FORMATS:
+        if fmt in FORMATS:
             return file_response(
                 lambda out: exports.export_aggregates(request.user, report, fmt, out),
                 fmt=fmt,
@@ -161,8 +161,8 @@ def index(request):
             "report": report,
             "header": [DIMENSION_LABELS[d] for d in report.by] if report else [],
             "rows": _display_rows(report) if report else [],
-            "csv_query": _with(query, download=exports.CSV),
-            "xlsx_query": _with(query, download=exports.XLSX),
+            "csv_query": _with(query, download=CSV),
+            "xlsx_query": _with(query, download=XLSX),
             "can_export": _may_export(request.user),
             "territory": territory,
         },

@@ -29,18 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siso_platform.audit import log as audit
+from siso_platform.exports import XLSX
 from siso_platform.spreadsheet_cells import neutralised
 
 from . import pseudonyms
 from .queries import Filters, Report, Territory, flat_interventions
 
-CSV = "csv"
-XLSX = "xlsx"
-FORMATS = (CSV, XLSX)
-CONTENT_TYPES = {
-    CSV: "text/csv; charset=utf-8",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 AGGREGATES_OBJECT = "reporting.aggregates"
 FLAT_OBJECT = "reporting.interventions"
 
