@@ -112,7 +112,7 @@ class Command(BaseCommand):
     def print_logins(self, logins):
         self.stdout.write("")
         self.stdout.write(
-            _("Demo logins (password: %s) at http://127.0.0.1:8000/casework/") % DEMO_PASSWORD
+            _("Demo logins (password: %s) at http://127.0.0.1:8000/accedi/") % DEMO_PASSWORD
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role} - {login.where}")
