@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from siso_platform.exports import CONTENT_TYPES, XLSX
 from siso_platform.people.models import Person
 
 from . import describe, log, lookup, spreadsheets, times, trail
@@ -81,7 +82,7 @@ def person_trail(request, pk):
     chosen = trail.filtered(events, form.cleaned_data)
     filters = trail.described(form.cleaned_data)
     fmt = request.GET.get("export")
-    if fmt in spreadsheets.CONTENT_TYPES:
+    if fmt in CONTENT_TYPES:
         return _download(request, pk, fmt, describe.rows(chosen), filters)
     page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
     rows = describe.rows(page.object_list)  # before this page's own event is written
@@ -115,7 +116,7 @@ def _context(request, pk, person, form) -> dict:
 
 def _download(request, pk, fmt, rows, filters) -> HttpResponse:
     title = _("Audit trail")
-    if fmt == spreadsheets.XLSX:
+    if fmt == XLSX:
         body = spreadsheets.xlsx_bytes(rows, title=title)
     else:
         body = spreadsheets.csv_bytes(rows)
@@ -127,7 +128,7 @@ def _download(request, pk, fmt, rows, filters) -> HttpResponse:
         purpose=_("audit trail export"),
         detail={"filters": filters, "rows": len(rows), "format": fmt},
     )
-    reply = HttpResponse(body, content_type=spreadsheets.CONTENT_TYPES[fmt])
+    reply = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     stamp = times.today(timezone.now()).strftime("%Y%m%d")
     reply["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"registro-accessi-persona-{pk}-{stamp}.{fmt}"

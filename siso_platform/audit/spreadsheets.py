@@ -7,16 +7,11 @@ import io
 
 from django.utils.translation import gettext as _
 
+from siso_platform.exports import BOM, SEPARATOR
 from siso_platform.spreadsheet_cells import neutralised
 
 from . import times
 from .describe import Row
-
-CSV, XLSX = "csv", "xlsx"
-CONTENT_TYPES = {
-    CSV: "text/csv; charset=utf-8",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def headers() -> list[str]:
@@ -36,11 +31,11 @@ def _texts(row: Row) -> list[str]:
 
 def csv_bytes(rows: list[Row]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=SEPARATOR, lineterminator="\r\n")
     writer.writerow(headers())
     for row in rows:
         writer.writerow([row.when, *(neutralised(text) for text in _texts(row))])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (BOM + out.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(rows: list[Row], *, title: str) -> bytes:
