@@ -42,3 +42,15 @@ errorlog = "-"
 # once): memory a long-lived process gathers is given back.
 max_requests = 2000
 max_requests_jitter = 200
+
+
+def post_request(worker, req, environ, resp):
+    """Read what the application left unread of the request body before the connection closes.
+
+    Closing a socket with unread data resets it, and nginx, still passing on the buffered body,
+    then answers 502 instead of the application's own answer: an upload refused because the
+    session expired or the form's token is missing would show "Bad Gateway". Django's runserver
+    drains the same way; nginx has already capped the body's size.
+    """
+    while req.body.read(2**20):
+        pass
