@@ -6,6 +6,7 @@ the caller's business: pages and API views fetch records through `visibility` fi
 """
 
 import datetime
+import pathlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -24,12 +25,16 @@ from siso_platform.people.models import Household, HouseholdMembership, Person
 from . import rules, visibility
 from .models import (
     Access,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
     Assignment,
     CarePlan,
     CarePlanVersion,
     Case,
     CaseStatus,
     CatalogueItem,
+    DiaryNote,
     Goal,
     Intervention,
     InterventionStatus,
@@ -37,6 +42,8 @@ from .models import (
     NeedCategory,
     NeedOrigin,
     NeedStatus,
+    NoteKind,
+    RecordDocument,
 )
 
 
@@ -529,3 +536,162 @@ def set_social_worker(case: Case, social_worker, *, by) -> Case:
     case.save(update_fields=["social_worker"])
     _audit("update", by, case, case.person_id, _("responsible social worker set"))
     return case
+
+
+# --- the case diary, documents on the record, the operators' appointments -------------------
+
+
+@transaction.atomic
+def write_note(
+    *,
+    by,
+    case: Case,
+    kind: str,
+    text: str,
+    happened_on: datetime.date | None = None,
+    corrects: DiaryNote | None = None,
+) -> DiaryNote:
+    """Add a note to the case's diary. Notes are never edited: a correction is a new note
+    naming the one it corrects (only its author's, once), and both stay in the diary."""
+    happened_on = happened_on or timezone.localdate()
+    _refuse(rules.note_problems(text=text, happened_on=happened_on, today=timezone.localdate()))
+    if corrects is not None:
+        corrects = DiaryNote.objects.select_for_update().get(pk=corrects.pk)
+        _refuse(
+            rules.correction_problems(
+                written_by_user=corrects.written_by_id == by.pk,
+                already_corrected=DiaryNote.objects.filter(corrects=corrects).exists(),
+            )
+        )
+        if corrects.case_id != case.pk:
+            _refuse({"__all__": _("The note corrected is on another case.")})
+    note = DiaryNote(
+        case=case,
+        kind=kind,
+        happened_on=happened_on,
+        text=text.strip(),
+        corrects=corrects,
+        written_by=by,
+    )
+    _save(note)
+    _audit(
+        "create",
+        by,
+        note,
+        case.person_id,
+        _("diary note corrected") if corrects else _("diary note written"),
+        case=case.pk,
+        **({"corrects": corrects.pk} if corrects else {}),
+    )
+    return note
+
+
+@transaction.atomic
+def attach_document(
+    *, by, person: Person, upload, kind_found, title: str, kind: str, case: Case | None = None
+) -> RecordDocument:
+    """Keep a document on the person's record (and on the case). `upload` was checked by
+    `uploads.check`, which found `kind_found`: the download is served as that type."""
+    if case is not None and case.person_id != person.pk:
+        _refuse({"case": _("The case is about another person.")})
+    document = RecordDocument(
+        person=person,
+        case=case,
+        title=title.strip(),
+        kind=kind,
+        name=pathlib.PurePath(upload.name).name[:200],
+        content_type=kind_found.mime,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(document.name, upload, save=True)  # private storage (docs/files.md)
+    _audit("create", by, document, person.pk, _("document attached"), case=case and case.pk)
+    return document
+
+
+def _appointment_values(appointment: Appointment, *, new: bool) -> None:
+    _refuse(
+        rules.appointment_problems(
+            starts_at=timezone.localtime(appointment.starts_at),
+            now=timezone.localtime(),
+            duration_minutes=appointment.duration_minutes or 0,
+            place=appointment.place,
+            place_detail=appointment.place_detail,
+            status=appointment.status,
+            new=new,
+        )
+    )
+    if appointment.case_id and appointment.case.person_id != appointment.person_id:
+        _refuse({"case": _("The case is about another person.")})
+
+
+@transaction.atomic
+def book_appointment(*, by, person: Person, case: Case | None = None, **values) -> Appointment:
+    """An appointment in `by`'s own diary with the person (and about one of their cases)."""
+    if "place_detail" in values:
+        values["place_detail"] = values["place_detail"].strip()
+    appointment = Appointment(operator=by, person=person, case=case, **values)
+    _appointment_values(appointment, new=True)
+    _save(appointment)
+    _audit("create", by, appointment, person.pk, _("appointment booked"))
+    return appointment
+
+
+@transaction.atomic
+def change_appointment(appointment: Appointment, *, by, **changes) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    for name, value in changes.items():
+        setattr(appointment, name, value.strip() if name == "place_detail" else value)
+    _appointment_values(appointment, new=False)
+    _save(appointment)
+    _audit("update", by, appointment, appointment.person_id, _("appointment changed"))
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(appointment: Appointment, *, by) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _refuse(rules.cancellation_problems(status=appointment.status))
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save(update_fields=["status"])
+    _audit("update", by, appointment, appointment.person_id, _("appointment cancelled"))
+    return appointment
+
+
+# What a done appointment writes in the case diary, by its kind.
+NOTE_KIND_OF_APPOINTMENT = {
+    AppointmentKind.INTERVIEW: NoteKind.INTERVIEW,
+    AppointmentKind.HOME_VISIT: NoteKind.HOME_VISIT,
+    AppointmentKind.PHONE_CALL: NoteKind.PHONE_CALL,
+    AppointmentKind.MEETING: NoteKind.NOTE,
+}
+
+
+@transaction.atomic
+def complete_appointment(appointment: Appointment, *, by, note: str = "") -> Appointment:
+    """Mark the appointment done; with `note`, also write it in its case's diary, dated on
+    the appointment's day (the caller has checked the user may write on that case)."""
+    appointment = (
+        Appointment.objects.select_for_update().select_related("case").get(pk=appointment.pk)
+    )
+    day = timezone.localtime(appointment.starts_at).date()
+    _refuse(
+        rules.completion_problems(
+            status=appointment.status, starts_on=day, today=timezone.localdate()
+        )
+    )
+    if note.strip():
+        if appointment.case is None:
+            _refuse({"note": _("The appointment is not about a case: there is no diary.")})
+        appointment.diary_note = write_note(
+            by=by,
+            case=appointment.case,
+            kind=NOTE_KIND_OF_APPOINTMENT[appointment.kind],
+            text=note,
+            happened_on=day,
+        )
+    appointment.status = AppointmentStatus.DONE
+    appointment.save(update_fields=["status", "diary_note"])
+    _audit("update", by, appointment, appointment.person_id, _("appointment done"))
+    return appointment

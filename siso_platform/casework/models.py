@@ -10,6 +10,7 @@ while open, as in "from 1 January to 31 December".
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -666,3 +667,191 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.body} · {self.case}"
+
+
+class NoteKind(models.TextChoices):
+    INTERVIEW = "interview", _("interview")
+    HOME_VISIT = "home_visit", _("home visit")
+    PHONE_CALL = "phone_call", _("phone call")
+    NOTE = "note", _("note")
+
+
+class DiaryNote(models.Model):
+    """Diario: a dated note on a case. Append-only: a note is never edited; a correction is a
+    new note that names the one it corrects, so the diary keeps what was written and when."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="diary_notes", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=NoteKind.choices)
+    happened_on = models.DateField(_("date of the event"), default=datetime.date.today)
+    text = models.TextField(_("text"))
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects the note"),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("diary note")
+        verbose_name_plural = _("diary notes")
+        ordering = ["-happened_on", "-written_at", "-pk"]
+
+    def __str__(self):
+        return _("%(kind)s of %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": self.happened_on.strftime("%d/%m/%Y"),
+        }
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("identity document")
+    ISEE = "isee", _("ISEE certificate")
+    CERTIFICATE = "certificate", _("certificate")
+    REPORT = "report", _("report")
+    OTHER = "other", _("other")
+
+
+def _document_path(document, filename: str) -> str:
+    # A random name on disk: a file's own name may carry the person's name (docs/files.md).
+    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    return f"record-documents/{document.person_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class RecordDocument(models.Model):
+    """A document on a person's record, and on one of their cases when it belongs there;
+    kept in private storage and handed out only by the scoped, audited download view."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="record_documents",
+        verbose_name=_("person"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("case"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=15, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class AppointmentKind(models.TextChoices):
+    INTERVIEW = "interview", _("interview")
+    HOME_VISIT = "home_visit", _("home visit")
+    PHONE_CALL = "phone_call", _("phone call")
+    MEETING = "meeting", _("meeting")
+
+
+class AppointmentPlace(models.TextChoices):
+    OFFICE = "office", _("at the office")
+    HOME = "home", _("at the person's home")
+    OTHER = "other", _("elsewhere")
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Appointment(models.Model):
+    """An entry of an operator's diary (agenda): whom they meet, when, where and why."""
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("operator"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("person"),
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("case"),
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    kind = models.CharField(_("kind"), max_length=15, choices=AppointmentKind.choices)
+    place = models.CharField(_("place"), max_length=10, choices=AppointmentPlace.choices)
+    place_detail = models.CharField(
+        _("address or details of the place"), max_length=200, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.SCHEDULED,
+    )
+    diary_note = models.OneToOneField(
+        DiaryNote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointment",
+        verbose_name=_("diary note"),
+    )
+    booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="appointment_lasts_some_time"
+            )
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return _("%(kind)s of %(when)s") % {
+            "kind": self.get_kind_display(),
+            "when": local.strftime("%d/%m/%Y %H:%M"),
+        }
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)

@@ -17,7 +17,7 @@ from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
 
-from . import record, register_lookup, visibility
+from . import diary_views, record, register_lookup, visibility
 from .models import CaseStatus, NeedStatus
 
 TAX_CODE = re.compile(r"^([A-Z0-9]{16}|\d{11})$")
@@ -58,7 +58,7 @@ def home(request):
             .filter(social_worker=user, status=CaseStatus.OPEN)
             .select_related("person", "office")
         )
-        context.update(accesses=accesses, my_cases=my_cases)
+        context.update(accesses=accesses, my_cases=my_cases, my_work=diary_views.my_work(user))
         shown += [access.person for access in accesses] + [case.person for case in my_cases]
     if Role.ZONE_ADMIN in roles:
         zone_cases = visibility.cases(user, change=True)
@@ -156,6 +156,7 @@ def person(request, pk):
         "person": subject,
         "record": record.person_record(request.user, subject, today=timezone.localdate()),
         "can_change": scoping.can_change_person(request.user, subject),
+        **diary_views.person_context(request.user, subject),
     }
     return render(request, "casework/person.html", context)
 

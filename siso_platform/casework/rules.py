@@ -137,3 +137,60 @@ def closing_problems(
             "End or suspend these interventions before closing the case: %(list)s."
         ) % {"list": "; ".join(running)}
     return problems
+
+
+def note_problems(*, text: str, happened_on: datetime.date, today: datetime.date) -> Problems:
+    problems = {}
+    if not text.strip():
+        problems["text"] = _("Write the note.")
+    if happened_on > today:
+        problems["happened_on"] = _("A diary note tells what happened: its date cannot be ahead.")
+    return problems
+
+
+def correction_problems(*, written_by_user: bool, already_corrected: bool) -> Problems:
+    """Only the author corrects a note, once: a later correction corrects the correction."""
+    if not written_by_user:
+        return {"__all__": _("Only the author of a note can correct it.")}
+    if already_corrected:
+        return {"__all__": _("This note was already corrected: correct its correction.")}
+    return {}
+
+
+MAX_APPOINTMENT_MINUTES = 8 * 60
+
+
+def appointment_problems(
+    *,
+    starts_at: datetime.datetime,
+    now: datetime.datetime,
+    duration_minutes: int,
+    place: str,
+    place_detail: str,
+    status: str,
+    new: bool,
+) -> Problems:
+    problems = {}
+    if status != "scheduled":
+        problems["__all__"] = _("Only a scheduled appointment can be changed.")
+    if new and starts_at.date() < now.date():
+        problems["date"] = _("An appointment cannot be booked on a day already past.")
+    if not 0 < duration_minutes <= MAX_APPOINTMENT_MINUTES:
+        problems["duration_minutes"] = _("The duration is from 1 minute to 8 hours.")
+    if place == "other" and not place_detail.strip():
+        problems["place_detail"] = _("Say where the appointment takes place.")
+    return problems
+
+
+def completion_problems(*, status: str, starts_on: datetime.date, today: datetime.date) -> Problems:
+    if status != "scheduled":
+        return {"__all__": _("Only a scheduled appointment can be marked done.")}
+    if starts_on > today:
+        return {"__all__": _("An appointment on a later day cannot be marked done yet.")}
+    return {}
+
+
+def cancellation_problems(*, status: str) -> Problems:
+    if status != "scheduled":
+        return {"__all__": _("Only a scheduled appointment can be cancelled.")}
+    return {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import list_views, record_views, work_views
+from . import diary_views, list_views, record_views, work_views
 
 app_name = "casework"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("persons/", record_views.persons, name="persons"),
     path("persons/new/", work_views.new_person, name="new_person"),
     path("persons/on-register/", work_views.register_access, name="register_access"),
+    path("persons/mine/", diary_views.my_persons, name="my_persons"),
     path("persons/<int:pk>/", record_views.person, name="person"),
     path("persons/<int:person_pk>/accesses/new/", work_views.new_access, name="new_access"),
     path("households/<int:pk>/", record_views.household, name="household"),
@@ -27,5 +28,28 @@ urlpatterns = [
     path("cases/<int:pk>/interventions/new/", work_views.new_intervention, name="new_intervention"),
     path("cases/<int:pk>/assign/", work_views.assign, name="assign"),
     path("cases/<int:pk>/close/", work_views.close, name="close"),
+    # the case diary, documents on the record, the operator's agenda
+    path("cases/<int:pk>/notes/", diary_views.add_note, name="add_note"),
+    path(
+        "cases/<int:pk>/notes/<int:note_pk>/correct/",
+        diary_views.correct_note,
+        name="correct_note",
+    ),
+    path("cases/<int:pk>/documents/", diary_views.add_case_document, name="add_case_document"),
+    path(
+        "persons/<int:person_pk>/documents/",
+        diary_views.add_person_document,
+        name="add_person_document",
+    ),
+    path("documents/<int:pk>/", diary_views.document, name="document"),
+    path(
+        "persons/<int:person_pk>/appointments/new/",
+        diary_views.new_appointment,
+        name="new_appointment",
+    ),
+    path("agenda/", diary_views.agenda_page, name="agenda"),
+    path("agenda/<int:pk>/", diary_views.appointment, name="appointment"),
+    path("agenda/<int:pk>/cancel/", diary_views.cancel_appointment, name="cancel_appointment"),
+    path("agenda/<int:pk>/done/", diary_views.appointment_done, name="appointment_done"),
     path("interventions/<int:pk>/", work_views.change_intervention, name="change_intervention"),
 ]

@@ -25,7 +25,16 @@ from siso_platform.accounts.scoping import Scope
 from siso_platform.people import tax_code as tc
 from siso_platform.people.models import Household, Person
 
-from .models import Access, Assignment, Case, Intervention, Need
+from .models import (
+    Access,
+    Appointment,
+    Assignment,
+    Case,
+    DiaryNote,
+    Intervention,
+    Need,
+    RecordDocument,
+)
 
 # Conditions an assignment must also meet to give a body's operators a person, as functions
 # (day) -> Q over Assignment; the third-sector package requires an accreditation in effect.
@@ -164,6 +173,34 @@ def interventions(user, queryset: QuerySet | None = None) -> QuerySet:
         Q(household__in=scoping.households(user)) | Q(case__person__in=_whole_record_persons(scope))
     )
     return scoped | by_household
+
+
+def diary_notes(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Notes on the cases of persons whose whole record the user reads: never through a
+    body's assignment (DESIGN.md: a body sees the case's needs and interventions only)."""
+    queryset = DiaryNote.objects.all() if queryset is None else queryset
+    return _readable(user, queryset, person_path="case__person", case_path=None)
+
+
+def documents(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Documents on persons whose whole record the user reads (not through an assignment)."""
+    queryset = RecordDocument.objects.all() if queryset is None else queryset
+    return _readable(user, queryset, person_path="person", case_path=None)
+
+
+def appointments(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Appointments with persons whose whole record the user reads, whoever booked them
+    (shown on the person's page)."""
+    queryset = Appointment.objects.all() if queryset is None else queryset
+    return _readable(user, queryset, person_path="person", case_path=None)
+
+
+def agenda(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The user's own diary: their appointments, with persons they still read. Only these
+    are theirs to change."""
+    if not user.is_authenticated:
+        return Appointment.objects.none()
+    return appointments(user, queryset).filter(operator=user)
 
 
 # Who may learn, by exact tax code, that a person outside their scope is on the register:

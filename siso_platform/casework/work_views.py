@@ -17,7 +17,7 @@ from siso_platform.audit import log as audit
 from siso_platform.people import tax_code as tc
 from workflows import runtime
 
-from . import actions, register_lookup, visibility
+from . import actions, diary_views, register_lookup, visibility
 from .entry_forms import (
     AccessForm,
     AssignmentForm,
@@ -250,8 +250,18 @@ def case(request, pk):
         ),
         pk=pk,
     )
-    audit.record("view", actor=request.user, obj=item, person=item.person, purpose=_("case read"))
+    # The diary and documents are read with the case: the case read's event names them.
+    extras = diary_views.case_context(request.user, item)
+    audit.record(
+        "view",
+        actor=request.user,
+        obj=item,
+        person=item.person,
+        purpose=_("case read"),
+        detail={"diary_notes": len(extras["diary_notes"])},
+    )
     context = {
+        **extras,
         "case": item,
         "can_change": visibility.cases(request.user, change=True).filter(pk=item.pk).exists(),
         "needs": visibility.needs(request.user).filter(case=item).select_related("category"),
