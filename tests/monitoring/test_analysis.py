@@ -93,9 +93,9 @@ def test_a_zone_shows_its_own_figures_in_the_right_rows(english_client, social_w
     analysis, html = response.context["analysis"], response.content.decode()
     assert (analysis.accesses, analysis.open_cases, analysis.persons_followed) == (2, 1, 1)
     assert (analysis.interventions_running, analysis.amount_running) == (2, Decimal(500))
-    assert cells(html, "poverty and adult hardship") == ["2", "500.00"]
-    assert cells(html, "municipality") == ["1", "300.00"]
-    assert cells(html, "other public body") == ["1", "200.00"]
+    assert cells(html, "poverty and adult hardship") == ["2", "€\xa0500.00"]
+    assert cells(html, "municipality") == ["1", "€\xa0300.00"]
+    assert cells(html, "other public body") == ["1", "€\xa0200.00"]
     assert cells(html, "unmet need") == ["1"]
     # This month and last month each had one access; the case was opened this month.
     this_month, last_month = analysis.trends[-1], analysis.trends[-2]
@@ -173,7 +173,7 @@ def test_the_regional_administrator_sees_the_twelve_zones_side_by_side(
     for number in range(1, 13):
         assert f'href="{zone_url(number)}"' in html
     # accesses, open cases, opened, persons followed, running, amount, alerts
-    assert cells(html, zone(2).name) == ["2", "1", "1", "1", "2", "500.00", "1"]
+    assert cells(html, zone(2).name) == ["2", "1", "1", "1", "2", "€\xa0500.00", "1"]
     assert cells(html, zone(5).name)[:3] == ["1", "0", "0"]
     assert english_client.get(zone_url(5)).status_code == 200
     assert english_client.get(municipality_url(5)).status_code == 200
