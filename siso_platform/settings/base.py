@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `|euro` and `|number` in every template: Italian amounts, one way.
+            "builtins": ["siso_platform.italian"],
         },
     },
 ]
