@@ -13,11 +13,12 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from siso_platform import charts
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
+from siso_platform.italian import euro
 from siso_platform.territory.models import Municipality, SocialZone
 
-from . import charts
 from .territory_analysis import Analysis, Territory, analyse, zones_side_by_side
 
 PERMISSION = "monitoring.view_territory_analysis"
@@ -77,12 +78,14 @@ def _analysis_charts(analysis: Analysis) -> dict:
             charts.bar_chart(
                 [(row["label"], row["amount"]) for row in analysis.by_area],
                 title=_("Amounts of running interventions by area (euro)"),
+                fmt=euro,
             )
         ),
         "provider_amount": _svg(
             charts.bar_chart(
                 [(row["label"], row["amount"]) for row in analysis.by_provider_kind],
                 title=_("Amounts of running interventions by kind of provider (euro)"),
+                fmt=euro,
             )
         ),
         "alerts": _svg(
@@ -137,6 +140,7 @@ def region(request):
             charts.bar_chart(
                 [(zone["name"], zone["amount_running"]) for zone in zones],
                 title=_("Amounts of running interventions by zone (euro)"),
+                fmt=euro,
             )
         ),
     }

@@ -16,17 +16,21 @@ from django.http import FileResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 
+from siso_platform import charts
 from siso_platform.exports import CONTENT_TYPES, CSV, FORMATS, XLSX
+from siso_platform.italian import euro, number
 
 from . import exports, pseudonyms, queries
 from .aggregates import ZONE
 from .queries import DIMENSION_LABELS, MEASURES, PERSONS, Filters, Territory
 
 SPOOL_BYTES = 8 * 1024 * 1024  # files bigger than this go to a temporary file on disk
+CHART_ROWS = 20  # bars beyond these would be too thin to read; the table has them all
 
 
 def file_response(write, *, fmt: str, filename: str) -> FileResponse:
@@ -161,6 +165,7 @@ def index(request):
             "report": report,
             "header": [DIMENSION_LABELS[d] for d in report.by] if report else [],
             "rows": _display_rows(report) if report else [],
+            "chart": _chart(report) if report else "",
             "csv_query": _with(query, download=CSV),
             "xlsx_query": _with(query, download=XLSX),
             "can_export": _may_export(request.user),
@@ -178,6 +183,25 @@ def _display_rows(report) -> list[dict]:
         }
         for cell in report.cells()
     ]
+
+
+def _chart(report) -> str:
+    """The table's figures as bars, the largest first (at most CHART_ROWS); suppressed cells
+    are left out, as the table withholds them."""
+    rows = sorted(
+        (
+            (" · ".join(row["labels"]), row["value"])
+            for row in _display_rows(report)
+            if not row["suppressed"] and row["value"]
+        ),
+        key=lambda row: row[1],
+        reverse=True,
+    )[:CHART_ROWS]
+    if not rows:
+        return ""
+    fmt = euro if report.measure.figure == "amount" else number
+    # built by `charts`, which escapes every label
+    return mark_safe(charts.bar_chart(rows, title=str(report.measure.label), fmt=fmt, width=760))
 
 
 def _may_export(user) -> bool:

@@ -95,3 +95,33 @@ def test_the_menu_shows_reporting_to_who_may_see_it(client, region_admin, record
     assert INDEX in client.get("/admin/").content.decode()
     client.force_login(recorder)
     assert INDEX not in client.get("/admin/").content.decode()
+
+
+def test_the_table_is_drawn_as_bars(english_client, region_admin, population, settings):
+    settings.REPORTING_MIN_PERSONS = 1
+    english_client.force_login(region_admin)
+    response = english_client.get(INDEX, {"measure": "persons", "by": "zone"})
+    chart = str(response.context["chart"])
+    assert chart.startswith('<svg role="img"')
+    assert chart.count("<rect") == 2  # zones 2 and 3; the zones with nobody have no bar
+    zone_two = next(row for row in response.context["rows"] if row["value"] == 6)
+    assert zone_two["labels"][0] in chart and ">6</text>" in chart
+    assert chart in response.content.decode()
+
+
+def test_suppressed_cells_are_not_drawn(english_client, region_admin, population):
+    english_client.force_login(region_admin)
+    response = english_client.get(INDEX, {"measure": "persons", "by": "zone"})
+    rows = response.context["rows"]
+    drawn = [row for row in rows if not row["suppressed"] and row["value"]]
+    assert any(row["suppressed"] for row in rows)
+    assert str(response.context["chart"]).count("<rect") == len(drawn)
+
+
+def test_amounts_are_drawn_in_euro(english_client, region_admin, population, settings):
+    settings.REPORTING_MIN_PERSONS = 1
+    english_client.force_login(region_admin)
+    response = english_client.get(
+        INDEX, {"measure": "amounts", "by": "area", "date_from": "2025-01-01"}
+    )
+    assert "€\xa0" in str(response.context["chart"])

@@ -9,18 +9,13 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 
+from siso_platform.italian import number
+
 Number = int | float | Decimal
 Rows = Sequence[tuple[str, Number]]
 
 INK, BAR, GRID = "#1f1f1f", "#0b5394", "#c4c7c5"
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
-
-
-def number(value: Number) -> str:
-    """Whole numbers as they are, amounts with two decimals."""
-    if isinstance(value, int) or value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
 
 
 def _shorten(text: str, length: int) -> str:
