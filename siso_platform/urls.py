@@ -25,6 +25,7 @@ urlpatterns = [
     path("monitoring/", include("siso_platform.monitoring.urls")),
     path("third-sector/", include("siso_platform.thirdsector.urls")),
     path("procedures/", include("workflows.urls")),
+    path("notifiche/", include("siso_platform.notifications.urls")),
     path("forms/", include("forms.urls")),
     path("api/cms/", cms_api.urls),
     path("api/", include("api.urls")),

@@ -129,6 +129,7 @@ RULES = [
     rule(r"^third-sector/reports/\S+/attachments/\S+/$", "scoped", {ZA, OP, SW, TS}),
     rule(r"^third-sector/", "roles", {TS}),
     rule(r"^procedures/", "scoped", EVERYONE),
+    rule(r"^notifiche/", "roles", EVERYONE, why="one's own; an item out of scope is 404"),
     rule(r"^forms/", "scoped", EVERYONE),
 ]
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "siso_platform.thirdsector",
     "siso_platform.reporting",
     "siso_platform.audit",
+    "siso_platform.notifications",
     "home",
     "forms",
     "workflows",
