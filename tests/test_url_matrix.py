@@ -127,6 +127,9 @@ RULES = [
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
     rule(r"^monitoring/", "scoped", {ZA, OP, SW}),
     rule(r"^third-sector/reports/\S+/attachments/\S+/$", "scoped", {ZA, OP, SW, TS}),
+    rule(
+        r"^third-sector/reports/new/$", "roles", {TS}, why="the body's report form: ?intervention="
+    ),
     rule(r"^third-sector/", "roles", {TS}),
     rule(r"^procedures/", "scoped", EVERYONE),
     rule(r"^notifiche/", "roles", EVERYONE, why="one's own; an item out of scope is 404"),

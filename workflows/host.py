@@ -72,6 +72,13 @@ class WorkflowsHost:
         """What a task page shows about the process's person and case (audited)."""
         raise NotImplementedError
 
+    def under_review(self, user, process) -> dict | None:
+        """What `process` is about, for its task page to show beside the decision (an
+        activity report with its hours and attachments, an application with its documents):
+        `{"template": name, "context": {...}}` included by the page, or None. Read within
+        `user`'s scope and audited by the host."""
+        return None
+
     def closed_on(self, context: dict) -> Callable[[date], bool] | None:
         """Whether the office where a process in `context` runs is closed on a day, beyond
         weekends and national holidays (its municipality's patron saint, its own closures),

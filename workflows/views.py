@@ -113,6 +113,7 @@ def task(request, pk):
             "step": step,
             "version": runtime.version_of(item.process),
             "summary": host().summary(context, request.user),
+            "under_review": host().under_review(request.user, item.process),
             "form_version": form_version,
             "approval": approval,
             "is_mine": is_mine,

@@ -35,6 +35,17 @@ def register_partner_process(link: PartnerProcess) -> None:
         _partner_processes.append(link)
 
 
+# What a process is about, for its task page: functions (user, process) -> {"template",
+# "context"} or None; the third sector registers its activity reports and applications.
+UnderReview = Callable[[object, object], dict | None]
+_under_review: list[UnderReview] = []
+
+
+def register_under_review(shows: UnderReview) -> None:
+    if shows not in _under_review:
+        _under_review.append(shows)
+
+
 def _zone_q(zone_id, prefix="") -> Q:
     return (
         Q(**{f"{prefix}office__municipality__zone": zone_id})
@@ -181,6 +192,13 @@ class SisoWorkflowsHost:
             return WHOLE
         if any(link(user, process) for link in _partner_processes):
             return PARTNER
+        return None
+
+    def under_review(self, user, process):
+        for shows in _under_review:
+            found = shows(user, process)
+            if found is not None:
+                return found
         return None
 
     def audit_read(self, user, context, purpose):

@@ -8,7 +8,8 @@ class ThirdSectorConfig(AppConfig):
     verbose_name = _("Third sector")
 
     def ready(self):
-        from . import reach, workflow_actions
+        from . import reach, under_review, workflow_actions
 
         reach.register()
+        under_review.register()
         workflow_actions.register()

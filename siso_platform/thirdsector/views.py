@@ -20,7 +20,8 @@ from siso_platform.uploads import AttachmentField
 
 from . import actions
 from .models import LegalForm, ReportStatus, ThirdSectorBody
-from .visibility import reports
+from .report_form import ReportForm
+from .visibility import reportable_interventions, reports
 
 
 class ApplicationForm(forms.Form):
@@ -101,9 +102,90 @@ def body(request):
             "form": form,
             "attachment_form": AttachmentForm(),
             "may_attach": request.user.has_perm("thirdsector.change_activityreport"),
+            "may_report": request.user.has_perm("thirdsector.add_activityreport"),
             "accepted": ReportStatus.ACCEPTED,
         },
     )
+
+
+# The rules' fields that the form shows under another name.
+_FORM_FIELD = {"person": "intervention"}
+
+
+@login_required
+def new_report(request):
+    """A body's operator sends an activity report on an intervention the body delivers on a
+    case assigned to it; another body's, or an ended assignment's, intervention is a 404."""
+    if not request.user.has_perm("thirdsector.add_activityreport"):
+        raise Http404
+    interventions = reportable_interventions(request.user)
+    chosen = request.POST.get("intervention") or request.GET.get("intervention")
+    if chosen and not (chosen.isdigit() and interventions.filter(pk=chosen).exists()):
+        raise Http404
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        interventions=interventions,
+        initial={"intervention": chosen},
+    )
+    if request.method == "POST" and form.is_valid():
+        report = _send_report(request.user, form)
+        if report is not None:
+            messages.success(request, _("Report sent: it waits for the zone's review."))
+            return redirect("thirdsector:body")
+    shown = list(interventions)
+    # the choices name their persons: one event per person shown
+    audit.record_for_persons(
+        "view",
+        actor=request.user,
+        obj="casework.intervention",
+        persons={i.person_id or i.case.person_id for i in shown},
+        purpose=_("activity report form"),
+    )
+    return render(
+        request,
+        "thirdsector/report_form.html",
+        {
+            "form": form,
+            "reportable": bool(shown),
+            "files_dropped": request.method == "POST" and bool(request.FILES),
+        },
+    )
+
+
+def _send_report(user, form: ReportForm):
+    """The report through `actions.submit_report` (as the API sends it) and its files, all
+    or nothing; the refusals become errors naming their fields."""
+    data = form.cleaned_data
+    intervention = data["intervention"]
+    try:
+        with transaction.atomic():
+            report, _created = actions.submit_report(
+                by=user,
+                body=ThirdSectorBody.objects.get(organisation=intervention.provider_id),
+                person=intervention.person or intervention.case.person,
+                intervention=intervention,
+                date=data["date"],
+                activity_type=data["activity_type"],
+                hours=data["hours"],
+                notes=data["notes"],
+            )
+            for upload in data["attachments"]:
+                actions.attach_file(report, upload, by=user, kind=upload.siso_kind)
+    except ValidationError as error:
+        for field, texts in error.message_dict.items():
+            field = _FORM_FIELD.get(field, field)
+            if field in form.fields:
+                label = str(form.fields[field].label)
+                named = [
+                    text if text.lower().startswith(label.lower()) else f"{label}: {text}"
+                    for text in texts
+                ]
+                form.add_error(field, named)
+            else:
+                form.add_error(None, texts)
+        return None
+    return report
 
 
 @login_required

@@ -6,11 +6,12 @@
   read; a body's operators read their body's reports only while they still reach the person.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
 from siso_platform.casework import visibility as casework_visibility
+from siso_platform.casework.models import Intervention
 
 from .actions import body_organisations
 from .models import Accreditation, ActivityReport
@@ -48,6 +49,26 @@ def reports(user, queryset: QuerySet | None = None) -> QuerySet:
     # of every report); the conditions on persons, not on interventions, keep it one index
     # lookup per report at the region's scale
     return queryset.filter(person__in=scoping.persons(user).values("pk"))
+
+
+def reportable_interventions(user) -> QuerySet:
+    """The interventions `user`'s bodies report on: those each body delivers on the cases
+    assigned to it today, while the assignment and the body's accreditation in the case's zone
+    last (`casework.visibility.assignments_in_effect`, with `reach.py`'s condition)."""
+    if not user.has_perm("thirdsector.add_activityreport"):
+        return Intervention.objects.none()
+    assigned = casework_visibility.assignments_in_effect().filter(
+        body=OuterRef("provider"), case=OuterRef("case")
+    )
+    return (
+        Intervention.objects.filter(
+            Exists(assigned),
+            provider__in=body_organisations(user),
+            provider__third_sector_body__isnull=False,
+        )
+        .select_related("item", "case__person", "person", "provider")
+        .order_by("case__person__last_name", "case__person__first_name", "starts_on", "pk")
+    )
 
 
 def decided_by(user) -> QuerySet:
