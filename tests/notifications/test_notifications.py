@@ -45,13 +45,13 @@ def test_a_task_given_to_a_social_worker_shows_on_the_badge_until_read(
     client.force_login(social_worker)
     assert badge(client) == "1"
     page = client.get(LIST).content.decode()
-    assert "Verifica documenti" in page and "notification-unread" in page
+    assert "Verifica documenti" in page and "notifications-item-unread" in page
     note = Notification.objects.get(recipient=social_worker)
     opened = client.get(reverse("notifications:open", args=[note.pk]))
     assert opened.status_code == 302
     assert opened["Location"] == reverse("workflows:task", args=[check.pk])
     assert badge(client) is None
-    assert "notification-unread" not in client.get(LIST).content.decode()
+    assert "notifications-item-unread" not in client.get(LIST).content.decode()
 
 
 def test_a_queued_task_tells_the_queue_and_claiming_it_tells_nobody_more(
@@ -183,7 +183,7 @@ def test_a_notification_whose_object_left_the_scope_shows_nothing_of_it(
     note = Notification.objects.get(recipient=social_worker)
     client.force_login(social_worker)
     shown = client.get(LIST).content.decode()
-    assert "notification-detail" in shown and "No longer available" not in shown
+    assert "notifications-item-detail" in shown and "No longer available" not in shown
 
     # The social worker moves to zone 5: zone 2's alert is out of their scope.
     Membership.objects.filter(user=social_worker).delete()
@@ -227,3 +227,26 @@ def test_the_digest_choice_is_saved(client, social_worker):
     client.post(reverse("notifications:digest"), {"digest": "1"})
     social_worker.notification_preference.refresh_from_db()
     assert social_worker.notification_preference.digest is True
+
+
+def test_a_body_operator_is_told_when_their_report_is_reviewed(client, notified, world):
+    from siso_platform.thirdsector import actions as thirdsector
+    from siso_platform.thirdsector.models import ActivityReport
+
+    author = world.users[Role.THIRD_SECTOR_OPERATOR]
+    report = ActivityReport.objects.get(pk=world.here.report)
+    reviewer = world.users[Role.SOCIAL_WORKER]
+    with notified():
+        thirdsector.request_correction(report, by=reviewer, note="Manca la firma")
+        thirdsector.accept_report(report, by=reviewer)
+    assert kinds(author) == [Kind.REPORT_ACCEPTED, Kind.REPORT_RETURNED]
+    assert kinds(reviewer) == []
+
+    client.force_login(author)
+    page = client.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Report of {report.date:%d/%m/%Y}" in page
+    assert "Manca la firma" not in page and report.person.last_name not in page
+    note = Notification.objects.filter(recipient=author).first()
+    assert client.get(reverse("notifications:open", args=[note.pk]))["Location"] == reverse(
+        "thirdsector:body"
+    )
