@@ -123,6 +123,13 @@ RULES = [
     # --- the platform's own pages ---
     rule(r"^casework/$", "roles", {ZA, OP, SW, TS}),
     rule(r"^casework/persons/on-register/$", "roles", STAFF, why="the register card: ?code="),
+    rule(r"^casework/(agenda|persons/mine)/$", "roles", STAFF, why="one's own agenda, persons"),
+    rule(
+        r"^casework/(agenda/|documents/|cases/\S+/(notes|documents)/|persons/\S+/(doc|app))",
+        "scoped",
+        STAFF,
+        why="the case diary, documents and appointments: not shared with bodies",
+    ),
     rule(r"^casework/", "scoped", {ZA, OP, SW, TS}),
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
     rule(r"^monitoring/", "scoped", {ZA, OP, SW}),
@@ -280,6 +287,15 @@ PLACE_OBJECT_BY_NAME = {
     "casework:assign": "case",
     "casework:close": "case",
     "casework:change_intervention": "intervention",
+    "casework:add_note": "case",
+    "casework:correct_note": "case",
+    "casework:add_case_document": "case",
+    "casework:add_person_document": "person",
+    "casework:document": "document",
+    "casework:new_appointment": "person",
+    "casework:appointment": "appointment",
+    "casework:cancel_appointment": "appointment",
+    "casework:appointment_done": "appointment",
     "monitoring:alert": "alert",
     "monitoring:eligibility": "household",
     "import_runs:detail": "import_run",
@@ -299,6 +315,7 @@ def _process_of(place: Place):
 MISSING = Place(*([999_999] * 9))  # ids of records that do not exist
 MISSING.submission = MISSING.draft = "00000000-0000-0000-0000-000000000000"
 MISSING.attachment = 999_999
+MISSING.note = MISSING.document = MISSING.appointment = 999_999
 
 
 def _object_id(pattern: Pattern, param: str, place: Place) -> tuple[object, str] | None:
@@ -336,6 +353,8 @@ def _person_record(pattern: Pattern, param: str, place: Place) -> object | None:
         return place.report
     if param == "need_pk":
         return place.need
+    if param == "note_pk":
+        return place.note
     if param == "assignment_pk":
         if place is MISSING:
             return place.case
@@ -418,6 +437,38 @@ def _more_records(place: Place, operator) -> None:
         version=version, subject=person, answers={}, channel="web", submitted_by=operator
     ).uuid
     place.draft = Draft.objects.create(version=version, subject=person, owner=operator).uuid
+    _diary_records(place, person, operator)
+
+
+def _diary_records(place: Place, person: Person, operator) -> None:
+    """A diary note on the place's case, a document on its person and an appointment with
+    them in the operator's agenda."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from siso_platform import uploads
+
+    case = Case.objects.get(pk=place.case)
+    place.note = casework.write_note(by=operator, case=case, kind="note", text="Nota").pk
+    upload = SimpleUploadedFile("isee.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    place.document = casework.attach_document(
+        by=operator,
+        person=person,
+        case=case,
+        upload=upload,
+        kind_found=uploads.PDF,
+        title="ISEE",
+        kind="isee",
+    ).pk
+    place.appointment = casework.book_appointment(
+        by=operator,
+        person=person,
+        case=case,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        duration_minutes=60,
+        kind="home_visit",
+        place="home",
+    ).pk
 
 
 # --- probing ---------------------------------------------------------------------------------

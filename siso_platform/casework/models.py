@@ -784,7 +784,7 @@ class AppointmentPlace(models.TextChoices):
 
 class AppointmentStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
-    DONE = "done", _("done")
+    DONE = "done", _("held")
     CANCELLED = "cancelled", _("cancelled")
 
 

@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("scheduled", "scheduled"),
-                            ("done", "done"),
+                            ("done", "held"),
                             ("cancelled", "cancelled"),
                         ],
                         default="scheduled",
