@@ -29,6 +29,10 @@ class FormsHost:
         those shared with assigned partners and those they submitted themselves."""
         raise NotImplementedError
 
+    def print_url(self, submission) -> str:
+        """Where the submission prints as a PDF, or "" where the project prints none."""
+        return ""
+
     def audit(self, action: str, *, user, obj, subject, purpose: str) -> None:
         """Record that `user` read (`view`) or wrote (`create`) `obj` about `subject`.
 

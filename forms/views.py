@@ -151,6 +151,7 @@ def submission(request, uuid):
         "submission": item,
         "title": item.version.title_in(language),
         "summary": summary(item.version.compiled, item.answers, language),
+        "print_url": host().print_url(item),
     }
     return render(request, "forms/submission.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import diary_views, list_views, record_views, work_views
+from . import diary_views, list_views, prints, record_views, subject_access, work_views
 
 app_name = "casework"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("persons/on-register/", work_views.register_access, name="register_access"),
     path("persons/mine/", diary_views.my_persons, name="my_persons"),
     path("persons/<int:pk>/", record_views.person, name="person"),
+    path("persons/<int:pk>/print/", prints.person, name="print_person"),
+    path(
+        "persons/<int:pk>/access-request/",
+        subject_access.request_view,
+        name="subject_access_request",
+    ),
     path("persons/<int:person_pk>/accesses/new/", work_views.new_access, name="new_access"),
     path("households/<int:pk>/", record_views.household, name="household"),
     path("cases/", list_views.cases, name="cases"),
@@ -25,6 +31,9 @@ urlpatterns = [
         name="end_assignment",
     ),
     path("cases/<int:pk>/plan/", work_views.care_plan, name="care_plan"),
+    path("cases/<int:pk>/plan/print/", prints.care_plan, name="print_care_plan"),
+    path("cases/<int:pk>/closing-report/", prints.closing_report, name="print_closing_report"),
+    path("submissions/<uuid:uuid>/print/", prints.submission, name="print_submission"),
     path("cases/<int:pk>/interventions/new/", work_views.new_intervention, name="new_intervention"),
     path("cases/<int:pk>/assign/", work_views.assign, name="assign"),
     path("cases/<int:pk>/close/", work_views.close, name="close"),
