@@ -144,7 +144,19 @@ def pdf_bytes(template: str, context: dict, request) -> bytes:
 def render_pdf(template: str, context: dict, request, *, filename: str) -> HttpResponse:
     """A PDF shown in the browser. `filename` names the print by ids: never a name or a tax
     code (it stays in downloads folders and the browser's history)."""
-    response = HttpResponse(pdf_bytes(template, context, request), content_type="application/pdf")
+    try:
+        content = pdf_bytes(template, context, request)
+    except OSError:  # WeasyPrint found no pango: a Debian package is missing (docs/prints.md)
+        logging.getLogger(__name__).exception("prints_unavailable")
+        return HttpResponse(
+            _(
+                "Printing is not available on this server: "
+                "ask its administrator to install the PDF libraries."
+            ),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

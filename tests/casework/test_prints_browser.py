@@ -1,6 +1,7 @@
 """A social worker prints a case's care plan from the case page, on a phone and a desktop: the
 link gives a PDF whose text, read back with pdftotext, holds the plan's goals."""
 
+import os
 import shutil
 import subprocess
 
@@ -15,7 +16,10 @@ social_worker = test_plan.social_worker
 planned_case = test_plan.planned_case
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.skipif(
+    not shutil.which("pdftotext") and not os.environ.get("SISO_REQUIRE_PRINTS"),
+    reason="needs poppler-utils (CI sets SISO_REQUIRE_PRINTS: there a missing one fails)",
+)
 @pytest.mark.parametrize("width", [390, 1366])
 def test_a_social_worker_prints_the_care_plan_from_the_case_page(
     open_page, client, social_worker, planned_case, width, tmp_path
