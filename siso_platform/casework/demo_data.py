@@ -90,6 +90,28 @@ def populate(*, seed: int = 7, count: int = 12) -> int:
             review_on=today + datetime.timedelta(days=rng.randint(10, 120)),
             goals=[{"description": "Stabilizzare la situazione entro sei mesi"}],
         )
+        actions.write_note(
+            by=social_worker,
+            case=case,
+            kind="interview",
+            happened_on=access.date,
+            text="Primo colloquio: " + REASONS[need_code].lower(),
+        )
+        if number < 4:  # the social worker's agenda for the coming days
+            visit = number % 2 == 1
+            actions.book_appointment(
+                by=social_worker,
+                person=person,
+                case=case,
+                starts_at=timezone.make_aware(
+                    datetime.datetime.combine(
+                        today + datetime.timedelta(days=number), datetime.time(9 + 2 * number)
+                    )
+                ),
+                duration_minutes=60,
+                kind="home_visit" if visit else "interview",
+                place="home" if visit else "office",
+            )
         code, unit, value = PLANS[need_code]
         actions.record_intervention(
             by=social_worker,
