@@ -94,12 +94,11 @@ def mark_read(user, pks: Iterable[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def preference(user) -> Preference:
-    return Preference.objects.get_or_create(user=user)[0]
+def wants_digest(user) -> bool:
+    """Whether the user gets the e-mail digest (yes until they say otherwise)."""
+    chosen = Preference.objects.filter(user=user).values_list("digest", flat=True).first()
+    return chosen is not False
 
 
 def set_digest(user, enabled: bool) -> Preference:
-    chosen = preference(user)
-    chosen.digest = enabled
-    chosen.save(update_fields=["digest"])
-    return chosen
+    return Preference.objects.update_or_create(user=user, defaults={"digest": enabled})[0]

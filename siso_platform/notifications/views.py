@@ -37,7 +37,7 @@ def notification_list(request):
                 page.paginator.count, _("1 notification"), _("%(count)s notifications")
             ),
             "digest_form": listing.styled(
-                DigestForm(initial={"digest": actions.preference(request.user).digest})
+                DigestForm(initial={"digest": actions.wants_digest(request.user)})
             ),
         },
     )
