@@ -373,3 +373,22 @@ def test_my_persons_are_those_of_my_cases_and_recent_accesses(
     assert reverse("casework:my_persons") in home and reverse("casework:agenda") in home
     cases = client.get(reverse("casework:cases"), {"social_worker": "me"})
     assert [c.pk for c in cases.context["page"]] == [case.pk]
+
+
+@freeze_time("2026-11-10 12:00")
+def test_correcting_a_note_from_the_case_page_keeps_both(english_client, case, social_worker):
+    note = actions.write_note(
+        by=social_worker, case=case, kind="interview", text="Colloquio con il padre"
+    )
+    english_client.force_login(social_worker)
+    url = reverse("casework:correct_note", args=[case.pk, note.pk])
+    form = english_client.get(url).context["form"]
+    assert form["text"].value() == "Colloquio con il padre"  # prefilled with the note
+    english_client.post(
+        url, {"kind": "interview", "happened_on": "2026-11-10", "text": "Colloquio con la madre"}
+    )
+    page = english_client.get(reverse("casework:case", args=[case.pk])).content.decode()
+    assert "Colloquio con il padre" in page and "Colloquio con la madre" in page
+    assert "corrected on 10/11/2026" in page
+    # Corrected once: the note is no longer offered for correction.
+    assert english_client.get(url).status_code == 404
