@@ -31,6 +31,7 @@ from siso_platform.people.models import HouseholdMembership, Person
 
 from . import prints
 from .entry_forms import DateInput
+from .models import Appointment, DiaryNote, RecordDocument
 
 MARK = "gdpr_art15"  # the events' detail key that tells requests and answers apart
 
@@ -116,6 +117,13 @@ def document(user, person: Person, language: str) -> dict:
         "sheet": sheet,
         "households": _households(person),
         "plans": _plans(sheet["cases"]),
+        "notes": DiaryNote.objects.filter(case__in=sheet["cases"])
+        .select_related("case", "corrects")
+        .order_by("happened_on", "written_at"),
+        "documents": RecordDocument.objects.filter(person=person).order_by("uploaded_at"),
+        "appointments": Appointment.objects.filter(person=person).order_by("starts_at"),
+        # the bodies' reports on the person (thirdsector's model, read through its relation)
+        "reports": person.activity_reports.select_related("body__organisation").order_by("date"),
         "trail": describe.rows(events),
     }
 
@@ -162,6 +170,8 @@ def _answer(request, person: Person, data: dict):
             request,
             filename=f"accesso-interessato-art15-{person.pk}-{stamp:%Y%m%d}.pdf",
         )
+        if response.status_code != 200:  # no PDF made (prints unavailable): no answer given
+            return response
         audit.record(
             "export",
             actor=request.user,

@@ -208,6 +208,17 @@ def test_the_zone_answers_an_access_request_with_everything_and_who_read_it(
         review_on=None,
         goals=[{"description": "Trovare casa", "status": "pending"}],
     )
+    actions.write_note(
+        by=operator, case=case, kind="interview", text="Primo colloquio: sfratto annunciato"
+    )
+    actions.book_appointment(
+        by=operator,
+        person=person,
+        case=case,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        kind="home_visit",
+        place="home",
+    )
     reader = make_member(Role.SOCIAL_WORKER, zone_number=2)
     client.force_login(reader)
     client.get(reverse("casework:person", args=[person.pk]))  # a read the answer must show
@@ -230,6 +241,8 @@ def test_the_zone_answers_an_access_request_with_everything_and_who_read_it(
     assert "4.500" in text  # a fact, with its source
     assert "Affitto sul mercato privato" in text  # the questionnaire's answers
     assert "Trovare casa" in text  # the plan's goal
+    assert "Primo colloquio: sfratto annunciato" in text  # the case diary
+    assert "Appuntamenti" in text and "visita domiciliare" in text  # the appointments
     role = reader.memberships.get()
     assert f"{role.get_role_display()}, {role.organisation.name}" in text  # who read it
     assert reader.get_full_name() not in text  # by role, not by name
