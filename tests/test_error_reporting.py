@@ -29,8 +29,13 @@ pytestmark = pytest.mark.django_db
 class _Collector(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # sentry-sdk's choice where brotli is installed (WeasyPrint's)
+            import brotli
+
+            body = brotli.decompress(body)
         self.server.received.append(body.decode())
         self.send_response(200)
         self.end_headers()
