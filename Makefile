@@ -32,8 +32,11 @@ run: install
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver 127.0.0.1:8000
 
+# One test process per core; a test module stays in one process (its browser, its servers).
+PYTEST_PARALLEL := -n auto --dist loadfile
+
 test: install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lint: install
 	$(BIN)/ruff check .
