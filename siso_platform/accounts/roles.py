@@ -35,8 +35,10 @@ _CATALOGUE_KEEPING = [
 ]
 _CASEWORK = [f"casework.view_{model}" for model in _CATALOGUES] + [
     f"casework.{action}_{model}"
-    for model in ("access", "case", "need", "careplan", "goal", "intervention", "assignment")
-    + ("diarynote", "recorddocument", "appointment")  # the daily work: zone staff only
+    for model in (
+        *("access", "case", "need", "careplan", "goal", "intervention", "assignment"),
+        *("diarynote", "recorddocument", "appointment"),  # the daily work: zone staff only
+    )
     for action in ("add", "change", "view")
 ]
 
