@@ -154,8 +154,11 @@ def _case_place(case: Case) -> printing.Place:
     return printing.Place(str(case.office.municipality.zone), case.office.name)
 
 
-def _audited(request, obj, person, purpose: str) -> None:
-    audit.record("export", actor=request.user, obj=obj, person=person, purpose=purpose)
+def _audited(request, response, obj, person, purpose: str):
+    """The print's response, audited when a PDF was made (not when prints are unavailable)."""
+    if response.status_code == 200:
+        audit.record("export", actor=request.user, obj=obj, person=person, purpose=purpose)
+    return response
 
 
 def _stamp() -> str:
@@ -179,8 +182,7 @@ def person(request, pk):
         request,
         filename=f"cartella-sociale-{subject.pk}-{_stamp()}.pdf",
     )
-    _audited(request, subject, subject, _("print: social record"))
-    return response
+    return _audited(request, response, subject, subject, _("print: social record"))
 
 
 def _case(request, pk, **filters) -> Case:
@@ -216,8 +218,7 @@ def care_plan(request, pk):
         request,
         filename=f"progetto-personalizzato-caso-{item.pk}-{_stamp()}.pdf",
     )
-    _audited(request, item, item.person, _("print: care plan"))
-    return response
+    return _audited(request, response, item, item.person, _("print: care plan"))
 
 
 @login_required
@@ -244,8 +245,7 @@ def closing_report(request, pk):
         request,
         filename=f"relazione-chiusura-caso-{item.pk}-{_stamp()}.pdf",
     )
-    _audited(request, item, item.person, _("print: closing report"))
-    return response
+    return _audited(request, response, item, item.person, _("print: closing report"))
 
 
 @login_required
@@ -273,5 +273,4 @@ def submission(request, uuid):
         request,
         filename=f"questionario-{item.pk}-{_stamp()}.pdf",
     )
-    _audited(request, item, item.subject, _("print: questionnaire answers"))
-    return response
+    return _audited(request, response, item, item.subject, _("print: questionnaire answers"))

@@ -287,3 +287,4 @@ def test_a_server_without_pango_answers_a_print_with_a_clear_503(
     response = client.get(reverse("casework:print_care_plan", args=[planned_case.pk]))
     assert response.status_code == 503
     assert "PDF" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="export").exists()  # nothing was printed
