@@ -58,5 +58,7 @@ def cases(request):
             "filter": chosen,
             "page": page,
             "count_label": listing.counted(total, _("1 case"), _("%(count)s cases")),
+            # reached from the home's "My cases" link: the page says so
+            "heading": _("My cases") if request.GET.get("social_worker") == "me" else _("Cases"),
         },
     )

@@ -58,6 +58,22 @@ def test_the_cases_list_filters_by_status_and_surname_and_counts(
     assert "3 cases" in still_open and "Neri" not in still_open
 
 
+def test_my_cases_are_the_ones_i_follow_under_their_own_heading(
+    english_client, operator, make_member, open_case
+):
+    worker = make_member(Role.SOCIAL_WORKER, zone_number=2)
+    mine = open_case(2, "Bianchi", by=operator)
+    actions.set_social_worker(mine, worker, by=operator)
+    open_case(2, "Verdi", by=operator)
+    english_client.force_login(worker)
+    url = reverse("casework:cases")
+
+    page = english_client.get(url, {"social_worker": "me"}).content.decode()
+    assert "<h1>My cases</h1>" in page
+    assert "1 case" in page and "Bianchi" in page and "Verdi" not in page
+    assert "<h1>Cases</h1>" in english_client.get(url).content.decode()
+
+
 def test_the_cases_export_is_the_zones_only_italian_and_audited(client, operator, open_case):
     mine = open_case(2, "Bianchi", by=operator)
     theirs = open_case(5, "Gialli")
