@@ -9,6 +9,7 @@ cleaned answers or the errors keyed by field path (`members[2].birth_date`).
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,7 +86,7 @@ def validate(form: CompiledForm | dict, answers: dict, *, today: datetime.date |
         if item.kind == GROUP:
             data[item.key] = _clean_group(item, answers.get(item.key), data, errors, today)
         elif item.computed is not None:
-            data[item.key] = logic.evaluate(item.computed, data, today=today)
+            data[item.key] = _compute(item.computed, data, today)
         elif item.kind != NOTE:
             data[item.key] = _clean_field(item, answers.get(item.key), errors, item.key)
     # Requirements and validations read the final data, so a rule may look at any field.
@@ -94,6 +95,15 @@ def validate(form: CompiledForm | dict, answers: dict, *, today: datetime.date |
             _check_field(item, item.key, data.get(item.key), data, errors, today)
     cleaned = {key: value for key, value in data.items() if value is not None}
     return Result(cleaned, errors)
+
+
+def _compute(expression, data, today):
+    """A computed value; NaN or an infinity (a division by zero, an empty operand) is no
+    answer, as in ODK, and JSON could not store it anyway."""
+    value = logic.evaluate(expression, data, today=today)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _visible(expression, data, today) -> bool:
@@ -121,7 +131,7 @@ def _clean_group(item: Field, raw, data, errors, today) -> list | None:
             shown.append(child)
             path = f"{item.key}[{index}].{child.key}"
             if child.computed is not None:
-                row[child.key] = logic.evaluate(child.computed, scope, today=today)
+                row[child.key] = _compute(child.computed, scope, today)
             elif child.kind != NOTE:
                 row[child.key] = _clean_field(child, raw_row.get(child.key), errors, path)
         for child in shown:

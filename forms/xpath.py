@@ -334,6 +334,15 @@ def _flatten(op: str, left, right) -> dict:
     return {op: args}
 
 
+def _nan_if_empty(out: Out) -> Out:
+    """A number field read in `<`, `>`... : ODK's XPath reads an unanswered one as NaN, so
+    `${age} > 5` and `${age} < 5` are both false. JSON Logic's `+` (parseFloat) gives NaN
+    for `null` and '' and keeps numbers, in Python (forms.logic) as in the browser."""
+    if out.type == NUMBER and isinstance(out.logic, dict) and "var" in out.logic:
+        return Out({"+": [out.logic]}, NUMBER)
+    return out
+
+
 COMPARISONS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 ARITHMETIC = {"+": "+", "-": "-", "*": "*", "div": "/", "mod": "%"}
 
@@ -436,6 +445,8 @@ class Translator:
             return Out(empty if op == "==" else {"!": [empty]}, BOOLEAN)
         left, right = self.emit(node.left), self.emit(node.right)
         right, left = self.align(left, node.right, right), self.align(right, node.left, left)
+        if op not in ("==", "!="):
+            left, right = _nan_if_empty(left), _nan_if_empty(right)
         return Out({op: [left.logic, right.logic]}, BOOLEAN)
 
     @staticmethod

@@ -119,7 +119,10 @@ def test_household_form_imports_steps_repeat_and_logic():
     assert [f["key"] for f in members["fields"]] == ["first_name", "relation", "partner_job"]
     # a field of the same repeat is read from the row, a top-level field by its key
     assert members["fields"][2]["visible_if"] == {
-        "and": [{"==": [{"var": "row.relation"}, "partner"]}, {">": [{"var": "rent"}, 500]}]
+        "and": [
+            {"==": [{"var": "row.relation"}, "partner"]},
+            {">": [{"+": [{"var": "rent"}]}, 500]},
+        ]
     }
     assert member_count["kind"] == "decimal"
     assert member_count["label"] == both("member_count")
@@ -205,13 +208,18 @@ def test_selected_required_and_constraints_translate():
     assert fields["age"]["validations"] == {
         "rules": [
             {
-                "rule": {"and": [{">=": [{"var": "age"}, 0]}, {"<": [{"var": "age"}, 120]}]},
+                "rule": {
+                    "and": [
+                        {">=": [{"+": [{"var": "age"}]}, 0]},
+                        {"<": [{"+": [{"var": "age"}]}, 120]},
+                    ]
+                },
                 "message": both("Età non valida", "Invalid age"),
             }
         ]
     }
     assert fields["rent"]["visible_if"] == {"in": ["rent", {"var": "needs"}]}
-    assert fields["rent"]["required"] == {">=": [{"var": "age"}, 18]}
+    assert fields["rent"]["required"] == {">=": [{"+": [{"var": "age"}]}, 18]}
     assert fields["postcode"]["required"] is False
     assert fields["postcode"]["validations"] == {"rules": [], "pattern": "^[0-9]{5}$"}
 
@@ -247,7 +255,7 @@ def test_a_constraint_inside_a_repeat_reads_the_row():
                     }
                 ]
             },
-            {">": [{"var": "adults"}, 0]},
+            {">": [{"+": [{"var": "adults"}]}, 0]},
         ]
     }
 
@@ -395,12 +403,21 @@ FIELDS = {
 @pytest.mark.parametrize(
     ("expression", "expected"),
     [
-        ("${age} >= 18", {">=": [{"var": "age"}, 18]}),
+        ("${age} >= 18", {">=": [{"+": [{"var": "age"}]}, 18]}),
         ("${tenure} = 'rented'", {"==": [{"var": "tenure"}, "rented"]}),
         ("${tenure} = 2", {"==": [{"var": "tenure"}, "2"]}),  # choice values are strings
         (
             "not(${age} < 3 or ${age} > 99)",
-            {"!": [{"or": [{"<": [{"var": "age"}, 3]}, {">": [{"var": "age"}, 99]}]}]},
+            {
+                "!": [
+                    {
+                        "or": [
+                            {"<": [{"+": [{"var": "age"}]}, 3]},
+                            {">": [{"+": [{"var": "age"}]}, 99]},
+                        ]
+                    }
+                ]
+            },
         ),
         ("selected(${needs}, 'food')", {"in": ["food", {"var": "needs"}]}),
         ("selected(${tenure}, 'rented')", {"==": [{"var": "tenure"}, "rented"]}),
@@ -415,7 +432,7 @@ FIELDS = {
         ("(1 + 2) * 3", {"*": [{"+": [1, 2]}, 3]}),
         (
             "if(${age} > 17, 'adult', 'minor')",
-            {"if": [{">": [{"var": "age"}, 17]}, "adult", "minor"]},
+            {"if": [{">": [{"+": [{"var": "age"}]}, 17]}, "adult", "minor"]},
         ),
         ("concat(${name}, ' ', 'x')", {"cat": [{"var": "name"}, " ", "x"]}),
         ("today() - ${dob}", {"days_between": [{"var": "dob"}, {"today": []}]}),
@@ -443,9 +460,9 @@ def test_xpath_inside_a_repeat_reads_row_fields_and_the_current_value():
         ". > 0 and ${relation} = 'child' and ${age} > 1", fields=FIELDS, current="income"
     ) == {
         "and": [
-            {">": [{"var": "row.income"}, 0]},
+            {">": [{"+": [{"var": "row.income"}]}, 0]},
             {"==": [{"var": "row.relation"}, "child"]},
-            {">": [{"var": "age"}, 1]},
+            {">": [{"+": [{"var": "age"}]}, 1]},
         ]
     }
     # without a field list, references are top-level and `.` is the given field

@@ -86,7 +86,8 @@
       var scope = row ? Object.assign({}, data, { row: fieldsIn(row, true) }) : data;
       try {
         var value = jsonLogic.apply(JSON.parse(box.getAttribute("data-computed")), scope);
-        input.value = value === null || value === undefined || value !== value ? "" : value;
+        var none = value === null || value === undefined || (typeof value === "number" && !isFinite(value));
+        input.value = none ? "" : value;  // NaN or Infinity is no answer, as on the server
       } catch (e) { /* the server computes it anyway */ }
     });
   }

@@ -1,0 +1,70 @@
+"""XLSForm as ODK means it: forms written after the XLSForm spec (https://xlsform.org) and the
+ODK documentation (https://docs.getodk.org) import and behave as in ODK Collect.
+
+Each workbook is a small sheet built with openpyxl (`xlsx` from test_xlsform); no database.
+"""
+
+import datetime
+import json
+
+from forms.validation import validate
+from forms.xlsform import schema_from_xlsform
+
+from .test_xlsform import SETTINGS, fields_by_key, xlsx
+
+TODAY = datetime.date(2026, 12, 4)
+
+
+def clean(survey, answers, choices=None):
+    schema = schema_from_xlsform(xlsx(survey, choices, SETTINGS))
+    return validate(schema, answers, today=TODAY)
+
+
+def test_a_division_by_zero_is_no_answer_and_the_answers_store_as_json():
+    # docs.getodk.org/form-logic/#calculating-values: `calculation` of a per-person share;
+    # with nobody in the household ODK shows no value (NaN), it does not fail.
+    survey = [
+        ["type", "name", "label", "calculation"],
+        ["decimal", "income", "Reddito"],
+        ["integer", "people", "Componenti"],
+        ["calculate", "share", "", "${income} div ${people}"],
+        ["calculate", "ratio", "", "${people} div ${income}"],
+    ]
+    result = clean(survey, {"income": "1200", "people": "0"})
+    assert result.is_valid
+    assert "share" not in result.cleaned  # Infinity: no answer
+    assert result.cleaned["ratio"] == 0
+    json.dumps(result.cleaned, allow_nan=False, default=str)  # what the JSON column needs
+
+    result = clean(survey, {"income": "", "people": "0"})  # empty operand: NaN
+    assert "share" not in result.cleaned and "ratio" not in result.cleaned
+    json.dumps(result.cleaned, allow_nan=False, default=str)
+
+    assert clean(survey, {"income": "1200", "people": "4"}).cleaned["share"] == 300
+
+
+def test_an_unanswered_number_compares_as_nan_so_its_group_stays_hidden():
+    # docs.getodk.org/form-logic/#empty-values: "unanswered number questions are NaN" in
+    # comparisons, so `${age} > 5` and `${age} < 5` are both false when age is blank.
+    survey = [
+        ["type", "name", "label", "relevant", "required"],
+        ["integer", "age", "Età"],
+        ["begin group", "older", "Più di 5 anni", "${age} > 5"],
+        ["text", "school", "Scuola", "", "yes"],
+        ["end group"],
+        ["begin group", "younger", "Meno di 5 anni", "${age} < 5"],
+        ["text", "nursery", "Nido", "", "yes"],
+        ["end group"],
+        ["text", "note_zero", "Zero", "${age} = 0"],
+    ]
+    blank = clean(survey, {"age": ""})
+    assert blank.is_valid, blank.errors  # neither group is shown, so nothing is demanded
+    assert blank.cleaned == {}
+
+    older = clean(survey, {"age": "7"})
+    assert list(older.errors) == ["school"]
+    younger = clean(survey, {"age": "0", "nursery": "Aquilone", "note_zero": "sì"})
+    assert younger.is_valid and younger.cleaned["note_zero"] == "sì"
+
+    fields = fields_by_key(schema_from_xlsform(xlsx(survey, None, SETTINGS)))
+    assert fields["note_zero"]["visible_if"] == {"==": [{"var": "age"}, 0]}
