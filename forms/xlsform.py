@@ -496,6 +496,8 @@ class Importer:
         for prefix, kind in SELECT_TYPES.items():
             if word.startswith(prefix + " "):
                 rest = type_[len(prefix) + 1 :].split()
+                if len(rest) == 2 and rest[0].lower() == "from":  # pyxform's `select one from X`
+                    rest = rest[1:]
                 if len(rest) == 1:
                     if rest[0] not in choices:
                         self.problem(

@@ -357,21 +357,30 @@ class Translator:
         self.fields = fields
         self.current = current
         self.group = group
+        self.lowered = {key.lower(): key for key in fields or ()}
         if fields is not None and current is not None and current in fields:
             self.group = fields[current].group if group is None else group
 
     # references
 
+    def key(self, name: str) -> str:
+        """The field a reference names: ODK names are case-sensitive, but the canonical keys
+        are lower case (the importer lowers them), so `${Age}` reads the key `age`."""
+        if self.fields is None or name in self.fields:
+            return name
+        return self.lowered.get(name.lower(), name)
+
     def info(self, name: str, pos: int) -> FieldRef | None:
         if self.fields is None:
             return None
-        info = self.fields.get(name)
+        info = self.fields.get(self.key(name))
         if info is None:
             raise XPathError(_("unknown field %(field)s") % {"field": f"${{{name}}}"}, pos)
         return info
 
     def var(self, name: str, pos: int) -> Out:
         info = self.info(name, pos)
+        name = self.key(name)
         if info is None:
             return Out({"var": name})
         if info.kind == GROUP:
@@ -512,7 +521,7 @@ class Translator:
 
     def fn_sum(self, node: Call) -> Out:
         group = self.repeat_of(node, "sum")
-        name = node.args[0].name
+        name = self.key(node.args[0].name)
         if name == group:
             message = _("sum() needs a field inside a repeat, not %(field)s")
             raise XPathError(message % {"field": f"${{{name}}}"}, node.pos)
@@ -528,7 +537,7 @@ class Translator:
         info = self.info(arg.name, arg.pos)
         if info is None:  # no field list: a plain name is taken as the repeat
             return arg.name
-        group = arg.name if info.kind == GROUP else info.group
+        group = self.key(arg.name) if info.kind == GROUP else info.group
         if group is None:
             message = _("%(function)s() needs a repeat, %(field)s is not in one")
             raise XPathError(message % {"function": function, "field": f"${{{arg.name}}}"}, arg.pos)

@@ -68,3 +68,50 @@ def test_an_unanswered_number_compares_as_nan_so_its_group_stays_hidden():
 
     fields = fields_by_key(schema_from_xlsform(xlsx(survey, None, SETTINGS)))
     assert fields["note_zero"]["visible_if"] == {"==": [{"var": "age"}, 0]}
+
+
+def test_references_match_names_written_with_capitals():
+    # xlsform.org "Question names" and ODK forms in the wild use names such as `HouseholdSize`
+    # and refer to them as written: `${HouseholdSize}`. ODK names are case-sensitive; the
+    # platform's keys are lower case, so the names are lowered and so are their references.
+    survey = [
+        ["type", "name", "label", "relevant", "calculation"],
+        ["decimal", "Income", "Reddito"],
+        ["integer", "HouseholdSize", "Componenti"],
+        ["begin repeat", "Members", "Componenti", "${HouseholdSize} > 1"],
+        ["decimal", "MemberIncome", "Reddito del componente"],
+        ["end repeat"],
+        ["calculate", "PerPerson", "", "", "${Income} div ${HouseholdSize}"],
+        ["calculate", "RowCount", "", "", "count(${Members})"],
+        ["calculate", "Others", "", "", "sum(${MemberIncome})"],
+    ]
+    fields = fields_by_key(schema_from_xlsform(xlsx(survey, None, SETTINGS)))
+    assert {"income", "householdsize", "members", "memberincome", "perperson"} <= set(fields)
+    assert fields["members"]["visible_if"] == {">": [{"+": [{"var": "householdsize"}]}, 1]}
+
+    answers = {"income": "900", "householdsize": "3", "members": [{"memberincome": "100"}]}
+    cleaned = clean(survey, answers).cleaned
+    assert (cleaned["perperson"], cleaned["rowcount"], cleaned["others"]) == (300, 1, 100)
+
+
+def test_the_pyxform_spellings_of_select_types_are_accepted():
+    # pyxform's aliases (pyxform/aliases.py, listed on xlsform.org as accepted spellings):
+    # `select one from X` and `select all that apply from X` as well as `select_one X`.
+    survey = [
+        ["type", "name", "label"],
+        ["select one from tenure", "tenure", "Titolo"],
+        ["select all that apply from needs", "needs", "Bisogni"],
+    ]
+    choices = [
+        ["list_name", "name", "label"],
+        ["tenure", "rented", "In affitto"],
+        ["tenure", "owned", "Di proprietà"],
+        ["needs", "food", "Cibo"],
+        ["needs", "rent", "Affitto"],
+    ]
+    fields = fields_by_key(schema_from_xlsform(xlsx(survey, choices, SETTINGS)))
+    assert fields["tenure"]["kind"] == "choice"
+    assert fields["needs"]["kind"] == "multichoice"
+    assert [c["value"] for c in fields["needs"]["choices"]] == ["food", "rent"]
+    cleaned = clean(survey, {"tenure": "rented", "needs": ["rent"]}, choices).cleaned
+    assert cleaned == {"tenure": "rented", "needs": ["rent"]}
