@@ -7,6 +7,12 @@ and unknowns combine as in three-valued logic: `and` is false as soon as one con
 false, whatever is unknown, and true only when all are true; `or` the other way round. So a
 household is undetermined only when the missing facts could change the outcome, and the
 explanation names them.
+
+The same holds inside `some`, `all` and `none`: each item is judged three-valued, so an item
+that lacks a fact the condition reads (a rental with no end, for `days_to_end`) makes the
+quantified condition unknown unless another item decides it. A condition that tests for the
+null itself (`== null`, `!= null`, `missing`) is the rule saying what a missing fact means: it
+is evaluated as written.
 """
 
 from __future__ import annotations
@@ -69,9 +75,11 @@ class Judgement:
 
     @property
     def missing(self) -> list[str]:
+        """The facts whose absence left a condition unknown."""
         names: dict[str, None] = {}
         for condition in self.conditions:
-            names.update(dict.fromkeys(condition.missing))
+            if condition.result is None:
+                names.update(dict.fromkeys(condition.missing))
         return list(names)
 
     def explanation(self) -> list[dict]:
@@ -83,19 +91,40 @@ class _Node:
     """A rule split once at its `and`, `or` and `!`; leaves keep what they read and their
     text, so evaluating many sheets repeats neither."""
 
-    op: str  # "and", "or", "!", or "leaf"
+    op: str  # "and", "or", "!", "leaf", or a quantifier ("some", "all", "none")
     children: tuple = ()
     logic: object = None
     names: tuple[str, ...] = ()
     text: str = ""
 
 
+QUANTIFIERS = ("some", "all", "none")
+_NULL_TESTS = ("==", "!=", "===", "!==")
+
+
+def _tests_null(node) -> bool:
+    """`x == null`, `x != null`, `missing`: the rule says what a missing fact means."""
+    op, values = _op(node)
+    if op in ("missing", "missing_some"):
+        return True
+    return op in _NULL_TESTS and len(values) == 2 and None in values
+
+
 def _compile(node) -> _Node:
     op, values = _op(node)
     if op in ("and", "or"):
         return _Node(op, tuple(_compile(v) for v in values))
-    if op == "!" and values and _op(values[0])[0] in ("and", "or", "!"):
+    if op == "!" and values and _op(values[0])[0] in ("and", "or", "!", *QUANTIFIERS):
         return _Node("!", (_compile(values[0]),))
+    if op in QUANTIFIERS and len(values) == 2:
+        # children: the condition on each item, judged on its own
+        return _Node(
+            op,
+            (_compile(values[1]),),
+            logic=node,
+            names=tuple(sorted(logic.variables(values[0]))),
+            text=describe(node),
+        )
     # A negated condition stays one condition, so that its reported result is the negated
     # one ("no home service running: true"), not its inner test's.
     return _Node(
@@ -111,6 +140,7 @@ class Rule:
         self.logic = logic_rule
         self.names = sorted(logic.variables(logic_rule))
         self.tree = _compile(logic_rule)
+        self.quantified = _quantified(self.tree)
 
     def judge(self, sheet: dict, *, today: datetime.date | None = None) -> Judgement:
         conditions: list[Condition] = []
@@ -119,13 +149,19 @@ class Rule:
 
     def applies(self, sheet: dict, *, today: datetime.date | None = None) -> bool | None:
         """True, False, or None when facts it needs are missing (`missing` says which)."""
-        if any(lookup(sheet, name) is None for name in self.names):
+        if self.quantified or any(lookup(sheet, name) is None for name in self.names):
             return _judge(self.tree, sheet, today, None)
         return logic.truthy(logic.evaluate(self.logic, sheet, today=today))
 
-    def missing(self, sheet: dict) -> list[str]:
-        """The facts the rule reads that the sheet lacks."""
+    def missing(self, sheet: dict, *, today: datetime.date | None = None) -> list[str]:
+        """The facts the rule reads that the sheet lacks (an item's as `rentals.0.end`)."""
+        if self.quantified:
+            return self.judge(sheet, today=today).missing
         return [name for name in self.names if lookup(sheet, name) is None]
+
+
+def _quantified(node: _Node) -> bool:
+    return node.op in QUANTIFIERS or any(_quantified(child) for child in node.children)
 
 
 def lookup(data, name: str):
@@ -167,12 +203,53 @@ def _judge(node: _Node, sheet, today, conditions: list | None) -> bool | None:
     if node.op == "!":
         result = _judge(node.children[0], sheet, today, conditions)
         return None if result is None else not result
+    if node.op in QUANTIFIERS:
+        return _judge_items(node, sheet, today, conditions)
     values = {name: lookup(sheet, name) for name in node.names}
     missing = tuple(name for name, value in values.items() if value is None)
-    result = None if missing else logic.truthy(logic.evaluate(node.logic, sheet, today=today))
+    if missing and not _tests_null(node.logic):
+        result = None
+    else:
+        result = logic.truthy(logic.evaluate(node.logic, sheet, today=today))
     if conditions is not None:
         shown = {name: _shown(value) for name, value in values.items()}
         conditions.append(Condition(node.text, result, shown, missing, node.logic))
+    return result
+
+
+def _judge_items(node: _Node, sheet, today, conditions: list | None) -> bool | None:
+    """`some`, `all`, `none` judged item by item, three-valued; reported as one condition
+    whose `missing` names the items' facts that were absent (`rentals.0.days_to_end`) when
+    they left it unknown or false."""
+    values = {name: lookup(sheet, name) for name in node.names}
+    within = node.names[0] if len(node.names) == 1 else ""
+    walked = _op(node.logic)[1][0]
+    items = None if None in values.values() else logic.evaluate(walked, sheet, today=today)
+    missing: dict[str, None] = {}
+    found_true = False
+    if items is None:
+        result = None
+        missing.update(dict.fromkeys(name for name, value in values.items() if value is None))
+    else:
+        results = []
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            found: list[Condition] = []
+            results.append(_judge(node.children[0], item, today, found))
+            for condition in found:
+                prefix = f"{within}.{index}" if within else str(index)
+                missing.update(dict.fromkeys(f"{prefix}.{name}" for name in condition.missing))
+        if node.op == "all":
+            # JSON Logic: all of nothing is false
+            result = False if not results or False in results else None if None in results else True
+        else:
+            found_true = True in results
+            result = True if found_true else None if None in results else False
+            if node.op == "none":
+                result = None if result is None else not result
+    if conditions is not None:
+        shown = {name: _shown(value) for name, value in values.items()}
+        why = () if found_true else tuple(missing)  # an item that holds decides alone
+        conditions.append(Condition(node.text, result, shown, why, node.logic))
     return result
 
 
