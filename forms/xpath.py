@@ -12,7 +12,10 @@ Fields inside a repeat can be read from elsewhere only through `count()` and `su
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -698,6 +701,7 @@ def constraint_to_validation(
 def full_match_pattern(pattern: str, pos: int | None = None) -> str:
     """ODK's regex() matches anywhere in the value, the schema's `pattern` the whole value:
     a pattern already anchored at both ends is kept, any other is wrapped to match anywhere."""
+    pattern = java_classes(pattern, pos)
     try:
         re.compile(pattern)
     except re.error as error:
@@ -706,6 +710,96 @@ def full_match_pattern(pattern: str, pos: int | None = None) -> str:
     if _anchored(pattern):
         return pattern
     return rf"[\s\S]*(?:{pattern})[\s\S]*"
+
+
+# ODK evaluates regex() with Java's regular expressions, which name character classes as
+# `\p{L}` (Unicode categories) or `\p{Alpha}` (POSIX, ASCII in Java); Python's `re` has
+# neither, so they are written out as the characters they stand for.
+_POSIX = {
+    "Lower": "a-z",
+    "Upper": "A-Z",
+    "ASCII": "\\x00-\\x7f",
+    "Alpha": "a-zA-Z",
+    "Digit": "0-9",
+    "Alnum": "a-zA-Z0-9",
+    "Punct": "!-/:-@\\[-`{-~",
+    "Graph": "!-~",
+    "Print": " -~",
+    "Blank": " \\t",
+    "Space": " \\t\\n\\x0b\\f\\r",
+    "XDigit": "0-9a-fA-F",
+}
+_CATEGORIES = frozenset(
+    "L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So "
+    "Z Zs Zl Zp C Cc Cf Co Cn".split()
+)
+_JAVA_CLASS = re.compile(r"\\\\|\\([pP])(?:\{(\w+)\}|([A-Za-z]))")
+
+
+@functools.cache
+def _category_ranges(category: str) -> str:
+    """The characters of a Unicode general category (`L`, `Lu`...) as class ranges."""
+    ranges, start, last = [], None, None
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)).startswith(category):
+            if start is None:
+                start = code
+            last = code
+        elif start is not None:
+            ranges.append((start, last))
+            start = None
+    if start is not None:
+        ranges.append((start, last))
+
+    def escaped(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return "".join(escaped(a) if a == b else f"{escaped(a)}-{escaped(b)}" for a, b in ranges)
+
+
+def java_classes(pattern: str, pos: int | None = None) -> str:
+    """`pattern` with Java's `\\p{..}` / `\\P{..}` classes written as Python ranges."""
+    if "\\p" not in pattern and "\\P" not in pattern:
+        return pattern
+    out, index, in_class = [], 0, False
+    for match in _JAVA_CLASS.finditer(pattern):
+        before = pattern[index : match.start()]
+        in_class = _inside_class(before, in_class)
+        out.append(before)
+        index = match.end()
+        if match.group() == "\\\\":
+            out.append(match.group())
+            continue
+        negated, name = match.group(1) == "P", match.group(2) or match.group(3)
+        name = name[2:] if name.startswith("Is") and name[2:] in _CATEGORIES else name
+        if name in _POSIX:
+            chars = _POSIX[name]
+        elif name in _CATEGORIES:
+            chars = _category_ranges(name)
+        else:
+            message = _("unsupported character class %(class)s in a regular expression")
+            raise XPathError(message % {"class": repr(match.group())}, pos)
+        if in_class and negated:
+            message = _("%(class)s inside [...] is not supported: use [^...] instead")
+            raise XPathError(message % {"class": repr(match.group())}, pos)
+        out.append(chars if in_class else f"[{'^' if negated else ''}{chars}]")
+    out.append(pattern[index:])
+    return "".join(out)
+
+
+def _inside_class(text: str, in_class: bool) -> bool:
+    """Whether a regular expression is inside `[...]` after `text` (from `in_class`)."""
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+    return in_class
 
 
 def _anchored(pattern: str) -> bool:

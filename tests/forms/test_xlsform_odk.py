@@ -7,8 +7,10 @@ Each workbook is a small sheet built with openpyxl (`xlsx` from test_xlsform); n
 import datetime
 import json
 
+import pytest
+
 from forms.validation import validate
-from forms.xlsform import schema_from_xlsform
+from forms.xlsform import XLSFormError, schema_from_xlsform
 
 from .test_xlsform import SETTINGS, fields_by_key, xlsx
 
@@ -115,3 +117,33 @@ def test_the_pyxform_spellings_of_select_types_are_accepted():
     assert [c["value"] for c in fields["needs"]["choices"]] == ["food", "rent"]
     cleaned = clean(survey, {"tenure": "rented", "needs": ["rent"]}, choices).cleaned
     assert cleaned == {"tenure": "rented", "needs": ["rent"]}
+
+
+def test_java_regex_classes_in_a_constraint_are_translated():
+    # docs.getodk.org/form-operators-functions/#regex: regex() uses Java's regular
+    # expressions, whose classes `\p{L}` (any letter), `\p{Lu}` (capital), `\p{N}` (number)
+    # and POSIX `\p{Alpha}` (ASCII letters) Python's `re` does not know.
+    survey = [
+        ["type", "name", "label", "constraint", "constraint_message"],
+        ["text", "surname", "Cognome", r"""regex(., "^[\p{L} '-]+$")""", "Solo lettere"],
+        ["text", "name", "Nome", r"regex(., '^\p{Lu}\p{Ll}+$')", "Iniziale maiuscola"],
+        ["text", "code", "Codice", r"regex(., '^\p{Alpha}{2}\p{N}+$')", "Due lettere e cifre"],
+        ["text", "plain", "Senza lettere", r"regex(., '^\P{L}*$')", "Niente lettere"],
+    ]
+    good = {
+        "surname": "Dell'Oca Šimić",
+        "name": "Élodie",
+        "code": "AB\u0661\u06623",
+        "plain": "12-3",
+    }
+    assert clean(survey, good).errors == {}
+    bad = {"surname": "R2D2", "name": "élodie", "code": "ÀB12", "plain": "a1"}
+    assert sorted(clean(survey, bad).errors) == ["code", "name", "plain", "surname"]
+
+
+def test_a_java_regex_class_the_server_cannot_read_is_refused_by_name():
+    survey = [["type", "name", "label", "constraint"], ["text", "word", "Parola"]]
+    survey[1].append(r"regex(., '^\p{InGreek}+$')")
+    with pytest.raises(XLSFormError) as caught:
+        schema_from_xlsform(xlsx(survey, None, SETTINGS))
+    assert "\\p{InGreek}" in caught.value.problems[0]
