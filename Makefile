@@ -32,8 +32,9 @@ run: install
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver 127.0.0.1:8000
 
-# One test process per core; a test module stays in one process (its browser, its servers).
-PYTEST_PARALLEL := -n auto --dist loadfile
+# One test process per core; tests are shared out one by one, except the modules marked
+# xdist_group (one nginx, one seeded charter), which stay in one process.
+PYTEST_PARALLEL := -n auto --dist loadgroup
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)

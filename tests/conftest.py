@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test.client import ClientMixin
 from django.utils import translation
@@ -43,6 +44,15 @@ def second_factor_with_force_login(monkeypatch):
         session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Italian): a request served by the test
+    client leaves its language active in the thread, and the order of tests is not fixed."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from siso_platform.territory.models import CitizenOffice, Closure, SocialZone
 from siso_platform.thirdsector.models import Accreditation, ActivityReport
 from tests import factories
 from tests.world import DAY, Place, _assign_and_report, _place
+from tests.world import ROLES as ROLES_OF_WORLD
 
 RA, ZA, OP, SW, DS, TS, AU = (
     Role.REGIONAL_ADMIN,
@@ -553,7 +554,12 @@ def _to_login(location: str) -> bool:
     return location.startswith("/accedi/") or "/login/" in location
 
 
-def test_every_url_for_every_role(wide):
+USERS = [*ROLES_OF_WORLD, "former_operator", "lapsed_body_operator", "anonymous"]
+
+
+# One test per user, so that the suite's processes share the matrix (pytest-xdist).
+@pytest.mark.parametrize("user_name", USERS)
+def test_every_url_for_every_role(wide, user_name):
     world = wide.world
     zone5_operator = (
         Membership.objects.filter(role=OP, organisation__municipality__zone__number=5).first().user
@@ -566,49 +572,50 @@ def test_every_url_for_every_role(wide):
     findings, probes = [], 0
     decided = [(p, classify(p)) for p in patterns()]
     decided = [(p, r) for p, r in decided if r is not None and r.kind != "api"]
-    for user_name, user in wide.users.items():
-        client = _client(user)
-        role = _role(user_name)
-        readable = set(scoping.persons(user).values_list("pk", flat=True)) if user else set()
-        hidden = [p for p in persons if p.pk not in readable]
-        for pattern, rule_ in decided:
-            allowed = rule_.kind == "public" or (user is not None and role in rule_.roles)
-            missing = None  # how the pattern answers for a record that does not exist
-            for place_name, place in places.items():
-                url, whose = build_url(pattern, place, world)
-                if place_name != "here" and not whose:
-                    continue
+    assert set(wide.users) == set(USERS)  # a user added to the world is probed too
+    user = wide.users[user_name]
+    client = _client(user)
+    role = _role(user_name)
+    readable = set(scoping.persons(user).values_list("pk", flat=True)) if user else set()
+    hidden = [p for p in persons if p.pk not in readable]
+    for pattern, rule_ in decided:
+        allowed = rule_.kind == "public" or (user is not None and role in rule_.roles)
+        missing = None  # how the pattern answers for a record that does not exist
+        for place_name, place in places.items():
+            url, whose = build_url(pattern, place, world)
+            if place_name != "here" and not whose:
+                continue
+            probes += 1
+            status, body, location = _get(client, url)
+            where = f"{user_name}: GET {url} ({pattern.route})"
+            if status >= 500:
+                findings.append(f"{where}: server error {body[:300]!r}")
+                continue
+            if not (role == AU and pattern.route.startswith("admin/audit/")):
+                for person in hidden:
+                    if any(token in body for token in _identifying(person)):
+                        findings.append(f"{where}: shows person {person.pk} out of reach")
+            if not allowed:
+                to_login = status != 302 or user is not None or _to_login(location)
+                if status not in REFUSED or not to_login:
+                    findings.append(f"{where}: {status}, expected a refusal")
+                continue
+            if whose is None or _in_reach(whose, place, readable, user):
+                continue
+            # Out of reach: answered as if the record did not exist (404 where the role
+            # works on such records; the role's refusal where it does not).
+            if missing is None:
+                probes += 2
+                missing_url = build_url(pattern, MISSING, world)[0]
+                missing = (_get(client, missing_url)[0], _post(client, missing_url))
+            if status != missing[0] or status not in REFUSED:
+                findings.append(f"{where}: {status}; a missing record: {missing[0]}")
+            if status == 405:
                 probes += 1
-                status, body, location = _get(client, url)
-                where = f"{user_name}: GET {url} ({pattern.route})"
-                if status >= 500:
-                    findings.append(f"{where}: server error {body[:300]!r}")
-                    continue
-                if not (role == AU and pattern.route.startswith("admin/audit/")):
-                    for person in hidden:
-                        if any(token in body for token in _identifying(person)):
-                            findings.append(f"{where}: shows person {person.pk} out of reach")
-                if not allowed:
-                    to_login = status != 302 or user is not None or _to_login(location)
-                    if status not in REFUSED or not to_login:
-                        findings.append(f"{where}: {status}, expected a refusal")
-                    continue
-                if whose is None or _in_reach(whose, place, readable, user):
-                    continue
-                # Out of reach: answered as if the record did not exist (404 where the role
-                # works on such records; the role's refusal where it does not).
-                if missing is None:
-                    probes += 2
-                    missing_url = build_url(pattern, MISSING, world)[0]
-                    missing = (_get(client, missing_url)[0], _post(client, missing_url))
-                if status != missing[0] or status not in REFUSED:
-                    findings.append(f"{where}: {status}; a missing record: {missing[0]}")
-                if status == 405:
-                    probes += 1
-                    posted = _post(client, url)
-                    if posted != missing[1] or posted not in REFUSED:
-                        findings.append(
-                            f"{user_name}: POST {url}: {posted}; a missing record: {missing[1]}"
-                        )
-    print(f"{len(decided)} URL patterns probed, {len(wide.users)} users, {probes} requests")
+                posted = _post(client, url)
+                if posted != missing[1] or posted not in REFUSED:
+                    findings.append(
+                        f"{user_name}: POST {url}: {posted}; a missing record: {missing[1]}"
+                    )
+    print(f"{len(decided)} URL patterns probed as {user_name}: {probes} requests")
     assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)

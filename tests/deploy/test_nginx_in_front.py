@@ -36,6 +36,9 @@ from pathlib import Path
 
 import pytest
 
+# One nginx and gunicorn for the module: its tests stay in one process (pytest-xdist).
+pytestmark = pytest.mark.xdist_group("nginx")
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 GUNICORN = Path(sys.executable).parent / "gunicorn"

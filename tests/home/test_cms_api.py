@@ -22,7 +22,8 @@ from siso_platform.accounts.models import Role
 from siso_platform.casework.models import Area, CatalogueItem, InterventionKind, NeedCategory
 from siso_platform.territory.models import CitizenOffice
 
-pytestmark = pytest.mark.django_db
+# The charter is seeded once for the module: its tests stay in one process (pytest-xdist).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("cms_api")]
 
 API = "/api/cms/pages/"
 

@@ -9,6 +9,8 @@ from siso_platform.people.models import Fact, Household, HouseholdMembership, Pe
 from siso_platform.territory.municipalities_csv import read_file
 
 AS_OF = datetime.date(2026, 1, 1)
+# The module's fixtures are built once: its tests stay in one process (pytest-xdist).
+pytestmark = pytest.mark.xdist_group("demo_data")
 
 
 @pytest.fixture(scope="module")
