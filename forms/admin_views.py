@@ -309,11 +309,8 @@ def variant(request, pk):
             owner=form.cleaned_data["owner"],
             user=request.user,
             slug=form.cleaned_data["slug"],
+            based_on=template,
         )
-        copy.based_on = template
-        copy.based_on_version = template.latest_version
-        copy.owner = form.cleaned_data["owner"]
-        copy.save(update_fields=["based_on", "based_on_version", "owner"])
         messages.success(request, _("Zone variant created as a draft."))
         return redirect("wagtailsnippets_forms_formdefinition:edit", copy.pk)
     return TemplateResponse(

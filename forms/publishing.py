@@ -93,10 +93,12 @@ def read_export(content: str | bytes) -> dict:
     return document
 
 
-def import_definition(document: dict, *, owner, user=None, slug: str | None = None):
+def import_definition(document: dict, *, owner, user=None, slug: str | None = None, based_on=None):
     """Create or update a definition from an export (or an XLSForm's schema) as a draft.
 
     Existing content is kept as a revision, so an import can be undone from the history.
+    `based_on`: the regional template a new zone variant adapts. It is set before the first
+    revision, which is what the editor opens: set after, the first save would drop it.
     """
     schema = document["schema"]
     slug = slug or document["slug"]
@@ -111,6 +113,8 @@ def import_definition(document: dict, *, owner, user=None, slug: str | None = No
         document.get("shared_with_partners", definition.shared_with_partners) is True
     )
     definition.body = json.dumps(stream_from_schema(schema))
+    if based_on is not None:
+        definition.based_on, definition.based_on_version = based_on, based_on.latest_version
     if definition.pk is None:
         definition.save()
     definition.save_revision(user=user)

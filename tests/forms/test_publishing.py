@@ -128,6 +128,10 @@ def test_zone_variant_shows_differences_and_template_updates(
     variant = FormDefinition.objects.get(slug="scheda-accesso-zona-2")
     assert variant.based_on == intake and variant.owner == zone_org
     assert variant.template_update is None
+    # The editor opens the draft revision: the link is in it, so saving keeps it.
+    assert variant.latest_revision.as_object().based_on == intake
+    editor = client.get(reverse("wagtailsnippets_forms_formdefinition:edit", args=[variant.pk]))
+    assert f'name="based_on" value="{intake.pk}"' in editor.content.decode()
 
     # the zone adds a field
     schema = variant.schema
