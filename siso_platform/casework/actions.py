@@ -672,8 +672,12 @@ NOTE_KIND_OF_APPOINTMENT = {
 def complete_appointment(appointment: Appointment, *, by, note: str = "") -> Appointment:
     """Mark the appointment done; with `note`, also write it in its case's diary, dated on
     the appointment's day (the caller has checked the user may write on that case)."""
+    # Only the appointment's row is locked: PostgreSQL locks no row of an outer join's
+    # nullable side (the optional case).
     appointment = (
-        Appointment.objects.select_for_update().select_related("case").get(pk=appointment.pk)
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=appointment.pk)
     )
     day = timezone.localtime(appointment.starts_at).date()
     _refuse(
