@@ -20,13 +20,11 @@ from siso_platform.accounts import scoping
 from siso_platform.audit import log as audit
 from siso_platform.imports.models import Source
 from siso_platform.people import fact_words
+from siso_platform.people.form_hooks import QUESTIONNAIRE_SOURCE
 from siso_platform.people.models import Fact, HouseholdMembership, Person
 
 from . import visibility
 from .models import Access, Case, CaseStatus
-
-QUESTIONNAIRE_SOURCE = "questionnaire"  # people.form_hooks: facts from a questionnaire's answers
-
 
 # --- what a print shows ------------------------------------------------------------------------
 
