@@ -14,11 +14,12 @@ import re
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from siso_platform.casework.models import Area, InterventionKind
 from siso_platform.people.models import Relation, Sex
 
-from .fact_sheet import AMOUNTS, LABELS
+from .fact_sheet import AMOUNTS, LABELS, UNITS
 from .rules import COMPARISONS
 
 _SIGNS = COMPARISONS
@@ -240,15 +241,49 @@ def _is_share(node) -> bool:
     return isinstance(node, float) and 0 < node < 1
 
 
-def sentence(logic_condition, values: dict, result: bool | None, missing=()) -> str:
+# The item of a list that decided a quantified condition, as the sentence names it.
+_ITEMS = {
+    "rentals": _lazy("contract no. %(number)d"),
+    "members": _lazy("member %(number)d"),
+    "property": _lazy("property no. %(number)d"),
+    "local_taxes": _lazy("tax no. %(number)d"),
+    "interventions": _lazy("intervention no. %(number)d"),
+    "open_cases": _lazy("case no. %(number)d"),
+    "needs": _lazy("need no. %(number)d"),
+}
+
+
+def deciding_item(decided: dict) -> str:
+    """ "decided by contract no. 2: Days to the contract's end 40 days"."""
+    within = decided.get("list") or ""
+    words = _ITEMS.get(within, _lazy("item no. %(number)d"))
+    item = str(words) % {"number": int(decided.get("index", 0)) + 1}
+    facts = []
+    for name, value in (decided.get("values") or {}).items():
+        full = f"{within}.N.{name}" if within else str(name)
+        unit = UNITS.get(pattern(full)) if value is not None else None
+        text = f"{fact_label(name, within or None)} {value_text(value, full)}"
+        facts.append(f"{text} {unit}" if unit else text)
+    if not facts:
+        return _("decided by %(item)s") % {"item": item}
+    return _("decided by %(item)s: %(facts)s") % {"item": item, "facts": ", ".join(facts)}
+
+
+def sentence(
+    logic_condition, values: dict, result: bool | None, missing=(), decided_by=None
+) -> str:
     """One condition in words, with its outcome. Facts the sheet lacks are named instead: the
-    outcome is then unknown whatever the rest says."""
+    outcome is then unknown whatever the rest says. A quantified condition one item decided
+    names that item."""
     if missing:
         facts = "; ".join(
             _("%(fact)s: not available") % {"fact": fact_label(name)} for name in missing
         )
         return f"{facts}: {result_word(result)}"
-    return f"{_Words(values).term(logic_condition)}: {result_word(result)}"
+    text = f"{_Words(values).term(logic_condition)}: {result_word(result)}"
+    if decided_by:
+        text += f" ({deciding_item(decided_by)})"
+    return text
 
 
 def _relabelled(text: str, values: dict) -> str:
@@ -269,7 +304,7 @@ def sentences(explanation) -> list[dict]:
         values, result = item.get("values") or {}, item.get("result")
         missing = item.get("missing") or ()
         if "logic" in item:
-            text = sentence(item["logic"], values, result, missing)
+            text = sentence(item["logic"], values, result, missing, item.get("decided_by"))
         elif missing:
             text = sentence(None, values, result, missing)
         else:

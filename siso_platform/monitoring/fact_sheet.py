@@ -172,6 +172,13 @@ AMOUNTS = frozenset(
     }
 )
 
+# Units of the facts that are not euro: the rule editor and the explanations show them.
+UNITS = {
+    "members.N.age": _("years"),
+    "members.N.invalidity_percent": "%",
+    "rentals.N.days_to_end": _("days"),
+}
+
 # A civil invalidity of 100% or the accompanying allowance means daily dependence on others.
 DEPENDENT_PERCENT = 100
 

@@ -10,9 +10,12 @@ explanation names them.
 
 The same holds inside `some`, `all` and `none`: each item is judged three-valued, so an item
 that lacks a fact the condition reads (a rental with no end, for `days_to_end`) makes the
-quantified condition unknown unless another item decides it. A condition that tests for the
-null itself (`== null`, `!= null`, `missing`) is the rule saying what a missing fact means: it
-is evaluated as written.
+quantified condition unknown unless another item decides it; the item that decides is named
+in the explanation ("contract no. 2"). Inside `map`, `filter` and `reduce` an item that lacks
+a fact the applied logic reads makes the whole condition unknown (a sum or a filtered list
+with a hole in it is no number). A condition that tests for the null itself (`== null`,
+`!= null`, `missing`) is the rule saying what a missing fact means: it is evaluated as
+written.
 """
 
 from __future__ import annotations
@@ -53,15 +56,20 @@ class Condition:
     values: dict  # the facts it read, by name
     missing: tuple[str, ...] = ()
     logic: object = None  # the condition itself, which `explaining` puts into words
+    # some/all/none decided by one item: {"list", "index", "values"} (the item's facts read)
+    decided_by: dict | None = None
 
     def as_json(self) -> dict:
-        return {
+        found = {
             "condition": self.text,
             "result": self.result,
             "values": self.values,
             "missing": list(self.missing),
             "logic": self.logic,
         }
+        if self.decided_by is not None:
+            found["decided_by"] = self.decided_by
+        return found
 
 
 @dataclass
@@ -99,6 +107,7 @@ class _Node:
 
 
 QUANTIFIERS = ("some", "all", "none")
+_ITEM_LOGIC = ("map", "filter", "reduce", *QUANTIFIERS)
 _NULL_TESTS = ("==", "!=", "===", "!==")
 
 
@@ -108,6 +117,57 @@ def _tests_null(node) -> bool:
     if op in ("missing", "missing_some"):
         return True
     return op in _NULL_TESTS and len(values) == 2 and None in values
+
+
+def _any_null_test(node) -> bool:
+    if isinstance(node, list):
+        return any(_any_null_test(item) for item in node)
+    op, values = _op(node)
+    return op is not None and (_tests_null(node) or _any_null_test(values))
+
+
+def _walks_items(node) -> bool:
+    """The logic applies something to each item of a list (map, filter, reduce...)."""
+    if isinstance(node, list):
+        return any(_walks_items(item) for item in node)
+    op, values = _op(node)
+    return op is not None and (op in _ITEM_LOGIC or _walks_items(values))
+
+
+def _items_missing(node, data, today, prefix: str = "") -> list[str]:
+    """The items' facts that `map`, `filter`, `reduce` (or a quantifier inside a condition)
+    in `node` read and their items lack (`rentals.1.days_to_end`). Logic applied to items
+    that tests for null itself says what a missing fact means: its items are not checked."""
+    if isinstance(node, list):
+        return [name for item in node for name in _items_missing(item, data, today, prefix)]
+    op, values = _op(node)
+    if op is None:
+        return []
+    if op not in _ITEM_LOGIC or len(values) < 2:
+        return _items_missing(values, data, today, prefix)
+    found = _items_missing([values[0], *values[2:]], data, today, prefix)
+    applied = values[1]
+    if _any_null_test(applied):
+        return found
+    items = logic.evaluate(values[0], data, today=today)
+    if not isinstance(items, list):
+        return found
+    listed = _op(values[0])[1][0] if _op(values[0])[0] == "var" else ""
+    base = ".".join(str(part) for part in (prefix, listed) if part != "")
+    names = logic.variables(applied)
+    for index, item in enumerate(items):
+        at = f"{base}.{index}" if base else str(index)
+        scope = {"current": item, "accumulator": None} if op == "reduce" else item
+        for name in sorted(names):
+            if name == "accumulator" or name.startswith("accumulator."):
+                continue
+            if name == "current" and not listed:
+                continue  # an item of computed values: the logic that computed them says
+            if lookup(scope, name) is None:
+                read = name.removeprefix("current.") if op == "reduce" else name
+                found.append(f"{at}.{read}" if read != "current" else at)
+        found += _items_missing(applied, scope, today, at)
+    return found
 
 
 def _compile(node) -> _Node:
@@ -140,7 +200,7 @@ class Rule:
         self.logic = logic_rule
         self.names = sorted(logic.variables(logic_rule))
         self.tree = _compile(logic_rule)
-        self.quantified = _quantified(self.tree)
+        self.quantified = _quantified(self.tree) or _walks_items(logic_rule)
 
     def judge(self, sheet: dict, *, today: datetime.date | None = None) -> Judgement:
         conditions: list[Condition] = []
@@ -207,6 +267,8 @@ def _judge(node: _Node, sheet, today, conditions: list | None) -> bool | None:
         return _judge_items(node, sheet, today, conditions)
     values = {name: lookup(sheet, name) for name in node.names}
     missing = tuple(name for name, value in values.items() if value is None)
+    if not missing and _walks_items(node.logic):
+        missing = tuple(dict.fromkeys(_items_missing(node.logic, sheet, today)))
     if missing and not _tests_null(node.logic):
         result = None
     else:
@@ -227,17 +289,27 @@ def _judge_items(node: _Node, sheet, today, conditions: list | None) -> bool | N
     items = None if None in values.values() else logic.evaluate(walked, sheet, today=today)
     missing: dict[str, None] = {}
     found_true = False
-    if items is None:
+    decided_by = None
+    holes = _items_missing(walked, sheet, today) if items is not None else ()
+    if items is None or holes:
+        # the list itself is unknown: a fact is missing, or a filter/map over it lacks one
         result = None
         missing.update(dict.fromkeys(name for name, value in values.items() if value is None))
+        missing.update(dict.fromkeys(holes))
     else:
-        results = []
+        results, read = [], []
         for index, item in enumerate(items if isinstance(items, list) else ()):
             found: list[Condition] = []
             results.append(_judge(node.children[0], item, today, found))
+            read.append({name: v for condition in found for name, v in condition.values.items()})
             for condition in found:
                 prefix = f"{within}.{index}" if within else str(index)
                 missing.update(dict.fromkeys(f"{prefix}.{name}" for name in condition.missing))
+        # The item that settles it alone: one that holds (some, none), one that fails (all).
+        deciding = node.op != "all"
+        if deciding in results:
+            index = results.index(deciding)
+            decided_by = {"list": within, "index": index, "values": read[index]}
         if node.op == "all":
             # JSON Logic: all of nothing is false
             result = False if not results or False in results else None if None in results else True
@@ -248,8 +320,8 @@ def _judge_items(node: _Node, sheet, today, conditions: list | None) -> bool | N
                 result = None if result is None else not result
     if conditions is not None:
         shown = {name: _shown(value) for name, value in values.items()}
-        why = () if found_true else tuple(missing)  # an item that holds decides alone
-        conditions.append(Condition(node.text, result, shown, why, node.logic))
+        why = () if decided_by else tuple(missing)  # an item that decides decides alone
+        conditions.append(Condition(node.text, result, shown, why, node.logic, decided_by))
     return result
 
 
