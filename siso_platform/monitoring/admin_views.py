@@ -28,7 +28,7 @@ from forms import admin_views as forms_admin
 from forms import logic
 from forms.host import host
 
-from . import publishing
+from . import dry_run_views, publishing
 from .fact_sheet import FIELDS
 from .models import ComplementaryItems, Indicator, Programme
 
@@ -100,6 +100,11 @@ class RuleEditView(_RuleForm, forms_admin.OwnerCheckedEdit, EditView):
             ),
             HeaderButton(
                 _("Export"), url=reverse("monitoring_admin:export", args=args), icon_name="download"
+            ),
+            HeaderButton(
+                _("Try on the data"),
+                url=reverse("monitoring_admin:dry_run", args=args),
+                icon_name="view",
             ),
         ]
 
@@ -319,4 +324,15 @@ urlpatterns = [
     path("<slug:kind>/<int:pk>/versions/", versions, name="versions"),
     path("<slug:kind>/<int:pk>/export/", export, name="export"),
     path("import/", import_view, name="import"),
+    path("<slug:kind>/<int:pk>/dry-run/", dry_run_views.dry_run, name="dry_run"),
+    path(
+        "<slug:kind>/<int:pk>/dry-run/<int:run>/",
+        dry_run_views.result,
+        name="dry_run_result",
+    ),
+    path(
+        "<slug:kind>/<int:pk>/dry-run/<int:run>/progress/",
+        dry_run_views.progress,
+        name="dry_run_progress",
+    ),
 ]

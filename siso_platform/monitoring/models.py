@@ -472,3 +472,69 @@ class EligibilityCheck(models.Model):
 
     def __str__(self):
         return f"{self.programme} · {self.get_outcome_display()}"
+
+
+class DryRun(models.Model):
+    """A draft programme or indicator tried over a zone or the region before it is published.
+    It writes no lists and raises no alerts; it keeps counts only, never a household."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="dry_runs"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="dry_runs"
+    )
+    zone = models.ForeignKey(
+        "territory.SocialZone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("social zone"),
+        help_text=_("Empty: the whole region."),
+    )
+    on = models.DateField(_("as of"))
+    rule = models.JSONField(_("rule tried"))
+    item = models.CharField(_("catalogue item"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    households_total = models.PositiveIntegerField(_("households"), default=0)
+    households_done = models.PositiveIntegerField(_("households tried"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dry run")
+        verbose_name_plural = _("dry runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Dry run of %(rule)s over %(territory)s") % {
+            "rule": self.definition,
+            "territory": self.territory_name,
+        }
+
+    @property
+    def definition(self):
+        return self.programme or self.indicator
+
+    @property
+    def territory_name(self) -> str:
+        return str(self.zone) if self.zone_id else str(_("the whole region"))
+
+    @property
+    def progress(self) -> int:
+        if not self.households_total:
+            return 100 if self.status == RunStatus.DONE else 0
+        return round(100 * self.households_done / self.households_total)
