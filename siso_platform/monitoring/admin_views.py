@@ -31,6 +31,7 @@ from forms.host import host
 from . import dry_run_views, publishing
 from .fact_sheet import FIELDS
 from .models import ComplementaryItems, Indicator, Programme
+from .widgets import RuleWidget
 
 # --- the publish check ---------------------------------------------------------------------
 
@@ -149,7 +150,7 @@ def _rule_panels(*specific):
         *specific,
         MultiFieldPanel(
             [
-                FieldPanel("rule"),
+                FieldPanel("rule", widget=RuleWidget),
                 HelpPanel(template="monitoring/admin/fact_sheet_help.html"),
             ],
             heading=gettext_lazy("Rule"),
