@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets.button import HeaderButton, MenuItem
+from wagtail.admin.widgets.button import HeaderButton, ListingButton, MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
@@ -72,6 +72,14 @@ class OwnedDefinitionForm:
         for problem in found:
             form.add_error("body", str(problem))
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.view_name == "create":
+            # wagtail's autosave would create the definition from the half-filled form while
+            # it is being typed, and the explicit save then clashes with its slug: nothing is
+            # stored before the editor's own save, checked whole.
+            self.autosave_enabled = False
+
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         if "owner" in form.fields:
@@ -81,6 +89,11 @@ class OwnedDefinitionForm:
         return form
 
     def is_valid(self, form):
+        if self.view_name == "create" and self.expects_json_response:
+            # An autosave from a page opened before autosave was turned off here.
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = _("Save it with the Save button first.")
+            return False
         valid = super().is_valid(form)
         if valid and self.action == "publish":
             found = self.publish_problems(form.instance)
@@ -110,6 +123,15 @@ class DefinitionCreateView(OwnedDefinitionForm, CreateView):
 
 
 class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, EditView):
+    @property
+    def header_buttons(self):
+        # The designer first: building by clicking is the way in for administrators.
+        designer = reverse("forms_designer:designer", args=[self.object.pk])
+        return [
+            HeaderButton(_("Open the designer"), url=designer, icon_name="edit", priority=5),
+            *super().header_buttons,
+        ]
+
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -141,6 +163,15 @@ class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, EditView):
 
 
 class DefinitionIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", instance
+        ):
+            designer = reverse("forms_designer:designer", args=[instance.pk])
+            buttons.insert(0, ListingButton(_("Open the designer"), url=designer, icon_name="edit"))
+        return buttons
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         buttons += [
@@ -165,6 +196,16 @@ class DefinitionIndexView(IndexView):
                     icon_name="copy",
                     priority=60,
                 )
+            )
+        return buttons
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("forms.add_formdefinition"):
+            new = reverse("forms_designer:new")
+            buttons.insert(
+                0, HeaderButton(_("New questionnaire"), url=new, icon_name="plus", priority=5)
             )
         return buttons
 

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, strict_json
+from . import admin_views, designer, strict_json
 from .models import FormDefinition
 
 # Every JSON field of the admin's forms reads strictly: a key given twice or too deep a nesting
@@ -21,7 +21,10 @@ register_snippet(admin_views.FormDefinitionViewSet)
 
 @hooks.register("register_admin_urls")
 def register_tools():
-    return [path("questionnaires-tools/", include((admin_views.urlpatterns, "forms_admin")))]
+    return [
+        path("questionnaires-tools/", include((admin_views.urlpatterns, "forms_admin"))),
+        path("questionnaires-tools/", include((designer.urlpatterns, "forms_designer"))),
+    ]
 
 
 class FillMenuItem(MenuItem):
