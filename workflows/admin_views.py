@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
@@ -27,6 +28,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 from forms import admin_views as forms_admin
 from forms.host import host
 
+from . import designer_views
 from .flows import flow_chart
 from .models import WorkflowDefinition, WorkflowVersion
 from .publishing import current, problems
@@ -71,6 +73,18 @@ class DefinitionCreateView(_ProcedureForm, CreateView):
 
 class DefinitionEditView(_ProcedureForm, forms_admin.OwnerCheckedEdit, EditView):
     @property
+    def header_buttons(self):
+        # The diagram is the way in for those who do not write step keys: in plain sight.
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Open the diagram"),
+                url=reverse("workflows_admin:designer", args=[self.object.pk]),
+                icon_name="tasks",
+            ),
+        ]
+
+    @property
     def header_more_buttons(self):
         return [
             *super().header_more_buttons,
@@ -82,7 +96,33 @@ class DefinitionEditView(_ProcedureForm, forms_admin.OwnerCheckedEdit, EditView)
         ]
 
 
+class DiagramColumn(Column):
+    """A link to the procedure's diagram in its row, for the procedures the user may edit."""
+
+    cell_template_name = "workflows/admin/diagram_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if request is not None and designer_views.designer.may_edit(request.user, instance):
+            context["designer_url"] = reverse("workflows_admin:designer", args=[instance.pk])
+        return context
+
+
 class DefinitionIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("New procedure"),
+                    url=reverse("workflows_admin:designer_new"),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         buttons.append(
@@ -114,7 +154,14 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
     menu_order = 305
     add_to_admin_menu = True
     url_prefix = "procedures"
-    list_display = ["title", "slug", "owner", "based_on", "live"]
+    list_display = [
+        "title",
+        "slug",
+        "owner",
+        "based_on",
+        "live",
+        DiagramColumn("diagram", label=gettext_lazy("Diagram"), accessor=lambda instance: ""),
+    ]
     list_filter = ["owner"]
     search_fields = ["title", "slug"]
     add_view_class = DefinitionCreateView
@@ -215,4 +262,5 @@ urlpatterns = [
     path("<int:pk>/versions/", versions, name="versions"),
     path("versions/<int:pk>.json", version_json, name="version_json"),
     path("<int:pk>/variant/", variant, name="variant"),
+    *designer_views.urlpatterns,
 ]

@@ -22,6 +22,7 @@ from forms.views import start_draft
 
 from . import inbox as inbox_lists
 from . import runtime
+from .designer import process_diagram
 from .flows import flow_chart, process_data
 from .host import WHOLE, host
 from .models import Notification, WorkflowVersion
@@ -235,6 +236,7 @@ def process(request, pk):
             "summary": host().summary(context, request.user),
             # the steps' states would tell a partner which way the hidden answers went
             "chart": flow_chart(version.flow_class, item.pk if whole else None),
+            "diagram": process_diagram(version, item, with_states=whole),
         },
     )
 

@@ -1,0 +1,40 @@
+/* A running process on its procedure's diagram (workflows/process.html): bpmn-js's
+ * read-only viewer (vendor/bpmn-js), each step marked done, in progress or not reached.
+ * It replaces the plain flow chart the page shows without scripts. */
+(function () {
+  "use strict";
+
+  const holder = document.getElementById("process-diagram");
+  const source = document.getElementById("process-diagram-data");
+  if (!holder || !source || !window.BpmnJS) return;
+  const diagram = JSON.parse(source.textContent);
+  const hasStates = Object.keys(diagram.states).length > 0;
+
+  async function show() {
+    const frame = document.createElement("div");
+    frame.className = "process-diagram__canvas";
+    const viewer = new window.BpmnJS({
+      container: frame,
+      moddleExtensions: diagram.moddle ? { siso: diagram.moddle } : {},
+    });
+    try {
+      await viewer.importXML(diagram.xml);
+    } catch (error) {
+      return; // the plain chart stays
+    }
+    holder.replaceChildren(frame);
+    frame.setAttribute("role", "img");
+    frame.setAttribute("aria-label", holder.dataset.label || "");
+    const canvas = viewer.get("canvas");
+    const registry = viewer.get("elementRegistry");
+    canvas.zoom("fit-viewport");
+    if (!hasStates) return;
+    diagram.steps.forEach((key) => {
+      if (!registry.get(key)) return;
+      const state = diagram.states[key] || "pending";
+      canvas.addMarker(key, "process-diagram--" + state);
+    });
+  }
+
+  show();
+})();
