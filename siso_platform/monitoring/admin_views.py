@@ -102,6 +102,14 @@ class RuleEditView(_RuleForm, forms_admin.OwnerCheckedEdit, EditView):
             HeaderButton(
                 _("Export"), url=reverse("monitoring_admin:export", args=args), icon_name="download"
             ),
+        ]
+
+    @property
+    def header_buttons(self):
+        # In sight, not in the "…" menu: trying a draft is the step before publishing it.
+        args = [_kind(self.model), self.object.pk]
+        return [
+            *super().header_buttons,
             HeaderButton(
                 _("Try on the data"),
                 url=reverse("monitoring_admin:dry_run", args=args),
