@@ -11,11 +11,13 @@ parameters, English names. Camunda's `candidateGroups`, `assignee` (`${initiator
 `formKey` and `camunda:type` are read where they mean the same thing.
 
 The layout is `{id: {"x", "y", "width", "height"}}` for shapes and `{id: {"waypoints":
-[{"x", "y"}, ...]}}` for sequence flows, ids being canonical: a step's key, `StartEvent_1`,
-`Deadline_<key>` for a task's deadline timer, `Flow_<key>` for the one flow out of a step,
-`Flow_<key>-<n>` for a decision's n-th branch or a split's n-th path, `Flow_<key>-default`
-and `Flow_StartEvent`. When an imported element's id was not a valid key, `layout["$ids"]`
-maps the file's ids to the canonical ones. Pure functions, no database.
+[{"x", "y"}, ...]}}` for sequence flows, ids being canonical: a step's key, `start-event`,
+`deadline-<key>` for a task's deadline timer, `flow-<key>` for the one flow out of a step,
+`flow-<key>-<n>` for a decision's n-th branch or a split's n-th path, `flow-<key>-default`,
+`flow-start`, and `merge-<key>` with `merge-flow-<key>` for the exclusive gateway that merges
+the paths into a split reached from several places. Keys never hold "-", so these ids never
+collide with a step's. `layout["$ids"]` maps an imported file's ids to the canonical ones
+where they differ. Pure functions, no database.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ for _prefix, _uri in {**PREFIXES, "camunda": CAMUNDA}.items():
     ET.register_namespace(_prefix, _uri)
 
 JSON_LOGIC = "application/json+logic"
-START_ID = "StartEvent_1"
-START_FLOW = "Flow_StartEvent"
+START_ID = "start-event"
+START_FLOW = "flow-start"
 IDS = "$ids"
 
 SIZES = {
@@ -60,6 +62,7 @@ SIZES = {
     g.END: (36, 36),
     "start": (36, 36),
     "deadline": (36, 36),
+    "merge": (50, 50),
 }
 COLUMN, ROW, LEFT, TOP = 170, 130, 180, 120
 
@@ -159,12 +162,12 @@ class _Flow:
 
 def flow_id(key: str, index: int | str | None = None) -> str:
     """The canonical id of a flow out of step `key`: the n-th (1-based) of several, or the
-    decision's `default`; keys hold no "-", so these never collide."""
-    return f"Flow_{key}" if index is None else f"Flow_{key}-{index}"
+    decision's `default`. Keys hold no "-", so ids with one never collide with a step's."""
+    return f"flow-{key}" if index is None else f"flow-{key}-{index}"
 
 
 def deadline_id(key: str) -> str:
-    return f"Deadline_{key}"
+    return f"deadline-{key}"
 
 
 def _flows(steps: list[dict]) -> list[_Flow]:
@@ -198,7 +201,28 @@ def _flows(steps: list[dict]) -> list[_Flow]:
             ]
         elif kind != g.END:
             flows.append(_Flow(flow_id(key), key, step.get("next")))
-    return [flow for flow in flows if isinstance(flow.target, str) and flow.target in keys]
+    flows = [flow for flow in flows if isinstance(flow.target, str) and flow.target in keys]
+    return _merged(steps, flows)
+
+
+def merge_id(key: str) -> str:
+    return f"merge-{key}"
+
+
+def _merged(steps: list[dict], flows: list[_Flow]) -> list[_Flow]:
+    """A split reached from several places is preceded by an exclusive gateway that merges
+    them: a parallel gateway with several incoming flows would wait for all of them."""
+    arriving = defaultdict(int)
+    for flow in flows:
+        arriving[flow.target] += 1
+    for step in steps:
+        key = step["key"]
+        if step["kind"] == g.SPLIT and arriving[key] > 1:
+            for flow in flows:
+                if flow.target == key:
+                    flow.target = merge_id(key)
+            flows.append(_Flow(f"merge-flow-{key}", merge_id(key), key))
+    return flows
 
 
 def _depths(steps: list[dict]) -> dict[str, int]:
@@ -293,7 +317,17 @@ def to_bpmn(graph: dict, layout: dict | None = None) -> str:
     or flow it does not name is placed automatically)."""
     steps = _steps(graph)
     flows = _flows(steps)
-    shapes = {**auto_layout(graph), **_shapes_of(layout or {})}
+    merges = [flow.source for flow in flows if flow.id.startswith("merge-flow-")]
+    shapes = auto_layout(graph)
+    for flow in flows:
+        if flow.id.startswith("merge-flow-"):  # halfway from the previous column to the split
+            split = shapes[flow.target]
+            shapes[flow.source] = _bounds(
+                split["x"] - (COLUMN - split["width"]) // 2,
+                split["y"] + split["height"] // 2,
+                "merge",
+            )
+    shapes.update(_shapes_of(layout or {}))
     for step in steps:  # a deadline timer follows its task when only the task was placed
         deadline = deadline_id(step["key"])
         if deadline in shapes and deadline not in (layout or {}):
@@ -302,7 +336,7 @@ def to_bpmn(graph: dict, layout: dict | None = None) -> str:
     root = ET.Element(
         q(BPMN, "definitions"),
         {
-            "id": "Definitions_siso",
+            "id": "definitions-siso",
             "targetNamespace": SISO,
             "exporter": "SISO",
             "exporterVersion": "1.0",
@@ -312,7 +346,7 @@ def to_bpmn(graph: dict, layout: dict | None = None) -> str:
     process = ET.SubElement(
         root,
         q(BPMN, "process"),
-        {"id": _ncname(f"Process_{slug}"), "isExecutable": "true"},
+        {"id": _ncname(f"process-{slug}"), "isExecutable": "true"},
     )
     title = _pair(graph.get("title"))
     _named(process, title)
@@ -331,21 +365,26 @@ def to_bpmn(graph: dict, layout: dict | None = None) -> str:
     deadlines = []
     for step in steps:
         deadlines += _step_element(process, step, incoming, outgoing)
+    for flow in flows:
+        if flow.source.startswith("merge-"):
+            merge = ET.SubElement(process, q(BPMN, "exclusiveGateway"), {"id": flow.source})
+            _links(merge, incoming[flow.source], outgoing[flow.source])
     for task, deadline in deadlines:
         _deadline_element(process, task, deadline)
     for flow in flows:
         _flow_element(process, flow)
 
-    diagram = ET.SubElement(root, q(BPMNDI, "BPMNDiagram"), {"id": "BPMNDiagram_1"})
+    diagram = ET.SubElement(root, q(BPMNDI, "BPMNDiagram"), {"id": "diagram-1"})
     plane = ET.SubElement(
-        diagram, q(BPMNDI, "BPMNPlane"), {"id": "BPMNPlane_1", "bpmnElement": process.get("id")}
+        diagram, q(BPMNDI, "BPMNPlane"), {"id": "plane-1", "bpmnElement": process.get("id")}
     )
     kinds = {START_ID: "start", **{step["key"]: step["kind"] for step in steps}}
+    kinds.update(dict.fromkeys(merges, "merge"))
     for task, _deadline in deadlines:
         kinds[deadline_id(task["key"])] = "deadline"
     for element_id, kind in kinds.items():
-        attributes = {"id": f"DI_{element_id}", "bpmnElement": element_id}
-        if kind == g.DECISION:
+        attributes = {"id": f"di-{element_id}", "bpmnElement": element_id}
+        if kind in (g.DECISION, "merge"):
             attributes["isMarkerVisible"] = "true"
         shape = ET.SubElement(plane, q(BPMNDI, "BPMNShape"), attributes)
         bounds = shapes[element_id]
@@ -353,7 +392,7 @@ def to_bpmn(graph: dict, layout: dict | None = None) -> str:
     edges = _edges_of(layout or {})
     for flow in flows:
         edge = ET.SubElement(
-            plane, q(BPMNDI, "BPMNEdge"), {"id": f"DI_{flow.id}", "bpmnElement": flow.id}
+            plane, q(BPMNDI, "BPMNEdge"), {"id": f"di-{flow.id}", "bpmnElement": flow.id}
         )
         points = edges.get(flow.id) or _waypoints(shapes[flow.source], shapes[flow.target])
         for point in points:
@@ -592,6 +631,7 @@ class _Reader:
         self.flows: list[ET.Element] = []
         self.outgoing: dict[str, list[ET.Element]] = defaultdict(list)
         self.incoming: dict[str, list[ET.Element]] = defaultdict(list)
+        refused = set()
         for element in process:
             local = _local(element)
             if element.tag == q(BPMN, "sequenceFlow"):
@@ -601,6 +641,7 @@ class _Reader:
             elif local in IGNORED or local == "extensionElements":
                 continue
             elif element.tag.startswith(f"{{{BPMN}}}"):
+                refused.add(element.get("id"))
                 self.refuse(
                     element,
                     _(
@@ -611,6 +652,8 @@ class _Reader:
                 )
         for flow in self.flows:
             source, target = flow.get("sourceRef"), flow.get("targetRef")
+            if source in refused or target in refused:
+                continue  # refused already
             if source not in self.nodes or target not in self.nodes:
                 self.refuse(flow, _("%(element)s does not connect two elements of the process."))
                 continue
@@ -634,7 +677,7 @@ class _Reader:
         documentation = process.find(q(BPMN, "documentation"))
         if documentation is not None and (documentation.text or "").strip():
             graph["description"] = documentation.text.strip()
-        return g.normalise(graph), self._layout(graph)
+        return g.normalise(graph), self._layout()
 
     def _process(self) -> ET.Element:
         processes = [
@@ -735,6 +778,7 @@ class _Reader:
         out = self.outgoing[node.get("id")]
         return (
             _local(node) == "exclusiveGateway"
+            and not node.get("default")
             and len(out) == 1
             and out[0].find(q(BPMN, "conditionExpression")) is None
         )
@@ -796,6 +840,12 @@ class _Reader:
         )
         return ""
 
+    def _is_split(self, node: ET.Element) -> bool:
+        direction = node.get("gatewayDirection")
+        return direction == "Diverging" or (
+            direction != "Converging" and len(self.outgoing[node.get("id")]) > 1
+        )
+
     # Steps.
 
     def _step(self, node_id: str) -> dict:
@@ -805,7 +855,7 @@ class _Reader:
             "key": self.keys[node_id],
             "kind": "",
             "title": {
-                "it": (node.get("name") or "").strip(),
+                "it": node.get("name") or "",
                 "en": node.get(q(SISO, "nameEn")) or "",
             },
         }
@@ -817,7 +867,7 @@ class _Reader:
             step.update(kind=g.DECISION, **self._decision(node))
         elif local == "parallelGateway":
             out = self.outgoing[node_id]
-            if len(out) > 1:
+            if self._is_split(node):
                 if len(self.incoming[node_id]) > 1:
                     self.refuse(
                         node,
@@ -999,7 +1049,7 @@ class _Reader:
                         "when": self._condition(flow, expression),
                         "next": self._resolve(flow),
                         "label": {
-                            "it": (flow.get("name") or "").strip(),
+                            "it": flow.get("name") or "",
                             "en": flow.get(q(SISO, "nameEn")) or "",
                         },
                     }
@@ -1096,7 +1146,7 @@ class _Reader:
 
     # Where things are drawn, by canonical id.
 
-    def _layout(self, graph: dict) -> dict:
+    def _layout(self) -> dict:
         plane = None
         for candidate in self.root.iter(q(BPMNDI, "BPMNPlane")):
             if candidate.get("bpmnElement") == self.process_id or plane is None:
@@ -1128,6 +1178,9 @@ class _Reader:
                 ids[original] = canonical
 
         place(self.start.get("id"), START_ID)
+        for node_id in self.nodes:
+            if self._own_merge(node_id):
+                place(node_id, node_id)
         for node_id, key in self.keys.items():
             place(node_id, key)
         for node in self.nodes.values():
@@ -1138,14 +1191,16 @@ class _Reader:
             if canonical is None:
                 continue
             points = list(edges.get(flow.get("id")) or ())
-            target = flow.get("targetRef")
-            following = flow
-            while target in self.nodes and self._is_merge(self.nodes[target]) and points:
+            target, merges = flow.get("targetRef"), set()
+            while (
+                target not in merges
+                and self._is_merge(self.nodes[target])
+                and not self._own_merge(target)
+            ):
+                merges.add(target)  # the line through a merge gateway is one flow's
                 following = self.outgoing[target][0]
                 points += edges.get(following.get("id")) or []
                 target = following.get("targetRef")
-                if following is flow:
-                    break
             if len(points) >= 2:
                 layout[canonical] = {"waypoints": points}
             if flow.get("id") != canonical:
@@ -1154,13 +1209,23 @@ class _Reader:
             layout[IDS] = ids
         return layout
 
+    def _own_merge(self, node_id: str) -> str | None:
+        """The split's key, when `node_id` is the merge `to_bpmn` puts before it."""
+        node = self.nodes.get(node_id)
+        if node is None or not self._is_merge(node):
+            return None
+        key = self.keys.get(self.outgoing[node_id][0].get("targetRef"))
+        return key if key and node_id == merge_id(key) else None
+
     def _canonical_flow(self, flow: ET.Element) -> str | None:
         source = self.nodes[flow.get("sourceRef")]
         if source is self.start:
             return START_FLOW
         key = self.keys.get(source.get("id"))
         if key is None:
-            return None  # out of a merge: drawn as part of the flow into it
+            split = self._own_merge(source.get("id"))
+            # Out of a merge drawn by hand: part of the flow into it.
+            return f"merge-flow-{split}" if split else None
         out = self.outgoing[source.get("id")]
         local = _local(source)
         if local == "exclusiveGateway":
@@ -1175,6 +1240,6 @@ class _Reader:
                 and f.get("id") != source.get("default")
             ]
             return flow_id(key, conditioned.index(flow) + 1)
-        if local == "parallelGateway" and len(out) > 1:
+        if local == "parallelGateway" and self._is_split(source):
             return flow_id(key, out.index(flow) + 1)
         return flow_id(key)
