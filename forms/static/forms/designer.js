@@ -4,6 +4,10 @@
    Texts come from the page (#qd-text), never from this file. No build step. */
 (function () {
   "use strict";
+  // wagtail's admin loads page scripts in <head>: start once the page is parsed.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  function start() {
   function data(id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; }
   var schema = data("qd-schema");
   var setup = data("qd-setup");
@@ -14,6 +18,8 @@
   setup.kinds.forEach(function (k) { KIND_NAMES[k.kind] = k.label; });
   var NUMBERS = ["integer", "decimal"];
   var WITH_CHOICES = ["choice", "multichoice"];
+  // The kinds the condition builder knows by name; any other answer compares as text.
+  var BUILDER_TYPES = ["integer", "decimal", "text", "date", "boolean", "choice", "multichoice"];
   var WITH_MIN_MAX = ["integer", "decimal", "date", "multichoice", "group"];
   var nextId = 1;
   var state = { selected: null, dirty: false, errors: [], revision: setup.revision, previewStep: 0, answers: {} };
@@ -368,13 +374,12 @@
     return out;
   }
   function term(name, f) {
-    var entry = { name: name, label: it(f.label) || f.key, type: f.kind };
+    var entry = { name: name, label: it(f.label) || f.key, type: BUILDER_TYPES.indexOf(f.kind) >= 0 ? f.kind : "text" };
     if (f.choices) entry.choices = f.choices.map(function (c) { return { value: c.value, label: it(c.label) || c.value }; });
-    if (f.kind === "boolean") entry.choices = [{ value: true, label: T.yes }, { value: false, label: T.no }];
     return entry;
   }
   // A logic property: a textarea the condition builder drives (raw JSON stays editable).
-  function logicBox(labelText, value, mode, onvalue, vocab) {
+  function logicBox(name, labelText, value, mode, onvalue, vocab) {
     var area = el("textarea", { rows: "3", class: "qd-logic", "data-mode": mode });
     area.id = fieldId();
     area.value = value == null ? "" : JSON.stringify(value);
@@ -386,7 +391,7 @@
     }
     area.addEventListener("input", read);
     area.addEventListener("change", read);
-    var wrap = el("div", { class: "qd-prop qd-prop--logic" }, [el("label", { for: area.id, text: labelText }), area, problem]);
+    var wrap = el("div", { class: "qd-prop qd-prop--logic", "data-logic": name }, [el("label", { for: area.id, text: labelText }), area, problem]);
     setTimeout(function () {
       if (window.SisoConditions && window.SisoConditions.mount && area.isConnected) {
         try { window.SisoConditions.mount(area, { vocabulary: vocab, mode: mode }); } catch (e) { /* the textarea stays usable */ }
@@ -412,7 +417,7 @@
       if (!step._keyLocked) step.key = uniqueKey(slug(v), step, schema.steps.map(function (s) { return s === step ? { key: "" } : s; }));
       changed(); refreshCanvasSoon();
     })));
-    body.appendChild(logicBox(T.step_visible_if, step.visible_if, "condition", function (v) { step.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(null, null)));
+    body.appendChild(logicBox("visible_if", T.step_visible_if, step.visible_if, "condition", function (v) { step.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(null, null)));
     body.appendChild(advanced([
       row(T.key, input(step.key, function (v) { step.key = v.trim(); step._keyLocked = true; changed(); refreshCanvasSoon(); }), T.key_help),
       row(T.title_en, input((step.title || {}).en, function (v) { step.title = { it: it(step.title), en: v }; changed(); }))
@@ -441,16 +446,16 @@
       requiredControl(body, spec, group);
       if (WITH_CHOICES.indexOf(spec.kind) >= 0) choicesEditor(body, spec);
       limits(body, spec);
-      body.appendChild(logicBox(T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
+      body.appendChild(logicBox("visible_if", T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
       if (spec.kind !== "group" && spec.kind !== "file") {
-        body.appendChild(logicBox(T.computed, spec.computed, "value", function (v) { spec.computed = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
+        body.appendChild(logicBox("computed", T.computed, spec.computed, "value", function (v) { spec.computed = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
       }
       body.appendChild(row(T.prefill, selectBox(setup.prefill, spec.prefill, function (v) { spec.prefill = v || null; changed(); })));
       if (!group) {
         body.appendChild(row(T.fact, selectBox(setup.facts, spec.fact, function (v) { if (v) spec.fact = v; else delete spec.fact; changed(); })));
       }
     } else {
-      body.appendChild(logicBox(T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
+      body.appendChild(logicBox("visible_if", T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
     }
     keyInput = input(spec.key, function (v) { setKey(spec, v.trim()); spec._keyLocked = true; changed(); refreshCanvasSoon(); });
     var extra = [row(T.key, keyInput, T.key_help), row(T.label_en, input((spec.label || {}).en, function (v) { spec.label = { it: it(spec.label), en: v }; changed(); }))];
@@ -484,7 +489,7 @@
     function showWhen() {
       when.textContent = "";
       if (current !== "when") return;
-      when.appendChild(logicBox(T.required_if, typeof spec.required === "object" ? spec.required : null, "condition", function (v) {
+      when.appendChild(logicBox("required_if", T.required_if, typeof spec.required === "object" ? spec.required : null, "condition", function (v) {
         spec.required = v || null; changed(); refreshCanvasSoon();
       }, vocabulary(spec, group)));
     }
@@ -779,4 +784,5 @@
   document.getElementById("qd-preview-step").addEventListener("change", function (event) { state.previewStep = Number(event.target.value); renderPreview(); });
   window.addEventListener("beforeunload", function (event) { if (state.dirty) { event.preventDefault(); event.returnValue = ""; } });
   render();
+  }
 })();
