@@ -8,6 +8,7 @@ import json
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -29,6 +30,10 @@ from .host import host
 from .models import FormDefinition, FormVersion
 from .publishing import ImportRefused, current, export_definition, import_definition, read_export
 from .rendering import try_context
+from .streamfield import stream_from_schema
+from .variant_views import Kind, VariantHeaderButtons, VariantListButtons, mark_reviewed
+from .variant_views import differences as variant_differences
+from .variant_views import merge_view as variant_merge
 
 EDITING = ("change", "publish", "delete", "lock", "unlock")
 CHANGE_LABELS = {
@@ -122,7 +127,9 @@ class DefinitionCreateView(OwnedDefinitionForm, CreateView):
     pass
 
 
-class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, EditView):
+class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, VariantHeaderButtons, EditView):
+    variant_tools = "forms_admin"
+
     @property
     def header_buttons(self):
         # The designer first: building by clicking is the way in for administrators.
@@ -162,7 +169,9 @@ class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, EditView):
         return context
 
 
-class DefinitionIndexView(IndexView):
+class DefinitionIndexView(VariantListButtons, IndexView):
+    variant_tools = "forms_admin"
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         if self.permission_policy.user_has_permission_for_instance(
@@ -188,15 +197,6 @@ class DefinitionIndexView(IndexView):
                 priority=50,
             ),
         ]
-        if instance.based_on_id is None:
-            buttons.append(
-                MenuItem(
-                    _("Create a zone variant"),
-                    reverse("forms_admin:variant", args=[instance.pk]),
-                    icon_name="copy",
-                    priority=60,
-                )
-            )
         return buttons
 
     @property
@@ -282,8 +282,7 @@ def versions(request, pk):
     template_version = definition.template_update or definition.based_on_version
     if request.method == "POST" and definition.template_update:
         _editable(request, pk)
-        definition.based_on_version = definition.template_update
-        definition.save(update_fields=["based_on_version"])
+        mark_reviewed(definition, definition.template_update)
         messages.success(request, _("Marked the template's new version as reviewed."))
         return redirect("forms_admin:versions", pk=pk)
     changes = None
@@ -342,16 +341,17 @@ def variant(request, pk):
     if request.method == "POST" and form.is_valid():
         # A variant adapts what the template published (its draft, if never published).
         published = template.latest_version
-        copy = import_definition(
-            {
-                "schema": published.schema if published else current(template).schema,
-                "title": {"it": template.title, "en": template.title_en},
-            },
-            owner=form.cleaned_data["owner"],
-            user=request.user,
-            slug=form.cleaned_data["slug"],
-            based_on=template,
-        )
+        with transaction.atomic():  # the definition and its first revision, or nothing
+            copy = import_definition(
+                {
+                    "schema": published.schema if published else current(template).schema,
+                    "title": {"it": template.title, "en": template.title_en},
+                },
+                owner=form.cleaned_data["owner"],
+                user=request.user,
+                slug=form.cleaned_data["slug"],
+                based_on=template,
+            )
         messages.success(request, _("Zone variant created as a draft."))
         return redirect("wagtailsnippets_forms_formdefinition:edit", copy.pk)
     return TemplateResponse(
@@ -428,7 +428,28 @@ def import_view(request):
     )
 
 
+KIND = Kind(
+    model=FormDefinition,
+    content=lambda definition: definition.schema,
+    version_content=lambda version: version.schema,
+    stream=stream_from_schema,
+    edit_url="wagtailsnippets_forms_formdefinition:edit",
+    tools="forms_admin",
+    icon="form",
+)
+
+
+def differences_view(request, pk):
+    return variant_differences(request, KIND, pk)
+
+
+def merge_view(request, pk):
+    return variant_merge(request, KIND, pk)
+
+
 urlpatterns = [
+    path("<int:pk>/differences/", differences_view, name="differences"),
+    path("<int:pk>/merge/", merge_view, name="merge"),
     path("<int:pk>/versions/", versions, name="versions"),
     path("versions/<int:pk>.json", version_json, name="version_json"),
     path("<int:pk>/try/", try_form, name="try"),

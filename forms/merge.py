@@ -71,6 +71,17 @@ def merge(base: dict, theirs: dict, ours: dict) -> Merge:
     return Merge(conflicts, merged, tuple(orders for _items, orders in flat), top)
 
 
+def items_of(schema: dict) -> dict[tuple[str, str], dict]:
+    """Every step and field of `schema` by ("step"|"field", key), without its children and
+    with its `place`: ("root", ""), ("step", key) or ("field", group key)."""
+    return _flatten(schema)[0]
+
+
+def orders_of(schema: dict) -> dict:
+    """The keys each place holds, in order (as `items_of` names places and items)."""
+    return _flatten(schema)[1]
+
+
 def _merge_item(b, t, o) -> tuple[dict | None, bool]:
     """One step or field: (the merged item or None when removed, whether it conflicts)."""
     if o == t:
