@@ -28,7 +28,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 from forms import admin_views as forms_admin
 from forms.host import host
 
-from . import designer_views
+from . import bpmn_views, designer_views
 from .flows import flow_chart
 from .models import WorkflowDefinition, WorkflowVersion
 from .publishing import current, problems
@@ -93,6 +93,16 @@ class DefinitionEditView(_ProcedureForm, forms_admin.OwnerCheckedEdit, EditView)
                 url=reverse("workflows_admin:versions", args=[self.object.pk]),
                 icon_name="history",
             ),
+            HeaderButton(
+                _("Export BPMN"),
+                url=reverse("workflows_admin:bpmn_export", args=[self.object.pk]),
+                icon_name="download",
+            ),
+            HeaderButton(
+                _("Import BPMN"),
+                url=reverse("workflows_admin:bpmn_import_into", args=[self.object.pk]),
+                icon_name="upload",
+            ),
         ]
 
 
@@ -119,6 +129,11 @@ class DefinitionIndexView(IndexView):
                     _("New procedure"),
                     url=reverse("workflows_admin:designer_new"),
                     icon_name="plus",
+                )
+            )
+            buttons.append(
+                HeaderButton(
+                    _("Import BPMN"), url=reverse("workflows_admin:bpmn_import"), icon_name="upload"
                 )
             )
         return buttons
@@ -263,4 +278,5 @@ urlpatterns = [
     path("versions/<int:pk>.json", version_json, name="version_json"),
     path("<int:pk>/variant/", variant, name="variant"),
     *designer_views.urlpatterns,
+    *bpmn_views.urlpatterns,
 ]
