@@ -27,9 +27,13 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 
 from forms import admin_views as forms_admin
 from forms.host import host
+from forms.variant_views import Kind, VariantHeaderButtons, VariantListButtons
+from forms.variant_views import differences as variant_differences
+from forms.variant_views import merge_view as variant_merge
 
 from . import bpmn_views, designer_views
 from .flows import flow_chart
+from .graph import normalise
 from .models import WorkflowDefinition, WorkflowVersion
 from .publishing import current, problems
 from .streamfield import stream_from_graph
@@ -71,7 +75,11 @@ class DefinitionCreateView(_ProcedureForm, CreateView):
     pass
 
 
-class DefinitionEditView(_ProcedureForm, forms_admin.OwnerCheckedEdit, EditView):
+class DefinitionEditView(
+    _ProcedureForm, forms_admin.OwnerCheckedEdit, VariantHeaderButtons, EditView
+):
+    variant_tools = "workflows_admin"
+
     @property
     def header_buttons(self):
         # The diagram is the way in for those who do not write step keys: in plain sight.
@@ -119,7 +127,9 @@ class DiagramColumn(Column):
         return context
 
 
-class DefinitionIndexView(IndexView):
+class DefinitionIndexView(VariantListButtons, IndexView):
+    variant_tools = "workflows_admin"
+
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -148,17 +158,6 @@ class DefinitionIndexView(IndexView):
                 priority=40,
             )
         )
-        if instance.based_on_id is None and self.permission_policy.user_has_permission(
-            self.request.user, "add"
-        ):
-            buttons.append(
-                MenuItem(
-                    _("Create a zone variant"),
-                    reverse("workflows_admin:variant", args=[instance.pk]),
-                    icon_name="copy",
-                    priority=60,
-                )
-            )
         return buttons
 
 
@@ -259,6 +258,7 @@ def variant(request, pk):
                 description=template.description,
                 owner=form.cleaned_data["owner"],
                 based_on=template,
+                based_on_version=published,
                 body=json.dumps(stream_from_graph(graph)),
                 live=False,
             )
@@ -273,7 +273,30 @@ def variant(request, pk):
     )
 
 
+KIND = Kind(
+    model=WorkflowDefinition,
+    # Versions hold normalised graphs: the draft's is normalised too, or defaults would differ.
+    content=lambda definition: normalise(definition.graph),
+    version_content=lambda version: version.graph,
+    stream=stream_from_graph,
+    edit_url="wagtailsnippets_workflows_workflowdefinition:edit",
+    tools="workflows_admin",
+    icon="tasks",
+    procedure=True,
+)
+
+
+def differences_view(request, pk):
+    return variant_differences(request, KIND, pk)
+
+
+def merge_view(request, pk):
+    return variant_merge(request, KIND, pk)
+
+
 urlpatterns = [
+    path("<int:pk>/differences/", differences_view, name="differences"),
+    path("<int:pk>/merge/", merge_view, name="merge"),
     path("<int:pk>/versions/", versions, name="versions"),
     path("versions/<int:pk>.json", version_json, name="version_json"),
     path("<int:pk>/variant/", variant, name="variant"),

@@ -42,6 +42,15 @@ class WorkflowDefinition(
         verbose_name=_("based on template"),
         help_text=_("For a zone variant: the regional template it adapts."),
     )
+    based_on_version = models.ForeignKey(
+        "WorkflowVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("template version reviewed"),
+    )
     body = StreamField(STEPS, blank=True, verbose_name=_("steps"))
     revisions = GenericRelation(
         "wagtailcore.Revision",
@@ -75,6 +84,16 @@ class WorkflowDefinition(
     @property
     def latest_version(self):
         return self.versions.order_by("-number").first()
+
+    @property
+    def template_update(self):
+        """The template's newest version when this variant has not taken it in yet."""
+        if self.based_on_id is None:
+            return None
+        latest = self.based_on.latest_version
+        if latest and latest.pk != self.based_on_version_id:
+            return latest
+        return None
 
 
 class WorkflowVersion(models.Model):
