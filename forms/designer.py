@@ -110,8 +110,6 @@ TEXT = {
     "yes": gettext_lazy("Yes"),
 }
 
-FIRST_STEP = {"key": "passo_1", "title": {"it": "Passo 1", "en": ""}, "fields": []}
-
 
 def _designable(request, pk, action="change") -> FormDefinition:
     if not request.user.has_perm("forms.change_formdefinition"):
@@ -283,7 +281,8 @@ def new(request):
             definition = FormDefinition(
                 title=title, slug=unique_slug(title), owner=form.cleaned_data["owner"], live=False
             )
-            definition.body = json.dumps(stream_from_schema({"steps": [FIRST_STEP]}))
+            first = {"key": "passo_1", "title": {"it": str(TEXT["step_n"]) % {"n": 1}, "en": ""}}
+            definition.body = json.dumps(stream_from_schema({"steps": [first]}))
             definition.save()
             definition.save_revision(user=request.user, log_action=True)
         return redirect("forms_designer:designer", definition.pk)

@@ -22,7 +22,7 @@
   var BUILDER_TYPES = ["integer", "decimal", "text", "date", "boolean", "choice", "multichoice"];
   var WITH_MIN_MAX = ["integer", "decimal", "date", "multichoice", "group"];
   var nextId = 1;
-  var state = { selected: null, dirty: false, errors: [], revision: setup.revision, previewStep: 0, answers: {} };
+  var state = { selected: null, dirty: false, errors: [], revision: setup.revision, previewStep: 0, answers: {}, addKind: {} };
 
   // ---- model ------------------------------------------------------------------------------
   function it(pair) { return pair && typeof pair === "object" ? (pair.it || "") : (pair || ""); }
@@ -265,13 +265,16 @@
   // "Aggiungi campo" without dragging: choose a kind, then add it at the end of this list.
   function addFieldControl(list, step, group) {
     var id = fieldId();
-    var select = el("select", { id: id }, setup.kinds.filter(function (k) { return !group || k.kind !== "group"; }).map(function (k) {
-      return el("option", { value: k.kind, text: k.label });
+    var owner = (group || step)._id;
+    var chosen = state.addKind[owner];
+    // the choice survives the canvas being redrawn while the user edits elsewhere
+    var select = el("select", { id: id, onchange: function (event) { state.addKind[owner] = event.target.value; } }, setup.kinds.filter(function (k) { return !group || k.kind !== "group"; }).map(function (k) {
+      return el("option", { value: k.kind, text: k.label, selected: k.kind === chosen ? true : null });
     }));
     return el("div", { class: "qd-add" }, [
       el("label", { for: id, class: "qd-add__label", text: group ? fmt(T.kind_in_group, { name: it(group.label) }) : fmt(T.kind_in_step, { name: it(step.title) }) }),
       select,
-      el("button", { type: "button", class: "button button-small", onclick: function () { addField(select.value, { list: list, index: list.length }); } }, [T.add_field])
+      el("button", { type: "button", class: "button button-small", "data-action": "add-field", onclick: function () { addField(select.value, { list: list, index: list.length }); } }, [T.add_field])
     ]);
   }
   function dropIndex(ul, y) {
@@ -440,7 +443,7 @@
         if (keyInput) keyInput.value = spec.key;
       }
       changed(); refreshCanvasSoon();
-    })));
+    }, { "data-prop": "label" })));
     if (spec.kind !== "note") {
       body.appendChild(row(T.help, input(it(spec.help), function (v) { spec.help = pair(v, spec.help); changed(); refreshCanvasSoon(); })));
       requiredControl(body, spec, group);
@@ -457,7 +460,7 @@
     } else {
       body.appendChild(logicBox("visible_if", T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
     }
-    keyInput = input(spec.key, function (v) { setKey(spec, v.trim()); spec._keyLocked = true; changed(); refreshCanvasSoon(); });
+    keyInput = input(spec.key, function (v) { setKey(spec, v.trim()); spec._keyLocked = true; changed(); refreshCanvasSoon(); }, { "data-prop": "key" });
     var extra = [row(T.key, keyInput, T.key_help), row(T.label_en, input((spec.label || {}).en, function (v) { spec.label = { it: it(spec.label), en: v }; changed(); }))];
     if (spec.kind !== "note") {
       var checks = spec.validations = spec.validations || {};
@@ -496,7 +499,7 @@
     var options = [["no", T.no], ["yes", T.yes], ["when", T.when]].map(function (o) {
       var id = fieldId();
       return el("span", { class: "qd-radio" }, [
-        el("input", { type: "radio", name: name, id: id, value: o[0], checked: current === o[0] ? true : null, onchange: function () {
+        el("input", { type: "radio", name: name, id: id, value: o[0], "data-prop": "required", checked: current === o[0] ? true : null, onchange: function () {
           current = o[0];
           spec.required = current === "yes" ? true : current === "no" ? false : (typeof spec.required === "object" ? spec.required : null);
           showWhen(); changed(); refreshCanvasSoon();
@@ -514,7 +517,7 @@
       list.textContent = "";
       spec.choices.forEach(function (choice, index) {
         var id = fieldId();
-        var text = el("input", { type: "text", id: id, value: it(choice.label), oninput: function (event) {
+        var text = el("input", { type: "text", id: id, "data-prop": "choice", value: it(choice.label), oninput: function (event) {
           choice.label = pair(event.target.value, choice.label);
           if (choice._new) {
             var taken = spec.choices.filter(function (c) { return c !== choice; }).map(function (c) { return c.value; });
@@ -535,7 +538,7 @@
     }
     draw();
     body.appendChild(el("fieldset", { class: "qd-prop" }, [el("legend", { text: T.choices }), list,
-      el("button", { type: "button", class: "button button-small", onclick: function () {
+      el("button", { type: "button", class: "button button-small", "data-action": "add-choice", onclick: function () {
         spec.choices.push({ value: "scelta_" + (spec.choices.length + 1), label: { it: "", en: "" }, _new: true });
         changed(); draw(); refreshCanvasSoon();
         var inputs = list.querySelectorAll("input"); inputs[inputs.length - 1].focus();

@@ -1,0 +1,155 @@
+"""The questionnaire designer in a real browser: a regional administrator builds a questionnaire
+with a conditional field and a computed value only by clicking (no JSON typed), previews it
+with the wizard's JSON Logic, saves and publishes it; a refused save writes nothing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+from wagtail.models import Revision
+
+from forms.models import FormDefinition
+from siso_platform.accounts.models import Role
+from tests.browser import axe_violations
+
+pytestmark = pytest.mark.xdist_group("test_designer_browser")
+
+
+@pytest.fixture
+def page(open_page, client, make_member):
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    return open_page(client)
+
+
+def start(page, title: str) -> FormDefinition:
+    """From the questionnaires' list, "Nuovo questionario": only a title is typed."""
+    page.goto(reverse("wagtailsnippets_forms_formdefinition:list"))
+    page.locator(f'a[href="{reverse("forms_designer:new")}"]').first.click()
+    page.locator("#id_title").fill(title)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#qd-steps .qd-step")).to_have_count(1)
+    return FormDefinition.objects.get(title=title)
+
+
+def panel(page):
+    return page.locator("#qd-panel-body")
+
+
+def label_selected(page, text: str) -> None:
+    panel(page).locator('[data-prop="label"]').fill(text)
+
+
+def builder(page, name: str):
+    return panel(page).locator(f'[data-logic="{name}"]')
+
+
+def test_build_preview_save_and_publish_by_clicking(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    definition = start(page, "Spese per la casa")
+    step = page.locator("#qd-steps .qd-step").first
+
+    # 1. a choice field, from the palette, with two choices
+    page.locator('#qd-kinds [data-kind="choice"]').click()
+    label_selected(page, "Condizione abitativa")
+    add_choice = panel(page).locator('[data-action="add-choice"]')
+    add_choice.click()
+    panel(page).locator('[data-prop="choice"]').nth(0).fill("Affitto")
+    add_choice.click()
+    panel(page).locator('[data-prop="choice"]').nth(1).fill("Proprietà")
+
+    # 2. a number field dragged from the palette into the step, shown only for renters
+    page.locator('#qd-kinds [data-kind="decimal"]').drag_to(step.locator(".qd-fields").first)
+    expect(step.locator(".qd-card")).to_have_count(2)
+    label_selected(page, "Canone mensile")
+    shown_if = builder(page, "visible_if")
+    shown_if.locator('[data-ref="c:add"]').click()
+    shown_if.locator('[data-ref="c.0:field"]').select_option("value|condizione_abitativa")
+    shown_if.locator('[data-ref="c.0:value"]').select_option("affitto")
+
+    # 3. a computed yearly rent, added with the step's own button (no dragging)
+    step.locator(".qd-add select").last.select_option("decimal")
+    step.locator('[data-action="add-field"]').last.click()
+    expect(step.locator(".qd-card")).to_have_count(3)
+    label_selected(page, "Canone annuo")
+    computed = builder(page, "computed")
+    computed.locator('[data-ref="v:kind"]').select_option("arith")
+    computed.locator('[data-ref="vl:kind"]').select_option("field")
+    computed.locator('[data-ref="vl:field"]').select_option("canone_mensile")
+    computed.locator('[data-ref="v:arith"]').select_option("*")
+    computed.locator('[data-ref="vr:kind"]').select_option("num")
+    computed.locator('[data-ref="vr:num"]').fill("12")
+
+    # 4. the preview runs the wizard's logic on the schema being edited
+    preview = page.locator("#qd-preview-body")
+    monthly = preview.locator('[data-preview="canone_mensile"]')
+    expect(monthly).to_be_hidden()
+    preview.get_by_label("Affitto").check()
+    expect(monthly).to_be_visible()
+    monthly.locator("input").fill("500")
+    expect(preview.locator('[data-input="canone_annuo"]')).to_have_value("6000")
+    preview.get_by_label("Proprietà").check()
+    expect(monthly).to_be_hidden()
+    expect(preview.locator('[data-input="canone_annuo"]')).to_have_value("")
+
+    assert axe_violations(page) == []
+
+    # 5. save, then publish
+    revisions = Revision.objects.for_instance(definition).count()
+    page.locator("#qd-save").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+    assert Revision.objects.for_instance(definition).count() == revisions + 1
+    page.locator("#qd-publish").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\b1\b"))
+    expect(page.locator("#qd-errors")).to_be_hidden()
+
+    fields = definition.versions.get().schema["steps"][0]["fields"]
+    assert [f["key"] for f in fields] == ["condizione_abitativa", "canone_mensile", "canone_annuo"]
+    assert [c["value"] for c in fields[0]["choices"]] == ["affitto", "proprieta"]
+    assert [c["label"]["it"] for c in fields[0]["choices"]] == ["Affitto", "Proprietà"]
+    assert fields[1]["visible_if"] == {"==": [{"var": "condizione_abitativa"}, "affitto"]}
+    assert fields[2]["computed"] == {"*": [{"var": "canone_mensile"}, 12]}
+    assert fields[2]["kind"] == "decimal"
+
+
+def test_phone_width_stacks_and_works_by_tapping(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    start(page, "Questionario dal telefono")
+    palette = page.locator(".qd-palette").bounding_box()
+    canvas = page.locator(".qd-canvas").bounding_box()
+    side = page.locator(".qd-side").bounding_box()
+    assert palette["y"] < canvas["y"] < side["y"]  # one column
+    assert canvas["width"] <= 390
+    page.locator('#qd-kinds [data-kind="text"]').click()
+    label_selected(page, "Nome")
+    page.locator('#qd-kinds [data-kind="text"]').click()
+    label_selected(page, "Cognome")
+    cards = page.locator("#qd-steps .qd-card")
+    expect(cards.nth(1)).to_contain_text("Cognome")
+    cards.nth(1).locator(".qd-card__actions button").first.click()  # "Sposta su"
+    expect(cards.nth(0)).to_contain_text("Cognome")
+    assert axe_violations(page) == []
+
+
+def test_a_refused_save_writes_nothing_and_shows_the_message(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    definition = start(page, "Questionario con errori")
+    page.locator('#qd-kinds [data-kind="text"]').click()
+    label_selected(page, "Nome")
+    page.locator('#qd-kinds [data-kind="text"]').click()
+    label_selected(page, "Secondo nome")
+    panel(page).locator("details.qd-advanced summary").click()
+    panel(page).locator('[data-prop="key"]').fill("nome")  # the first field's key, again
+    revisions = Revision.objects.for_instance(definition).count()
+    definitions = FormDefinition.objects.count()
+
+    page.locator("#qd-save").click()
+    errors = page.locator("#qd-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("Secondo nome")
+    expect(errors).to_contain_text("usata due volte")  # the publish check's Italian message
+    beside = page.locator('#qd-steps .qd-card[data-key="nome"]').last.locator(".qd-error")
+    expect(beside).to_contain_text("usata due volte")
+    assert Revision.objects.for_instance(definition).count() == revisions
+    assert FormDefinition.objects.count() == definitions
+    assert axe_violations(page) == []
