@@ -395,7 +395,7 @@ class ImportForm(django_forms.Form):
             return cleaned
         try:
             if upload.name.lower().endswith(".xlsx"):
-                schema = xlsform.schema_from_xlsform(upload)
+                schema, cleaned["notes"] = xlsform.import_xlsform(upload)
                 cleaned["document"] = {"slug": slugify(schema["slug"]), "schema": schema}
             else:
                 cleaned["document"] = read_export(upload.read())
@@ -422,6 +422,8 @@ def import_view(request):
                 document, owner=form.cleaned_data["owner"], user=request.user
             )
             messages.success(request, _("Imported as a draft: check it and publish."))
+            for note in form.cleaned_data.get("notes") or ():  # what the import left out
+                messages.warning(request, note)
             return redirect("wagtailsnippets_forms_formdefinition:edit", definition.pk)
     return TemplateResponse(
         request, "forms/admin/file_form.html", {"form": form, "title": _("Import a questionnaire")}

@@ -14,10 +14,14 @@ from django.utils.translation import gettext as _
 from . import logic, registry
 from .schema import (
     ADDRESS,
+    CHOICE_SCOPE,
     FILE,
+    GEOPOINT,
     GROUP,
+    IMAGE,
     KEY_PATTERN,
     KINDS,
+    RANGE,
     ROW,
     ROW_INDEX,
     WITH_CHOICES,
@@ -78,6 +82,10 @@ def _structure(schema: dict) -> list[Problem]:
             found.append(Problem(path, _("A group cannot contain another group.")))
         elif kind == GROUP and not spec.get("fields"):
             found.append(Problem(path, _("A group needs at least one field.")))
+        elif kind == RANGE and not _range_ok(spec):
+            found.append(
+                Problem(path, _("A range needs a start and an end, and a step above zero."))
+            )
         fact = spec.get("fact")
         if fact and (group is not None or fact not in registry.fact_sinks):
             found.append(Problem(path, _("The answer cannot be recorded as “%s”.") % fact))
@@ -95,10 +103,12 @@ def _logic(schema: dict) -> list[Problem]:
     top = {spec["key"]: spec for step in schema["steps"] for spec in step["fields"]}
     groups = {key: spec for key, spec in top.items() if spec["kind"] == GROUP}
 
-    def check(path: str, expression, group: dict | None) -> None:
+    def check(path: str, expression, group: dict | None, choices: bool = False) -> None:
         for message in logic.check(expression):
             found.append(Problem(path, message))
         for name in sorted(logic.variables(expression)):
+            if choices and name.partition(".")[0] == CHOICE_SCOPE:
+                continue  # a choice filter reads the choice's own columns
             if not _known(name, top, groups, group):
                 found.append(
                     Problem(
@@ -114,6 +124,8 @@ def _logic(schema: dict) -> list[Problem]:
         for attribute in ("visible_if", "computed"):
             if spec.get(attribute) is not None:
                 check(f"{base}.{attribute}", spec[attribute], group)
+        if spec.get("choice_filter") is not None:
+            check(f"{base}.choice_filter", spec["choice_filter"], group, choices=True)
         required = spec.get("required", False)
         if not isinstance(required, bool) and required is not None:
             check(f"{base}.required", required, group)
@@ -136,4 +148,13 @@ def _known(name: str, top: dict, groups: dict, group: dict | None) -> bool:
     kind = top[head]["kind"]
     # Parts of structured values and rows of groups may be read: address.municipality,
     # members.0.birth_date.
-    return kind in (ADDRESS, FILE) or (kind == GROUP and head in groups)
+    return kind in (ADDRESS, FILE, IMAGE, GEOPOINT) or (kind == GROUP and head in groups)
+
+
+def _range_ok(spec: dict) -> bool:
+    try:
+        start, end = float(spec["start"]), float(spec["end"])
+        step = float(spec.get("step") or 1)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return start != end and step > 0

@@ -12,18 +12,27 @@ from .schema import (
     BOOLEAN,
     CHOICE,
     DATE,
+    DATETIME,
     DECIMAL,
     EMAIL,
     FILE,
+    GEOPOINT,
     GROUP,
+    HIDDEN,
+    IMAGE,
     INTEGER,
     MULTICHOICE,
     NOTE,
     PHONE,
+    RANGE,
+    RANK,
     TAX_CODE,
+    TIME,
     text,
 )
-from .validation import PHONE_PATTERN, POSTCODE_PATTERN, TAX_CODE_PATTERN
+from .validation import PHONE_PATTERN, POSTCODE_PATTERN, TAX_CODE_PATTERN, TIME_PATTERN
+
+METADATA_FORMATS = {"start": "date-time", "end": "date-time", "today": "date"}
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,6 +49,8 @@ def json_schema(schema: dict, *, language: str = "it", id_: str | None = None) -
             for spec in step.get("fields") or ()
         },
     )
+    for key, type_ in (schema.get("metadata") or {}).items():  # recorded by the platform
+        properties[key] = {"type": "string", "format": METADATA_FORMATS[type_], "readOnly": True}
     document = {
         "$schema": DIALECT,
         "title": text(schema.get("title"), language),
@@ -75,9 +86,34 @@ def _property(spec: dict, language: str) -> dict:
     description = text(spec.get("help"), language)
     if description:
         prop["description"] = description
-    if spec.get("computed") is not None:
+    if spec.get("computed") is not None or kind == HIDDEN:
         prop["readOnly"] = True
-    if kind in (INTEGER, DECIMAL):
+    if spec.get("default") not in (None, ""):
+        prop["default"] = spec["default"]
+    if kind == HIDDEN:
+        if spec.get("computed") is None:  # a computed value may be of any type
+            prop["type"] = ["string", "number"]
+    elif kind == RANGE:
+        prop.update(type="number", minimum=min(spec["start"], spec["end"]))
+        prop["maximum"] = max(spec["start"], spec["end"])
+        prop["multipleOf"] = spec.get("step") or 1
+    elif kind == RANK:
+        values = [str(choice["value"]) for choice in spec["choices"]]
+        prop.update(type="array", items={"enum": values}, uniqueItems=True)
+        prop.update(minItems=len(values), maxItems=len(values))
+    elif kind == GEOPOINT:
+        prop.update(
+            type="object",
+            properties={
+                "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                "alt": {"type": "number"},
+                "accuracy": {"type": "number", "minimum": 0},
+            },
+            required=["lat", "lon"],
+            additionalProperties=False,
+        )
+    elif kind in (INTEGER, DECIMAL):
         prop["type"] = "integer" if kind == INTEGER else "number"
         if checks.get("min") not in (None, ""):
             prop["minimum"] = float(checks["min"]) if kind == DECIMAL else int(checks["min"])
@@ -99,7 +135,7 @@ def _property(spec: dict, language: str) -> dict:
             required=["street", "municipality"],
             additionalProperties=False,
         )
-    elif kind == FILE:
+    elif kind in (FILE, IMAGE):
         prop.update(
             type="object",
             properties={
@@ -129,6 +165,10 @@ def _property(spec: dict, language: str) -> dict:
         prop["type"] = "string"
         if kind == DATE:
             prop["format"] = "date"
+        elif kind == TIME:
+            prop["pattern"] = TIME_PATTERN.pattern
+        elif kind == DATETIME:
+            prop["pattern"] = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
         elif kind == EMAIL:
             prop["format"] = "email"
         elif kind == TAX_CODE:

@@ -10,6 +10,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -22,19 +23,27 @@ from .schema import (
     BOOLEAN,
     CHOICE,
     DATE,
+    DATETIME,
     DECIMAL,
     EMAIL,
-    FILE,
+    FILES,
+    GEOPOINT,
     GROUP,
+    HIDDEN,
+    IMAGE,
     INTEGER,
     MULTICHOICE,
     NOTE,
     PHONE,
+    RANGE,
+    RANK,
     TAX_CODE,
     TEXTAREA,
+    TIME,
     CompiledForm,
     Field,
     Step,
+    choice_scope,
     compile_form,
     text,
 )
@@ -47,6 +56,107 @@ ADDRESS_LABELS = {
     "municipality": _("Municipality"),
     "locality": _("Locality"),
 }
+GEOPOINT_LABELS = {
+    "lat": _("Latitude"),
+    "lon": _("Longitude"),
+    "alt": _("Altitude"),
+    "accuracy": _("Accuracy (m)"),
+}
+SHOWN_GEOPOINT_PARTS = ("lat", "lon")  # altitude and accuracy come from the device
+NOT_TYPED = (NOTE, HIDDEN)  # kinds with no input on the page
+
+
+class FilteredChoices:
+    """Options carrying their choice's columns, so the page can apply a `choice_filter`."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        columns = self.columns.get(str(value))
+        if columns is not None:
+            option["attrs"]["data-choice"] = json.dumps(columns, ensure_ascii=False)
+        return option
+
+
+class FilteredRadio(FilteredChoices, forms.RadioSelect):
+    pass
+
+
+class FilteredSelect(FilteredChoices, forms.Select):
+    pass
+
+
+class FilteredCheckboxes(FilteredChoices, forms.CheckboxSelectMultiple):
+    pass
+
+
+class RangeInput(forms.Widget):
+    """A slider with its number shown; the answer is in a hidden input that stays empty until
+    the slider is moved, so an untouched range is unanswered (as in ODK)."""
+
+    def __init__(self, spec: dict, attrs=None):
+        super().__init__(attrs)
+        self.spec = spec
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        start, end = self.spec.get("start", 0), self.spec.get("end", 10)
+        step = self.spec.get("step") or 1
+        shown = "" if value in (None, "") else str(value)
+        middle = shown or str(start)
+        return format_html(
+            '<input type="hidden" name="{}" value="{}" data-range-value>'
+            '<input type="range" class="form-range" id="{}" min="{}" max="{}" step="{}" '
+            'value="{}" data-range{}>'
+            '<output for="{}" class="range-value" aria-live="polite">{}</output>',
+            name,
+            shown,
+            attrs.get("id", ""),
+            min(start, end),
+            max(start, end),
+            step,
+            middle,
+            format_html_join("", ' {}="{}"', ((k, v) for k, v in attrs.items() if k != "id")),
+            attrs.get("id", ""),
+            shown.replace(".", ",") if shown else "—",
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class RankInput(forms.Widget):
+    """The choices in order, each with buttons to move it up or down; posted in order."""
+
+    def __init__(self, choices: list[tuple[str, str]], attrs=None):
+        super().__init__(attrs)
+        self.choices = choices
+
+    def render(self, name, value, attrs=None, renderer=None):
+        labels = dict(self.choices)
+        order = [v for v in value or () if v in labels] if isinstance(value, list) else []
+        order += [v for v, _label in self.choices if v not in order]
+        items = format_html_join(
+            "",
+            '<li class="rank-item d-flex align-items-center gap-2 mb-1">'
+            '<input type="hidden" name="{}" value="{}">'
+            '<span class="rank-label flex-grow-1">{}</span>'
+            '<button type="button" class="btn btn-outline-primary btn-xs" data-move="-1" '
+            'aria-label="{} {}">↑</button>'
+            '<button type="button" class="btn btn-outline-primary btn-xs" data-move="1" '
+            'aria-label="{} {}">↓</button></li>',
+            (
+                (name, v, labels[v], _("Move up:"), labels[v], _("Move down:"), labels[v])
+                for v in order
+            ),
+        )
+        return format_html(
+            '<ol class="rank ps-3" id="{}" data-rank>{}</ol>',
+            self.build_attrs(self.attrs, attrs).get("id", ""),
+            items,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
 
 def _language() -> str:
@@ -61,31 +171,51 @@ def django_field(item: Field) -> forms.Field:
         "help_text": text(item.spec.get("help"), language),
     }
     kind = item.kind
-    if kind in (CHOICE, MULTICHOICE):
+    if kind in (CHOICE, MULTICHOICE, RANK):
         choices = [
             (str(choice["value"]), text(choice.get("label"), language))
             for choice in item.spec.get("choices") or ()
         ]
+        if kind == RANK:
+            return forms.MultipleChoiceField(choices=choices, widget=RankInput(choices), **options)
+        filtered = item.choice_filter is not None
         if kind == MULTICHOICE:
-            return forms.MultipleChoiceField(
-                choices=choices, widget=forms.CheckboxSelectMultiple, **options
-            )
-        widget = forms.RadioSelect if len(choices) <= 5 else forms.Select
-        if widget is forms.Select:
-            choices = [("", "—"), *choices]
-        return forms.ChoiceField(choices=choices, widget=widget, **options)
+            widget = FilteredCheckboxes() if filtered else forms.CheckboxSelectMultiple()
+            field = forms.MultipleChoiceField(choices=choices, widget=widget, **options)
+        else:
+            many = len(choices) > 5
+            if many:
+                choices = [("", "—"), *choices]
+            if filtered:
+                widget = FilteredSelect() if many else FilteredRadio()
+            else:
+                widget = forms.Select() if many else forms.RadioSelect()
+            field = forms.ChoiceField(choices=choices, widget=widget, **options)
+        if filtered:
+            field.widget.columns = {
+                str(choice["value"]): choice_scope({}, choice)["choice"]
+                for choice in item.spec.get("choices") or ()
+            }
+        return field
     if kind == BOOLEAN:
         choices = [("true", _("Yes")), ("false", _("No"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
-    if kind == FILE:
+    if kind in FILES:
         # The host says which files it accepts (FORMS_FILE_FIELD: types by content, a limit).
         field_class = getattr(settings, "FORMS_FILE_FIELD", "django.forms.FileField")
-        return import_string(field_class)(**options)
+        field = import_string(field_class)(**options)
+        if kind == IMAGE:
+            field.widget.attrs["accept"] = "image/*"
+        return field
+    if kind == RANGE:
+        return forms.CharField(widget=RangeInput(item.spec), **options)
     widget = {
         TEXTAREA: forms.Textarea(attrs={"rows": 3}),
         INTEGER: forms.NumberInput(attrs={"step": 1}),
         DECIMAL: forms.TextInput(attrs={"inputmode": "decimal"}),
         DATE: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        TIME: forms.TextInput(attrs={"type": "time"}),
+        DATETIME: forms.TextInput(attrs={"type": "datetime-local"}),
         EMAIL: forms.EmailInput(),
         PHONE: forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         TAX_CODE: forms.TextInput(
@@ -115,7 +245,7 @@ class StepForm(forms.Form):
     # building
 
     def _add(self, item: Field, prefix: str = "", row_of: Field | None = None) -> None:
-        if item.kind == NOTE:
+        if item.kind in NOT_TYPED:
             return
         if item.kind == GROUP:
             count = self._row_count(item)
@@ -128,6 +258,18 @@ class StepForm(forms.Form):
             for part in ADDRESS_PARTS:
                 self.fields[f"{prefix}{item.key}{SEP}{part}"] = forms.CharField(
                     required=False, label=ADDRESS_LABELS[part]
+                )
+            return
+        if item.kind == GEOPOINT:
+            for part, label in GEOPOINT_LABELS.items():
+                shown = part in SHOWN_GEOPOINT_PARTS
+                widget = (
+                    forms.TextInput(attrs={"inputmode": "decimal", "data-geo": part})
+                    if shown
+                    else forms.HiddenInput(attrs={"data-geo": part})
+                )
+                self.fields[f"{prefix}{item.key}{SEP}{part}"] = forms.CharField(
+                    required=False, label=label, widget=widget
                 )
             return
         self.fields[f"{prefix}{item.key}"] = django_field(item)
@@ -162,10 +304,14 @@ class StepForm(forms.Form):
                         continue
                     prefix = f"{item.key}{SEP}{index}{SEP}"
                     rows.append(
-                        {child.key: self._value(child, data, prefix) for child in item.fields}
+                        {
+                            child.key: self._value(child, data, prefix)
+                            for child in item.fields
+                            if child.kind not in NOT_TYPED
+                        }
                     )
                 answers[item.key] = rows
-            elif item.kind != NOTE:
+            elif item.kind not in NOT_TYPED:
                 answers[item.key] = self._value(item, data, "")
         return answers
 
@@ -173,7 +319,9 @@ class StepForm(forms.Form):
         name = f"{prefix}{item.key}"
         if item.kind == ADDRESS:
             return {part: data.get(f"{name}{SEP}{part}", "") for part in ADDRESS_PARTS}
-        if item.kind == FILE:
+        if item.kind == GEOPOINT:
+            return {part: data.get(f"{name}{SEP}{part}", "") for part in GEOPOINT_LABELS}
+        if item.kind in FILES:
             upload = data.get(name)
             if upload:
                 return {
@@ -198,8 +346,9 @@ class StepForm(forms.Form):
                 continue
             name = path.replace("[", SEP).replace("].", SEP)
             target = name if name in self.fields else None
-            if target is None and f"{name}{SEP}street" in self.fields:
-                target = f"{name}{SEP}street"
+            for first in ("street", "lat"):  # an address's or position's first box
+                if target is None and f"{name}{SEP}{first}" in self.fields:
+                    target = f"{name}{SEP}{first}"
             for message in messages:
                 self.add_error(target, f"{self._label(path)}: {message}" if not target else message)
         return cleaned
@@ -241,7 +390,15 @@ class StepForm(forms.Form):
             entry["row_count"] = self.rows[item.key]
         elif item.kind == ADDRESS:
             entry["parts"] = [self[f"{prefix}{item.key}{SEP}{part}"] for part in ADDRESS_PARTS]
-        elif item.kind != NOTE:
+        elif item.kind == GEOPOINT:
+            parts = [self[f"{prefix}{item.key}{SEP}{part}"] for part in GEOPOINT_LABELS]
+            entry["parts"] = parts[: len(SHOWN_GEOPOINT_PARTS)]
+            entry["device_parts"] = parts[len(SHOWN_GEOPOINT_PARTS) :]
+            entry["errors"] = parts[0].errors
+        elif item.choice_filter is not None:
+            entry["choice_filter"] = json.dumps(item.choice_filter)
+            entry["field"] = self[f"{prefix}{item.key}"]
+        elif item.kind not in NOT_TYPED:
             entry["field"] = self[f"{prefix}{item.key}"]
         return entry
 
@@ -271,6 +428,11 @@ def _initial(item: Field, value, prefix: str) -> dict:
         return {}
     if item.kind == ADDRESS:
         return {f"{name}{SEP}{part}": value.get(part, "") for part in ADDRESS_PARTS}
+    if item.kind == GEOPOINT and isinstance(value, dict):
+        return {
+            f"{name}{SEP}{part}": str(value[part]).replace(".", ",") if part in value else ""
+            for part in GEOPOINT_LABELS
+        }
     if item.kind == BOOLEAN:
         return {name: "true" if value else "false"}
     if item.kind == DECIMAL and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -299,7 +461,7 @@ def summary(form: CompiledForm, answers: dict, language: str | None = None) -> l
                 "value": _display(item, answers[item.key], language),
             }
             for item in step.fields
-            if item.kind != NOTE and answers.get(item.key) is not None
+            if item.kind not in NOT_TYPED and answers.get(item.key) is not None
         ]
         if rows:
             steps.append({"key": step.key, "title": step.title(language), "answers": rows})
@@ -323,11 +485,23 @@ def _display(item: Field, value, language: str):
         return labels.get(value, value)
     if item.kind == MULTICHOICE:
         return ", ".join(labels.get(v, v) for v in value)
+    if item.kind == RANK:
+        return "; ".join(f"{n}. {labels.get(v, v)}" for n, v in enumerate(value, 1))
+    if item.kind == GEOPOINT:
+        return ", ".join(
+            number_format(value[part], 6) for part in SHOWN_GEOPOINT_PARTS if part in value
+        )
+    if item.kind == DATETIME:
+        day, time = value.split("T")
+        year, month, date = day.split("-")
+        return f"{date}/{month}/{year} {time}"
+    if item.kind == RANGE and isinstance(value, float):
+        return number_format(value)
     if item.kind == BOOLEAN:
         return str(_("Yes") if value else _("No"))
     if item.kind == ADDRESS:
         return ", ".join(value[part] for part in ADDRESS_PARTS if value.get(part))
-    if item.kind == FILE:
+    if item.kind in FILES:
         return value.get("name", "")
     if item.kind == DATE:
         year, month, day = value.split("-")

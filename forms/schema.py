@@ -14,11 +14,15 @@ from graphlib import CycleError, TopologicalSorter
 
 from . import logic
 
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# Keys keep the case they were given (ODK names are case-sensitive: `Age` and `age` differ);
+# the admin's own keys have always been lower case, which this still accepts.
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 TEXT, TEXTAREA, INTEGER, DECIMAL, DATE = "text", "textarea", "integer", "decimal", "date"
 CHOICE, MULTICHOICE, BOOLEAN, TAX_CODE = "choice", "multichoice", "boolean", "tax_code"
 EMAIL, PHONE, ADDRESS, FILE, GROUP, NOTE = "email", "phone", "address", "file", "group", "note"
+TIME, DATETIME, GEOPOINT, IMAGE = "time", "datetime", "geopoint", "image"
+RANGE, RANK, HIDDEN = "range", "rank", "hidden"
 KINDS = (
     TEXT,
     TEXTAREA,
@@ -35,8 +39,24 @@ KINDS = (
     FILE,
     GROUP,
     NOTE,
+    TIME,
+    DATETIME,
+    GEOPOINT,
+    IMAGE,
+    RANGE,
+    RANK,
+    HIDDEN,
 )
-WITH_CHOICES = (CHOICE, MULTICHOICE)
+WITH_CHOICES = (CHOICE, MULTICHOICE, RANK)
+SELECTS = (CHOICE, MULTICHOICE)  # may have `or_other` and `choice_filter`
+FILES = (FILE, IMAGE)
+GEOPOINT_PARTS = ("lat", "lon", "alt", "accuracy")
+# What `or_other` adds, as ODK does: the choice `other` and a text `<key>_other` shown with it.
+OTHER = "other"
+OTHER_LABEL = {"it": "Altro", "en": "Other"}
+OTHER_TEXT_LABEL = {"it": "Specificare altro", "en": "Specify other"}
+# The name a `choice_filter` reads the choice's own columns by: {"var": "choice.province"}.
+CHOICE_SCOPE = "choice"
 ADDRESS_PARTS = ("street", "number", "postcode", "municipality", "locality")
 FILE_PARTS = ("name", "size", "content_type", "path")
 # Names logic may read inside a group besides the form's own fields.
@@ -76,6 +96,14 @@ class Field:
         return self.spec.get("validations") or {}
 
     @property
+    def default(self):
+        return self.spec.get("default")
+
+    @property
+    def choice_filter(self):
+        return self.spec.get("choice_filter")
+
+    @property
     def choice_values(self) -> frozenset[str]:
         return frozenset(str(choice["value"]) for choice in self.spec.get("choices") or ())
 
@@ -84,7 +112,7 @@ class Field:
 
     def logic_items(self) -> Iterator[tuple[str, object]]:
         """(attribute, expression) for every JSON Logic expression of this field."""
-        for name in ("visible_if", "computed"):
+        for name in ("visible_if", "computed", "choice_filter"):
             if self.spec.get(name) is not None:
                 yield name, self.spec[name]
         if not isinstance(self.required, bool) and self.required is not None:
@@ -128,9 +156,66 @@ def iter_fields(schema: dict) -> Iterator[tuple[dict, dict, dict | None]]:
                     yield step, child, spec
 
 
+def other_field(spec: dict) -> dict:
+    """The text field `or_other` adds after a select: shown, and required, when "other" is
+    picked (ODK's `<name>_other`)."""
+    picked = (
+        {"in": [OTHER, {"var": spec["key"]}]}
+        if spec["kind"] == MULTICHOICE
+        else {"==": [{"var": spec["key"]}, OTHER]}
+    )
+    visible = picked if spec.get("visible_if") is None else {"and": [spec["visible_if"], picked]}
+    return {
+        "key": f"{spec['key']}_other",
+        "kind": TEXT,
+        "label": dict(OTHER_TEXT_LABEL),
+        "help": {"it": "", "en": ""},
+        "required": True,
+        "visible_if": visible,
+        "validations": {},
+        "computed": None,
+        "prefill": None,
+        "other_of": spec["key"],
+    }
+
+
+def with_other(fields: list[dict]) -> list[dict]:
+    """Fields with each `or_other` select given its "other" choice and its text field."""
+    out = []
+    for spec in fields:
+        out.append(spec)
+        if spec.get("or_other") and spec.get("kind") in SELECTS:
+            if not any(str(c.get("value")) == OTHER for c in spec.get("choices") or ()):
+                spec["choices"] = [
+                    *(spec.get("choices") or []),
+                    {"value": OTHER, "label": dict(OTHER_LABEL)},
+                ]
+            out.append(other_field(spec))
+    return out
+
+
+def without_other(fields: list[dict]) -> list[dict]:
+    """The inverse, for editing and export: the flag alone says what `or_other` adds."""
+    out = []
+    for spec in fields:
+        if spec.get("other_of"):
+            continue
+        if spec.get("or_other"):
+            spec = dict(spec)
+            spec["choices"] = [c for c in spec.get("choices") or () if c["value"] != OTHER]
+        out.append(spec)
+    return out
+
+
 def dependencies(expression) -> set[str]:
     """The field keys an expression reads (first segment of each dotted var name)."""
     return {name.split(".", 1)[0] for name in logic.variables(expression)}
+
+
+def choice_scope(data: dict, choice: dict) -> dict:
+    """What a `choice_filter` is evaluated over: the answers, and the choice's columns (its
+    value as `name`, as in the XLSForm choices sheet) under `choice`."""
+    return {**data, CHOICE_SCOPE: {**(choice.get("columns") or {}), "name": str(choice["value"])}}
 
 
 def compile_form(schema: dict) -> CompiledForm:
@@ -161,11 +246,11 @@ def evaluation_order(steps: list[Step], by_key: dict[str, Field]) -> list[Field]
         for item in step.fields:
             deps = set(step_deps)
             for _name, expression in item.logic_items():
-                if _name in ("visible_if", "computed"):
+                if _name in ("visible_if", "computed", "choice_filter"):
                     deps |= dependencies(expression)
             for child in item.fields:  # a row's logic reads form fields too
                 for _name, expression in child.logic_items():
-                    if _name in ("visible_if", "computed"):
+                    if _name in ("visible_if", "computed", "choice_filter"):
                         deps |= dependencies(expression)
             graph[item.key] = {dep for dep in deps if dep in by_key and dep != item.key}
     order = TopologicalSorter(graph).static_order()

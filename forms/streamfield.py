@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import uuid
 
-from .schema import GROUP, NOTE, WITH_CHOICES
+from .schema import GROUP, HIDDEN, NOTE, RANGE, SELECTS, WITH_CHOICES, with_other, without_other
 
 _PAIRS = ("label", "help")
 
 
 def schema_from_stream(stream: list[dict], *, slug: str, title: dict) -> dict:
     """The canonical schema of a definition's body (its raw StreamField JSON)."""
-    steps = []
+    steps, metadata = [], {}
     for block in stream:
         value = block["value"]
+        if block["type"] == "metadata":
+            metadata[value.get("key", "")] = value.get("type", "")
+            continue
         step = {
             "key": value.get("key", ""),
             "title": _pair(value, "title"),
             "visible_if": value.get("visible_if"),
-            "fields": [_field(child) for child in value.get("fields") or ()],
+            "fields": with_other([_field(child) for child in value.get("fields") or ()]),
         }
         steps.append(step)
-    return {"slug": slug, "title": title, "steps": steps}
+    schema = {"slug": slug, "title": title, "steps": steps}
+    if metadata:
+        schema["metadata"] = metadata
+    return schema
 
 
 def _field(block: dict) -> dict:
@@ -29,6 +35,11 @@ def _field(block: dict) -> dict:
     spec: dict = {"key": value.get("key", ""), "kind": kind, "label": _pair(value, "label")}
     if kind == NOTE:
         spec["visible_if"] = value.get("visible_if")
+        return spec
+    if kind == HIDDEN:
+        spec["computed"] = value.get("computed")
+        if value.get("default") not in (None, ""):
+            spec["default"] = value["default"]
         return spec
     spec["help"] = _pair(value, "help")
     required = value.get("required", "no")
@@ -39,18 +50,47 @@ def _field(block: dict) -> dict:
     if value.get("fact"):
         spec["fact"] = value["fact"]
     spec["validations"] = _validations(value.get("validations") or {}, value)
+    if value.get("default") not in (None, ""):
+        spec["default"] = value["default"]
+    for name in ("required_message", "constraint_message"):
+        if any(_pair(value, name).values()):
+            spec[name] = _pair(value, name)
     if kind in WITH_CHOICES:
-        spec["choices"] = [
-            {"value": choice["value"], "label": _pair(choice, "label")}
-            for choice in _items(value.get("choices"))
-        ]
+        spec["choices"] = [_choice(choice) for choice in _items(value.get("choices"))]
+    if kind in SELECTS:
+        if value.get("or_other"):
+            spec["or_other"] = True
+        if value.get("choice_filter") is not None:
+            spec["choice_filter"] = value["choice_filter"]
+    if kind == RANGE:
+        for name in ("start", "end", "step"):
+            if value.get(name) not in (None, ""):
+                spec[name] = _number_or_text(value[name])
     if kind == "decimal":
         spec["decimal_places"] = value.get("decimal_places", 2)
     if kind == GROUP:
         spec["min_rows"] = value.get("min_rows")
         spec["max_rows"] = value.get("max_rows")
-        spec["fields"] = [_field(child) for child in value.get("fields") or ()]
+        spec["fields"] = with_other([_field(child) for child in value.get("fields") or ()])
     return spec
+
+
+def _choice(choice: dict) -> dict:
+    out = {"value": choice["value"], "label": _pair(choice, "label")}
+    columns = _columns(choice.get("columns") or "")
+    if columns:
+        out["columns"] = columns
+    return out
+
+
+def _columns(typed: str) -> dict:
+    """`province=PG; zone=2` as {"province": "PG", "zone": "2"}."""
+    columns = {}
+    for part in str(typed).split(";"):
+        name, sep, value = part.partition("=")
+        if sep and name.strip():
+            columns[name.strip()] = value.strip()
+    return columns
 
 
 def _validations(raw: dict, value: dict) -> dict:
@@ -104,10 +144,13 @@ def stream_from_schema(schema: dict) -> list[dict]:
                 "key": step["key"],
                 **_unpair(step.get("title"), "title"),
                 "visible_if": step.get("visible_if"),
-                "fields": [_field_block(spec) for spec in step.get("fields") or ()],
+                "fields": [_field_block(spec) for spec in without_other(step.get("fields") or [])],
             },
         )
         for step in schema.get("steps") or ()
+    ] + [
+        _block("metadata", {"key": key, "type": type_})
+        for key, type_ in (schema.get("metadata") or {}).items()
     ]
 
 
@@ -116,6 +159,10 @@ def _field_block(spec: dict) -> dict:
     value: dict = {"key": spec["key"], **_unpair(spec.get("label"), "label")}
     if kind == NOTE:
         value["visible_if"] = spec.get("visible_if")
+        return _block(kind, value)
+    if kind == HIDDEN:
+        value["default"] = _text(spec.get("default"))
+        value["computed"] = spec.get("computed")
         return _block(kind, value)
     required = spec.get("required", False)
     value.update(_unpair(spec.get("help"), "help"))
@@ -139,20 +186,35 @@ def _field_block(spec: dict) -> dict:
             for rule in rules
         ],
     }
+    value["default"] = _text(spec.get("default"))
+    for name in ("required_message", "constraint_message"):
+        value.update(_unpair(spec.get(name), name))
     if kind in WITH_CHOICES:
         value["choices"] = [
-            _item({"value": str(c["value"]), **_unpair(c.get("label"), "label")})
+            _item(
+                {
+                    "value": str(c["value"]),
+                    **_unpair(c.get("label"), "label"),
+                    "columns": "; ".join(f"{k}={v}" for k, v in (c.get("columns") or {}).items()),
+                }
+            )
             for c in spec.get("choices") or ()
         ]
+    if kind in SELECTS:
+        value["or_other"] = bool(spec.get("or_other"))
+        value["choice_filter"] = spec.get("choice_filter")
+    if kind == RANGE:
+        for name in ("start", "end", "step"):
+            value[name] = spec.get(name)
     if kind == "decimal":
         value["decimal_places"] = spec.get("decimal_places", 2)
-    if kind == "file":
+    if kind in ("file", "image"):
         value["extensions"] = ", ".join(extensions or ())
         value["max_size_kb"] = max_size // 1024 if max_size else None
     if kind == GROUP:
         value["min_rows"] = spec.get("min_rows")
         value["max_rows"] = spec.get("max_rows")
-        value["fields"] = [_field_block(child) for child in spec.get("fields") or ()]
+        value["fields"] = [_field_block(child) for child in without_other(spec.get("fields") or [])]
     return _block(kind, value)
 
 

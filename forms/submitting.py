@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -18,11 +19,26 @@ def submit(version: FormVersion, subject, answers: dict, *, user, channel: str) 
     return save(version, subject, result.cleaned, user=user, channel=channel)
 
 
+def metadata(schema: dict, *, started_at=None, now=None) -> dict:
+    """The XLSForm metadata the platform records itself (schema `metadata`: key -> type):
+    `start` when the questionnaire was started, `end` when it was sent, `today` that day."""
+    now = timezone.localtime(now or timezone.now())
+    values = {
+        "start": timezone.localtime(started_at or now).isoformat(timespec="seconds"),
+        "end": now.isoformat(timespec="seconds"),
+        "today": now.date().isoformat(),
+    }
+    return {key: values[type_] for key, type_ in (schema.get("metadata") or {}).items()}
+
+
 @transaction.atomic
-def save(version: FormVersion, subject, cleaned: dict, *, user, channel: str) -> Submission:
-    """Store answers the engine has already cleaned."""
+def save(
+    version: FormVersion, subject, cleaned: dict, *, user, channel: str, started_at=None
+) -> Submission:
+    """Store answers the engine has already cleaned, with the metadata the form records."""
+    answers = {**cleaned, **metadata(version.schema, started_at=started_at)}
     submission = Submission.objects.create(
-        version=version, subject=subject, answers=cleaned, channel=channel, submitted_by=user
+        version=version, subject=subject, answers=answers, channel=channel, submitted_by=user
     )
     host().audit(
         "create", user=user, obj=submission, subject=subject, purpose=_("questionnaire submitted")

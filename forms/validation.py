@@ -27,20 +27,29 @@ from .schema import (
     BOOLEAN,
     CHOICE,
     DATE,
+    DATETIME,
     DECIMAL,
     EMAIL,
     FILE,
     FILE_PARTS,
+    GEOPOINT,
+    GEOPOINT_PARTS,
     GROUP,
+    HIDDEN,
+    IMAGE,
     INTEGER,
     MULTICHOICE,
     NOTE,
     PHONE,
+    RANGE,
+    RANK,
     ROW,
     ROW_INDEX,
     TAX_CODE,
+    TIME,
     CompiledForm,
     Field,
+    choice_scope,
     compile_form,
     text,
 )
@@ -50,6 +59,9 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 TAX_CODE_PATTERN = re.compile(r"^([A-Z0-9]{16}|[0-9]{11})$")
 POSTCODE_PATTERN = re.compile(r"^[0-9]{5}$")
+TIME_PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "bmp", "tif", "tiff")
+GEOPOINT_LIMITS = {"lat": (-90, 90), "lon": (-180, 180)}
 
 
 @dataclass
@@ -87,6 +99,8 @@ def validate(form: CompiledForm | dict, answers: dict, *, today: datetime.date |
             data[item.key] = _clean_group(item, answers.get(item.key), data, errors, today)
         elif item.computed is not None:
             data[item.key] = _compute(item.computed, data, today)
+        elif item.kind == HIDDEN:
+            data[item.key] = _hidden(item)
         elif item.kind != NOTE:
             data[item.key] = _clean_field(item, answers.get(item.key), errors, item.key)
     # Requirements and validations read the final data, so a rule may look at any field.
@@ -132,6 +146,8 @@ def _clean_group(item: Field, raw, data, errors, today) -> list | None:
             path = f"{item.key}[{index}].{child.key}"
             if child.computed is not None:
                 row[child.key] = _compute(child.computed, scope, today)
+            elif child.kind == HIDDEN:
+                row[child.key] = _hidden(child)
             elif child.kind != NOTE:
                 row[child.key] = _clean_field(child, raw_row.get(child.key), errors, path)
         for child in shown:
@@ -153,23 +169,68 @@ def _clean_field(item: Field, raw, errors, path: str):
         return None
 
 
+def default_answer(item: Field):
+    """A field's `default` as its cleaned value (what a new answer starts from), or None when
+    there is none or it is not a valid answer of the field."""
+    raw = item.default
+    if _is_empty(raw) or item.kind not in COERCERS:
+        return None
+    if item.kind in (MULTICHOICE, RANK) and isinstance(raw, str):
+        raw = raw.split()  # ODK writes several picked values separated by spaces
+    try:
+        return COERCERS[item.kind](item, raw)
+    except Invalid:
+        return None
+
+
+def _hidden(item: Field):
+    """A hidden field stores its constant (`default`); nothing is typed into it."""
+    value = item.default
+    return None if value in (None, "") else value
+
+
 def _check_field(item: Field, path: str, value, data, errors, today) -> None:
-    if path in errors or item.kind == NOTE or item.computed is not None:
+    if path in errors or item.kind in (NOTE, HIDDEN) or item.computed is not None:
         return
+    language = get_language() or "it"
     if value is None:
         required = item.required
         if required is True or (
             required not in (None, False)
             and logic.truthy(logic.evaluate(required, data, today=today))
         ):
-            errors[path] = [_("This field is required.")]
+            errors[path] = [
+                text(item.spec.get("required_message"), language) or _("This field is required.")
+            ]
         return
+    if item.choice_filter is not None:
+        refused = _filtered_out(item, value, data, today)
+        if refused:
+            errors[path] = [
+                _("“%(value)s” is not one of the available choices.") % {"value": refused}
+            ]
+            return
     messages = _limits(item, value)
+    if messages and item.spec.get("constraint_message"):
+        messages = [text(item.spec["constraint_message"], language)]
     for rule in item.validations.get("rules") or ():
         if not logic.truthy(logic.evaluate(rule.get("rule"), data, today=today)):
             messages.append(text(rule.get("message"), get_language() or "it") or _("Invalid."))
     if messages:
         errors[path] = messages
+
+
+def _filtered_out(item: Field, value, data, today) -> str | None:
+    """The first picked value its field's `choice_filter` leaves out (cascading selects)."""
+    by_value = {str(choice["value"]): choice for choice in item.spec.get("choices") or ()}
+    for picked in value if isinstance(value, list) else [value]:
+        choice = by_value.get(str(picked))
+        scope = choice_scope(data, choice) if choice else data
+        if choice is None or not logic.truthy(
+            logic.evaluate(item.choice_filter, scope, today=today)
+        ):
+            return str(picked)
+    return None
 
 
 def _limits(item: Field, value) -> list[str]:
@@ -210,12 +271,117 @@ def _is_empty(raw) -> bool:
         return True
     if isinstance(raw, str):
         return not raw.strip()
-    if isinstance(raw, dict) and set(raw) <= set(ADDRESS_PARTS):
+    if isinstance(raw, dict) and (
+        set(raw) <= set(ADDRESS_PARTS) or set(raw) <= set(GEOPOINT_PARTS)
+    ):
         return all(_is_empty(part) for part in raw.values())
     return False
 
 
 # Coercion, one function per kind: raw value -> cleaned value, or Invalid.
+
+
+def _time(item, raw):
+    if isinstance(raw, datetime.time):
+        return raw.strftime("%H:%M")
+    value = str(raw).strip().replace(".", ":")
+    if re.fullmatch(r"[0-9]:[0-5][0-9]", value):
+        value = f"0{value}"
+    if re.fullmatch(r"[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([+-][0-9:]+|Z)?", value):
+        value = value[:5]  # ODK sends seconds and a zone: the minute is what is asked
+    if not TIME_PATTERN.match(value):
+        raise Invalid(_("Enter a valid time (HH:MM)."))
+    return value
+
+
+def _datetime(item, raw):
+    if isinstance(raw, datetime.datetime):
+        return raw.strftime("%Y-%m-%dT%H:%M")
+    value = str(raw).strip()
+    for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(value, pattern).strftime("%Y-%m-%dT%H:%M")
+        except ValueError:
+            continue
+    try:  # ODK's own: 2026-12-04T09:30:00.000+01:00
+        return datetime.datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise Invalid(_("Enter a valid date and time (DD/MM/YYYY HH:MM).")) from None
+
+
+def _geopoint(item, raw):
+    """{"lat", "lon"[, "alt", "accuracy"]}; ODK's text "lat lon alt accuracy" is read too."""
+    if isinstance(raw, str):
+        raw = dict(zip(GEOPOINT_PARTS, raw.split(), strict=False))
+    if not isinstance(raw, dict) or set(raw) - set(GEOPOINT_PARTS):
+        raise Invalid(_("Enter the latitude and the longitude."))
+    value = {}
+    for part in GEOPOINT_PARTS:
+        if _is_empty(raw.get(part)):
+            continue
+        number = _plain_number(raw[part])
+        if number is None:
+            raise Invalid(_("Enter the latitude and the longitude as numbers, e.g. 43,1107."))
+        value[part] = number
+    if "lat" not in value or "lon" not in value:
+        raise Invalid(_("Enter the latitude and the longitude."))
+    low, high = GEOPOINT_LIMITS["lat"]
+    if not low <= value["lat"] <= high:
+        raise Invalid(_("The latitude must be between -90 and 90."))
+    low, high = GEOPOINT_LIMITS["lon"]
+    if not low <= value["lon"] <= high:
+        raise Invalid(_("The longitude must be between -180 and 180."))
+    if value.get("accuracy", 0) < 0:
+        raise Invalid(_("The accuracy cannot be negative."))
+    return value
+
+
+def _plain_number(raw) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float, Decimal)):
+        number = float(raw)
+    else:
+        typed = str(raw).strip().replace(",", ".")
+        try:
+            number = float(typed)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+def _range(item, raw):
+    number = _number(item, raw)
+    spec = item.spec
+    start, end = Decimal(str(spec.get("start", 0))), Decimal(str(spec.get("end", 10)))
+    step = Decimal(str(spec.get("step") or 1))
+    low, high = min(start, end), max(start, end)
+    if not low <= number <= high:
+        raise Invalid(
+            _("Choose a value from %(start)s to %(end)s.")
+            % {"start": number_format(low), "end": number_format(high)}
+        )
+    if step and (number - start) % step != 0:
+        raise Invalid(_("Choose a value in steps of %(step)s.") % {"step": number_format(step)})
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _rank(item, raw):
+    """Every choice once, in the order given (the first is the most preferred)."""
+    values = [str(value) for value in (raw if isinstance(raw, list) else str(raw).split())]
+    if len(set(values)) != len(values) or set(values) != set(item.choice_values):
+        raise Invalid(_("Put every choice in order, each once."))
+    return values
+
+
+def _image(item, raw):
+    value = _file(item, raw)
+    extensions = item.validations.get("extensions") or IMAGE_EXTENSIONS
+    extension = value["name"].rsplit(".", 1)[-1].lower()
+    content_type = str(value.get("content_type") or "")
+    if extension not in extensions or (content_type and not content_type.startswith("image/")):
+        raise Invalid(_("Upload an image (%(types)s).") % {"types": ", ".join(extensions)})
+    return value
 
 
 def _text(item, raw):
@@ -380,4 +546,10 @@ COERCERS = {
     PHONE: _phone,
     ADDRESS: _address,
     FILE: _file,
+    TIME: _time,
+    DATETIME: _datetime,
+    GEOPOINT: _geopoint,
+    IMAGE: _image,
+    RANGE: _range,
+    RANK: _rank,
 }

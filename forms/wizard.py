@@ -26,7 +26,7 @@ from .host import host
 from .models import Draft, Submission
 from .rendering import StepForm, initial_for, summary
 from .submitting import save
-from .validation import validate
+from .validation import default_answer, validate
 
 REVIEW = "review"
 
@@ -193,9 +193,12 @@ class FillWizard(WizardView):
         # Computed fields show their value from what is known so far (the browser updates it).
         cleaned = validate(self.compiled, {**self.answers_except(), **known}).cleaned
         step_ = self.compiled.step_of(step)
+        new = step not in self.answers  # a page never filled in starts from the defaults
         for item in step_.fields:
             if item.computed is not None and item.key in cleaned:
                 known[item.key] = cleaned[item.key]
+            elif new and known.get(item.key) is None and item.default not in (None, ""):
+                known[item.key] = default_answer(item)
         return initial_for(step_, known)
 
     def process_step(self, form):
@@ -263,6 +266,7 @@ class FillWizard(WizardView):
                     result.cleaned,
                     user=self.request.user,
                     channel=Submission.Channel.WEB,
+                    started_at=self.draft.created_at,
                 )
                 next_url = None
                 if self.draft.target:

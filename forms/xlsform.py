@@ -30,8 +30,14 @@ from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import xlsx_to_dict
 
-from .schema import KEY_PATTERN
-from .xpath import FieldRef, XPathError, constraint_to_validation, to_json_logic
+from .schema import KEY_PATTERN, SELECTS, with_other
+from .xpath import (
+    FieldRef,
+    XPathError,
+    choice_filter_to_json_logic,
+    constraint_to_validation,
+    to_json_logic,
+)
 
 LANGUAGES = ("it", "en")
 LANGUAGE_NAMES = {
@@ -62,6 +68,14 @@ SIMPLE_TYPES = {
     "int": "integer",
     "decimal": "decimal",
     "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "datetime-local": "datetime",
+    "geopoint": "geopoint",
+    "image": "image",
+    "photo": "image",
+    "range": "range",
+    "hidden": "hidden",
     "note": "note",
     "acknowledge": "boolean",
     "trigger": "boolean",
@@ -74,12 +88,18 @@ SELECT_TYPES = {
     "select_multiple": "multichoice",
     "select multiple": "multichoice",
     "select all that apply": "multichoice",
+    "rank": "rank",
+    "odk:rank": "rank",
 }
-# Metadata the phone records by itself; there is no question to ask, so they are skipped.
+# Metadata the phone records by itself; there is no question to ask. The platform records
+# the times (forms.submitting.metadata); the others describe a phone and are skipped.
+RECORDED_METADATA = ("start", "end", "today")
 METADATA_TYPES = frozenset(
     "start end today deviceid subscriberid simserial phonenumber username email audit "
     "start-geopoint background-geopoint".split()
 )
+# Choices-sheet columns that are not the choice's own data (a choice_filter reads the rest).
+CHOICE_BASICS = frozenset({"list_name", "name", "label", "image", "audio", "video", "media"})
 YES = frozenset({"yes", "true", "true()", "1"})
 NO = frozenset({"no", "false", "false()", "0"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -162,6 +182,9 @@ class Importer:
         self.book = book
         self.fallback_id = fallback_id
         self.problems: list[tuple[int, int, str]] = []  # (sheet, row, message), sorted later
+        self.notes: list[str] = []  # what was imported differently, for the import report
+        self.metadata: dict[str, str] = {}  # key -> start / end / today
+        self.choice_columns: dict[str, frozenset[str]] = {}  # list name -> its extra columns
         self.steps: list[dict] = []
         self.fields: dict[str, FieldRef] = {}
         self.rows_of: dict[str, Row] = {}  # name -> the row that defined it
@@ -203,7 +226,15 @@ class Importer:
         if self.problems:
             ordered = sorted(self.problems, key=lambda problem: problem[:2])
             raise XLSFormError([message for *_where, message in ordered])
-        return {"slug": slug, "title": title, "steps": self.steps}
+        for step in self.steps:
+            step["fields"] = with_other(step["fields"])
+            for spec in step["fields"]:
+                if spec.get("fields"):
+                    spec["fields"] = with_other(spec["fields"])
+        schema = {"slug": slug, "title": title, "steps": self.steps}
+        if self.metadata:
+            schema["metadata"] = self.metadata
+        return schema
 
     def settings(self) -> tuple[str, dict]:
         rows = self.sheet("settings")
@@ -246,7 +277,18 @@ class Importer:
             label = row.text("label")
             if not any(label.values()):
                 label = {lang: value for lang in LANGUAGES}
-            lists.setdefault(list_name, []).append({"value": value, "label": label})
+            choice = {"value": value, "label": label}
+            columns = {
+                column: text
+                for (column, language), text in row.cells.items()
+                if language is None and column not in CHOICE_BASICS and text
+            }
+            if columns:
+                choice["columns"] = columns
+            self.choice_columns[list_name] = self.choice_columns.get(
+                list_name, frozenset()
+            ) | frozenset(columns)
+            lists.setdefault(list_name, []).append(choice)
         return lists
 
     # survey
@@ -280,7 +322,7 @@ class Importer:
                 if closed is not None and closed.kind == "step":
                     loose = None  # questions after a group start a new step
             elif word in METADATA_TYPES or word.startswith("uri:"):
-                continue
+                self.metadata_row(row, word)
             else:
                 spec = self.question(row, type_, choices, stack)
                 if spec is None:
@@ -330,20 +372,30 @@ class Importer:
             counter += 1
             step["key"], step["title"] = key, dict(title)
 
+    def metadata_row(self, row: Row, word: str) -> None:
+        """start / end / today are recorded with each submission; the others describe the
+        phone, which a web form has not: they are left out, and the report says so."""
+        if word in RECORDED_METADATA:
+            name = self.name(row) if row.get("name") else word
+            if name is not None:
+                self.metadata[name] = word
+                return
+        # Translators: an XLSForm metadata row left out; keep the type as written.
+        message = _("%(where)s: the metadata %(type)s is not recorded by the platform.")
+        self.notes.append(message % {"where": row.where(), "type": repr(word)})
+
     def name(self, row: Row) -> str | None:
-        """The row's key: its `name`, lower case; refused when invalid or already used."""
+        """The row's key: its `name` as written (ODK names are case-sensitive); refused when
+        invalid or already used."""
         raw = row.get("name")
         if not raw:
             self.problem(row, _("name is missing."), "name")
             return None
-        name = raw.lower()
+        name = raw
         if not KEY_PATTERN.match(name):
             self.problem(
                 row,
-                _(
-                    "name %(name)s is not valid: use lowercase letters, digits and _, "
-                    "starting with a letter."
-                )
+                _("name %(name)s is not valid: use letters, digits and _, starting with a letter.")
                 % {"name": repr(raw)},
                 "name",
             )
@@ -453,22 +505,41 @@ class Importer:
         }
 
     def question(self, row, type_: str, choices, stack: list[Context]) -> dict | None:
+        type_, or_other = self.or_other(type_)
         kind, list_name = self.kind(row, type_, choices)
         name = self.name(row)
         if kind is None or name is None:
             return None
         repeat = self.repeat_of(stack)
         self.fields[name] = FieldRef(repeat.spec["key"] if repeat else None, kind)
+        if or_other:
+            if kind not in SELECTS:
+                self.problem(row, _("or_other goes with select_one and select_multiple."), "type")
+            else:  # its text box, named as ODK names it
+                self.fields[f"{name}_other"] = FieldRef(self.fields[name].group, "text")
         if kind == "text" and "multiline" in row.get("appearance").lower().split():
             kind = "textarea"
         spec = self.base_spec(name, kind, row)
+        self.extras(row, spec)
+        if or_other and kind in SELECTS:
+            spec["or_other"] = True
         if list_name is not None:
             spec["choices"] = [
-                {"value": choice["value"], "label": dict(choice["label"])}
+                {key: dict(value) for key, value in choice.items() if key != "value"}
+                | {"value": choice["value"]}
                 for choice in choices[list_name]
             ]
+        if kind == "range" and not self.range_parameters(row, spec):
+            return None
+        if kind == "hidden":  # a constant: only its value is kept
+            keep = ("key", "kind", "label", "computed", "default")
+            return {key: spec[key] for key in keep if key in spec}
         if row.get("choice_filter"):
-            self.problem(row, _("choice_filter is not supported."), "choice_filter")
+            if kind not in SELECTS or list_name is None:
+                self.problem(row, _("only a select may have a choice_filter."), "choice_filter")
+            else:
+                job = self.pending(row, "choice_filter", name, stack)
+                self.jobs.append((spec, "choice_filter", (job, self.choice_columns[list_name])))
         conditions = self.inherited(stack)
         relevant = self.pending(row, "relevant", name, stack)
         if conditions or relevant:
@@ -488,6 +559,44 @@ class Importer:
             job = self.pending(row, "constraint", name, stack)
             self.jobs.append((spec, "constraint", (job, row.text("constraint_message"))))
         return spec
+
+    @staticmethod
+    def or_other(type_: str) -> tuple[str, bool]:
+        words = type_.split()
+        if len(words) > 2 and words[-1].lower() == "or_other":
+            return " ".join(words[:-1]), True
+        return type_, False
+
+    def extras(self, row: Row, spec: dict) -> None:
+        """`default`, `required_message` and `constraint_message`, kept when given."""
+        if row.get("default"):
+            spec["default"] = row.get("default")
+        for column in ("required_message", "constraint_message"):
+            message = row.text(column)
+            if any(message.values()):
+                spec[column] = message
+
+    def range_parameters(self, row: Row, spec: dict) -> bool:
+        """`parameters` of a range: `start=1 end=10 step=1` (defaults 0, 10, 1 as in ODK)."""
+        values = {"start": 0, "end": 10, "step": 1}
+        for part in row.get("parameters").replace(";", " ").replace(",", " ").split():
+            name, _sep, number = part.partition("=")
+            name = name.strip().lower()
+            try:
+                value = float(number)
+            except ValueError:
+                value = None
+            if name not in values or value is None:
+                message = _("parameters: %(part)s is not start=, end= or step= with a number.")
+                self.problem(row, message % {"part": repr(part)}, "parameters")
+                return False
+            values[name] = int(value) if value.is_integer() else value
+        if values["start"] == values["end"] or values["step"] <= 0:
+            message = _("a range needs a start different from its end, and a step above zero.")
+            self.problem(row, message, "parameters")
+            return False
+        spec.update(values)
+        return True
 
     def kind(self, row: Row, type_: str, choices) -> tuple[str | None, str | None]:
         word = type_.lower()
@@ -513,8 +622,16 @@ class Importer:
 
     # expressions
 
-    def expression(self, job: Pending, mode: str = "logic"):
+    def expression(self, job: Pending, mode: str = "logic", columns=frozenset()):
         try:
+            if mode == "choices":
+                return choice_filter_to_json_logic(
+                    job.expression,
+                    columns=columns,
+                    fields=self.fields,
+                    current=job.current,
+                    group=job.group,
+                )
             if mode == "constraint":
                 return constraint_to_validation(
                     job.expression, fields=self.fields, current=job.current, group=job.group
@@ -548,6 +665,11 @@ class Importer:
                     spec["validations"]["rules"].append(
                         {"rule": result["rule"], "message": message}
                     )
+            elif attribute == "choice_filter":
+                job, columns = how
+                result = self.expression(job, "choices", columns | {"name"})
+                if result is not None:
+                    spec["choice_filter"] = result
             elif attribute == "max_rows":
                 result = self.expression(how)
                 if result is not None:
@@ -590,13 +712,21 @@ def read_workbook(file: str | os.PathLike | BinaryIO) -> tuple[dict, str | None]
         raise XLSFormError([message]) from error
 
 
-def schema_from_xlsform(file: str | os.PathLike | BinaryIO) -> dict:
-    """The canonical form schema of an XLSForm workbook (a path or a binary file object).
+def import_xlsform(file: str | os.PathLike | BinaryIO) -> tuple[dict, list[str]]:
+    """The canonical schema of an XLSForm workbook and the notes of the import report (what
+    was left out, such as metadata a web form cannot record).
 
     Raises `XLSFormError` listing every problem found, each naming its sheet and row.
     """
     book, stem = read_workbook(file)
-    return Importer(book, fallback_id=stem).run()
+    importer = Importer(book, fallback_id=stem)
+    schema = importer.run()
+    return schema, importer.notes
 
 
-__all__ = ["XLSFormError", "schema_from_xlsform"]
+def schema_from_xlsform(file: str | os.PathLike | BinaryIO) -> dict:
+    """The canonical form schema of an XLSForm workbook (a path or a binary file object)."""
+    return import_xlsform(file)[0]
+
+
+__all__ = ["XLSFormError", "import_xlsform", "schema_from_xlsform"]

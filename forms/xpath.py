@@ -138,6 +138,14 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A bare name: in a choice_filter, a column of the choices sheet."""
+
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
 class Dot:
     pos: int
 
@@ -267,9 +275,8 @@ class Parser:
                     args.append(self.binary(0))
             self.expect(")")
             return Call(token.value, tuple(args), token.pos)
-        if token.kind == "name":
-            message = _("unsupported name %(word)s (refer to fields as ${name})")
-            raise XPathError(message % {"word": repr(token.value)}, token.pos)
+        if token.kind == "name" and token.value not in KEYWORD_OPERATORS:
+            return Name(token.value, token.pos)
         raise self.unexpected(token)
 
 
@@ -356,10 +363,12 @@ class Translator:
         fields: Mapping[str, FieldRef] | None = None,
         current: str | None = None,
         group: str | None = None,
+        choice_columns: frozenset[str] | None = None,
     ):
         self.fields = fields
         self.current = current
         self.group = group
+        self.choice_columns = choice_columns
         self.lowered = {key.lower(): key for key in fields or ()}
         if fields is not None and current is not None and current in fields:
             self.group = fields[current].group if group is None else group
@@ -367,17 +376,19 @@ class Translator:
     # references
 
     def key(self, name: str) -> str:
-        """The field a reference names: ODK names are case-sensitive, but the canonical keys
-        are lower case (the importer lowers them), so `${Age}` reads the key `age`."""
-        if self.fields is None or name in self.fields:
-            return name
-        return self.lowered.get(name.lower(), name)
+        """The field a reference names: as in ODK, exactly as written (names keep their case)."""
+        return name
 
     def info(self, name: str, pos: int) -> FieldRef | None:
         if self.fields is None:
             return None
         info = self.fields.get(self.key(name))
         if info is None:
+            near = self.lowered.get(name.lower())
+            if near is not None:  # ODK names are case-sensitive; say which one was meant
+                message = _("unknown field %(field)s (names are case-sensitive: %(near)s)")
+                values = {"field": f"${{{name}}}", "near": f"${{{near}}}"}
+                raise XPathError(message % values, pos)
             raise XPathError(_("unknown field %(field)s") % {"field": f"${{{name}}}"}, pos)
         return info
 
@@ -418,6 +429,14 @@ class Translator:
             return self.self_var(node.pos)
         if isinstance(node, DotDot):
             raise XPathError(_("unsupported token '..'"), node.pos)
+        if isinstance(node, Name):
+            if self.choice_columns is not None and node.name in self.choice_columns:
+                return Out({"var": f"choice.{node.name}"}, STRING)
+            if self.choice_columns is not None:
+                message = _("the choices sheet has no column %(word)s")
+            else:
+                message = _("unsupported name %(word)s (refer to fields as ${name})")
+            raise XPathError(message % {"word": repr(node.name)}, node.pos)
         if isinstance(node, Unary):
             operand = self.emit(node.operand)
             if isinstance(operand.logic, int | float) and not isinstance(operand.logic, bool):
@@ -677,6 +696,20 @@ def to_json_logic(
     repeat of `current`), whose fields are read as `row.<name>`.
     """
     return Translator(fields, current, group).emit(parse(expression)).logic
+
+
+def choice_filter_to_json_logic(
+    expression: str,
+    *,
+    columns: frozenset[str],
+    fields: Mapping[str, FieldRef] | None = None,
+    current: str | None = None,
+    group: str | None = None,
+) -> Any:
+    """JSON Logic for a `choice_filter`: bare names are columns of the choice being offered
+    (`name` is its value), read as `{"var": "choice.<column>"}`; `${name}` are answers."""
+    translator = Translator(fields, current, group, choice_columns=frozenset(columns))
+    return translator.emit(parse(expression)).logic
 
 
 def constraint_to_validation(

@@ -282,7 +282,7 @@ def test_bad_rows_are_all_reported_with_their_row_numbers(english):
     survey = [
         ["type", "name", "label", "relevant"],
         ["text", "first_name", "Nome"],  # row 2
-        ["geopoint", "where", "Posizione"],  # row 3
+        ["geoshape", "where", "Posizione"],  # row 3
         ["text", "First Name", "Nome"],  # row 4
         ["integer", "first_name", "Ancora"],  # row 5
         ["select_one colours", "colour", "Colore"],  # row 6
@@ -298,7 +298,7 @@ def test_bad_rows_are_all_reported_with_their_row_numbers(english):
     problems = import_errors(survey)
     text = "\n".join(problems)
     assert len(problems) == 8, text
-    assert "survey row 3 (where), type: type 'geopoint' is not supported." in problems
+    assert "survey row 3 (where), type: type 'geoshape' is not supported." in problems
     assert any(p.startswith("survey row 4 (First Name), name:") for p in problems), text
     assert any(
         p.startswith("survey row 5 (first_name)") and "already used in survey row 2" in p
@@ -350,11 +350,11 @@ def test_choices_and_settings_errors_name_their_sheet(english):
 
 
 def test_problems_are_reported_in_italian():
-    survey = [["type", "name", "relevant"], ["geopoint", "where"], ["integer", "age", "${nobody}"]]
+    survey = [["type", "name", "relevant"], ["geoshape", "where"], ["integer", "age", "${nobody}"]]
     with translation.override("it"):
         problems = import_errors(survey)
     assert problems == [
-        "foglio survey, riga 2 (where), colonna type: type 'geopoint' non è supportato.",
+        "foglio survey, riga 2 (where), colonna type: type 'geoshape' non è supportato.",
         "foglio survey, riga 3 (age), colonna relevant: "
         "campo sconosciuto ${nobody} (in posizione 1) in '${nobody}'.",
     ]

@@ -43,7 +43,7 @@ def test_xlsform_with_relevant_and_repeat_imports_and_validates(client, make_mem
 def test_a_broken_xlsform_is_refused_naming_the_row(english_client, make_member, region_org):
     client = english_client
     client.force_login(make_member(Role.REGIONAL_ADMIN))
-    survey = [*HOUSEHOLD[:2], ["geopoint", "where", "Dove", "Where"], *HOUSEHOLD[2:]]
+    survey = [*HOUSEHOLD[:2], ["geoshape", "where", "Dove", "Where"], *HOUSEHOLD[2:]]
     upload = SimpleUploadedFile("bad.xlsx", xlsx(survey, CHOICES, SETTINGS).read())
     response = client.post(reverse("forms_admin:import"), {"file": upload, "owner": region_org.pk})
     assert response.status_code == 200

@@ -72,10 +72,10 @@ def test_an_unanswered_number_compares_as_nan_so_its_group_stays_hidden():
     assert fields["note_zero"]["visible_if"] == {"==": [{"var": "age"}, 0]}
 
 
-def test_references_match_names_written_with_capitals():
+def test_names_keep_their_case_and_references_match_them_exactly():
     # xlsform.org "Question names" and ODK forms in the wild use names such as `HouseholdSize`
-    # and refer to them as written: `${HouseholdSize}`. ODK names are case-sensitive; the
-    # platform's keys are lower case, so the names are lowered and so are their references.
+    # and refer to them as written: `${HouseholdSize}`. ODK names are case-sensitive, so the
+    # keys keep their case and a reference must spell the name as it is written.
     survey = [
         ["type", "name", "label", "relevant", "calculation"],
         ["decimal", "Income", "Reddito"],
@@ -88,12 +88,18 @@ def test_references_match_names_written_with_capitals():
         ["calculate", "Others", "", "", "sum(${MemberIncome})"],
     ]
     fields = fields_by_key(schema_from_xlsform(xlsx(survey, None, SETTINGS)))
-    assert {"income", "householdsize", "members", "memberincome", "perperson"} <= set(fields)
-    assert fields["members"]["visible_if"] == {">": [{"+": [{"var": "householdsize"}]}, 1]}
+    assert {"Income", "HouseholdSize", "Members", "MemberIncome", "PerPerson"} <= set(fields)
+    assert fields["Members"]["visible_if"] == {">": [{"+": [{"var": "HouseholdSize"}]}, 1]}
 
-    answers = {"income": "900", "householdsize": "3", "members": [{"memberincome": "100"}]}
+    answers = {"Income": "900", "HouseholdSize": "3", "Members": [{"MemberIncome": "100"}]}
     cleaned = clean(survey, answers).cleaned
-    assert (cleaned["perperson"], cleaned["rowcount"], cleaned["others"]) == (300, 1, 100)
+    assert (cleaned["PerPerson"], cleaned["RowCount"], cleaned["Others"]) == (300, 1, 100)
+
+    # `${householdsize}` is another name in ODK: refused, naming the one meant
+    wrong = [*survey[:3], ["integer", "Age", "Età", "${householdsize} > 1"]]
+    with pytest.raises(XLSFormError) as caught:
+        schema_from_xlsform(xlsx(wrong, None, SETTINGS))
+    assert "${HouseholdSize}" in str(caught.value)
 
 
 def test_the_pyxform_spellings_of_select_types_are_accepted():
