@@ -17,6 +17,8 @@ from wagtail import blocks
 from forms import strict_json
 from forms.blocks import InvalidJSON, LogicBlock, key_validator
 
+from .duration_widget import FLAG, DurationInput, unit_posted
+
 
 def role_choices():
     """The roles a task can go to, read from the registry when a form needs them.
@@ -107,6 +109,14 @@ def _next(help_text=None):
     )
 
 
+def _chosen(block: blocks.FieldBlock, widget: DurationInput, help_text) -> blocks.FieldBlock:
+    """`block` edited with the number-and-unit widget. Only the form changes: the block still
+    deconstructs as the CharBlock it is, so the stored data and the migrations stay."""
+    block.field.widget = widget
+    block.field.help_text = help_text
+    return block
+
+
 class StepBlock(blocks.StructBlock):
     """What every step has: a key (its name in the process) and a title."""
 
@@ -155,11 +165,18 @@ class TaskBlock(StepBlock):
             "claim, instead of assigning it to the least busy one."
         ),
     )
-    deadline = blocks.CharBlock(
-        required=False,
-        label=_("deadline"),
-        help_text=_(
-            "An ISO 8601 duration, e.g. P10D (ten days), PT48H, P2W; leave empty for none."
+    deadline = _chosen(
+        blocks.CharBlock(
+            required=False,
+            label=_("deadline"),
+            help_text=_(
+                "An ISO 8601 duration, e.g. P10D (ten days), PT48H, P2W; leave empty for none."
+            ),
+        ),
+        DurationInput(working_days=True),
+        _(
+            "Leave the number empty for no deadline. Working days are Monday to Friday, "
+            "public holidays and the office's closures excluded."
         ),
     )
     working_days = blocks.BooleanBlock(
@@ -169,6 +186,8 @@ class TaskBlock(StepBlock):
             "Count days Monday to Friday, public holidays and the office's closures excluded."
         ),
     )
+    # The deadline's unit says it ("working days"): the box stays only as stored data.
+    working_days.meta.form_classname = "w-hidden"
     escalation = blocks.ChoiceBlock(
         ESCALATION_CHOICES,
         required=False,
@@ -180,6 +199,22 @@ class TaskBlock(StepBlock):
     class Meta:
         label = _("Task")
         icon = "user"
+
+    def value_from_datadict(self, data, files, prefix):
+        value = super().value_from_datadict(data, files, prefix)
+        flag = FLAG.get(unit_posted(data, f"{prefix}-deadline"))
+        if flag is not None:
+            value["working_days"] = flag
+        return value
+
+    def get_form_state(self, value):
+        # The deadline's widget shows "10 working days" from the duration and the flag.
+        state = super().get_form_state(value)
+        state["deadline"] = {
+            "duration": state.get("deadline") or "",
+            "working_days": bool(value.get("working_days")),
+        }
+        return state
 
 
 class ActionBlock(StepBlock):
@@ -237,10 +272,14 @@ class JoinBlock(StepBlock):
 
 
 class WaitBlock(StepBlock):
-    duration = blocks.CharBlock(
-        required=False,
-        label=_("duration"),
-        help_text=_("An ISO 8601 duration, e.g. P7D; or give “until”."),
+    duration = _chosen(
+        blocks.CharBlock(
+            required=False,
+            label=_("duration"),
+            help_text=_("An ISO 8601 duration, e.g. P7D; or give “until”."),
+        ),
+        DurationInput(),
+        _("How long to wait, in calendar time; or give “until”."),
     )
     until = LogicBlock(label=_("until"), help_text=_("JSON Logic giving a date."))
     next = _next()
