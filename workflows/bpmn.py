@@ -113,7 +113,7 @@ TRIGGER_WORDS = {
     "signalEventDefinition": gettext_lazy("signal"),
     "conditionalEventDefinition": gettext_lazy("condition"),
     "errorEventDefinition": gettext_lazy("error"),
-    "escalationEventDefinition": gettext_lazy("escalation"),
+    "escalationEventDefinition": gettext_lazy("BPMN escalation"),
     "compensateEventDefinition": gettext_lazy("compensation"),
     "linkEventDefinition": gettext_lazy("link"),
     "cancelEventDefinition": gettext_lazy("cancellation"),
@@ -621,7 +621,8 @@ class _Reader:
         self.problems: list[str] = []
 
     def refuse(self, element: ET.Element, message: str, **values) -> None:
-        self.problems.append(message % {"element": describe(element), **values})
+        message = message % {"element": describe(element), **values}
+        self.problems.append(message[:1].upper() + message[1:])  # it begins with the element
 
     # The whole file.
 
