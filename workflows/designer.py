@@ -12,6 +12,7 @@ still exist).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -88,12 +89,19 @@ def stored_layout(definition: WorkflowDefinition):
     return None
 
 
-def as_problems(refused) -> list[Problem]:
-    """BpmnRefused's problems as Problems (they may be plain messages)."""
-    return [
-        item if isinstance(item, Problem) else Problem("steps", str(item))
-        for item in getattr(refused, "problems", None) or [str(refused)]
-    ]
+def as_problems(refused, xml: str = "") -> list[Problem]:
+    """BpmnRefused's messages as Problems, each at the element it names (by its id, which
+    the messages give after its type and name), so the designer can mark that element."""
+    ids = sorted(set(re.findall(r'\bid="([^"]+)"', xml)), key=len, reverse=True)
+    found = []
+    for item in getattr(refused, "problems", None) or [str(refused)]:
+        if isinstance(item, Problem):
+            found.append(item)
+            continue
+        text = str(item)
+        named = next((i for i in ids if re.search(rf"[ (]{re.escape(i)}(?:[):,.]|$)", text)), None)
+        found.append(Problem(named or "steps", text))
+    return found
 
 
 def read(definition: WorkflowDefinition, xml: str):
@@ -105,14 +113,24 @@ def read(definition: WorkflowDefinition, xml: str):
     try:
         graph, layout = bpmn.from_bpmn(xml, known())
     except bpmn.BpmnRefused as refused:
-        return None, None, as_problems(refused)
+        return None, None, as_problems(refused, xml)
     # The procedure's name and slug are the definition's, whatever the diagram calls it.
     graph = {
         **graph,
         "slug": definition.slug,
         "title": {"it": definition.title, "en": definition.title_en},
     }
-    return graph, layout, g.problems(graph, known())
+    return graph, layout, [_by_name(problem, graph) for problem in g.problems(graph, known())]
+
+
+def _by_name(problem: Problem, graph: dict) -> Problem:
+    """The check names steps by key (“attivita_3”); the diagram's users know their names."""
+    message = problem.message
+    for step in graph.get("steps") or ():
+        title = (step.get("title") or {}).get("it") if isinstance(step, dict) else None
+        if title and step.get("key"):
+            message = message.replace(f"“{step['key']}”", f"“{title}”")
+    return Problem(problem.path, message)
 
 
 def save(definition: WorkflowDefinition, xml: str, user) -> Outcome:
@@ -219,6 +237,13 @@ def panel_data() -> dict:
         "actions": _choices(registry.action_choices()),
         "questionnaires": questionnaires(),
     }
+
+
+def deadline_prefix() -> str:
+    """How workflows/bpmn.py names a task's deadline timer, less the task's key."""
+    from . import bpmn
+
+    return bpmn.deadline_id("")
 
 
 def _attrs(*names) -> list[dict]:

@@ -49,10 +49,10 @@ def strings() -> dict:
             "steps from the palette on the left, or from the small menu beside a step."
         ),
         "process": _("Procedure"),
-        "name": _("Name"),
+        "name": _("Name on the diagram"),
         "kinds": {
-            "bpmn:StartEvent": _("Start"),
-            "bpmn:EndEvent": _("End"),
+            "bpmn:StartEvent": _("Start of the procedure"),
+            "bpmn:EndEvent": _("End of the procedure"),
             "bpmn:UserTask": _("Task done by a person"),
             "bpmn:ServiceTask": _("Automatic action"),
             "bpmn:ExclusiveGateway": _("Decision"),
@@ -108,6 +108,7 @@ def strings() -> dict:
         "failed": _("The server did not answer: nothing was saved. Try again."),
         "unsaved": _("There are changes not yet saved."),
         "problems": _("Problems"),
+        "showStep": _("Show it on the diagram"),
         "procedureProblem": _("Procedure"),
     }
 
@@ -118,6 +119,7 @@ def designer_page(request, pk):
         "strings": strings(),
         "panel": designer.panel_data(),
         "moddle": designer.moddle_descriptor(),
+        "deadline_prefix": designer.deadline_prefix(),
         "save_url": reverse("workflows_admin:designer_save", args=[pk]),
         "publish_url": reverse("workflows_admin:designer_publish", args=[pk]),
         "process_name": definition.title,

@@ -117,14 +117,15 @@ def test_a_diagram_with_problems_saves_nothing_and_names_the_steps(
     assert response.status_code == 400
     problems = response.json()["problems"]
     assert [p["step"] for p in problems] == ["verifica"]
-    assert "verifica" in problems[0]["message"]
+    assert "Verifica della domanda" in problems[0]["message"]  # by its name, not its key
     assert procedure.revisions.count() == before
 
     # An element a procedure cannot have is refused by name, nothing saved either.
     xml = bpmn.to_bpmn(procedure.graph).replace("bpmn:userTask", "bpmn:scriptTask")
     response = client.post(designer_url(procedure, "designer_save"), {"xml": xml})
     assert response.status_code == 400
-    assert any("verifica" in p["message"] for p in response.json()["problems"])
+    problems = response.json()["problems"]
+    assert any("verifica" in p["message"] and p["step"] == "verifica" for p in problems)
     assert procedure.revisions.count() == before
     response = client.post(designer_url(procedure, "designer_save"), {"xml": "non è xml"})
     assert response.status_code == 400 and response.json()["problems"]

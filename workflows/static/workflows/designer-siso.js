@@ -2,7 +2,7 @@
  * writes and reads them (the moddle descriptor of `siso:` comes with the page):
  *   user task     <extensionElements><siso:task form queue><siso:assignee rule role within
  *                 step group/></siso:task></extensionElements>; its deadline is a timer
- *                 attached to it (boundary event `Deadline_<key>`, timeDuration) with
+ *                 attached to it (boundary event `deadline-<key>`, timeDuration) with
  *                 <siso:deadline workingDays escalation/> in its extension elements
  *   service task  siso:action="..." (parameters in <siso:params>, kept as they are)
  *   wait          a timer event's timeDuration
@@ -121,7 +121,7 @@
     }
     if (!boundary) {
       const bo = service("bpmnFactory").create("bpmn:BoundaryEvent", {
-        id: "Deadline_" + task.id,
+        id: (service.deadlinePrefix || "deadline-") + task.id,
         cancelActivity: false,
       });
       const shape = service("elementFactory").createShape({

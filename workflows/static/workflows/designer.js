@@ -37,6 +37,7 @@
 
   let modeler;
   const service = (name) => modeler.get(name);
+  service.deadlinePrefix = data.deadline_prefix;
 
   function nextId(type) {
     const registry = service("elementRegistry");
@@ -492,7 +493,7 @@
       const where = element ? title(element) || element.id : S.procedureProblem;
       const item = el("li", {}, [el("strong", { text: where + ": " }), document.createTextNode(problem.message)]);
       if (element) {
-        const link = el("button", { type: "button", class: "button button-small button-secondary", "data-step": element.id, text: S.properties });
+        const link = el("button", { type: "button", class: "button button-small button-secondary", "data-step": element.id, text: S.showStep });
         link.addEventListener("click", () => {
           service("selection").select(element);
           canvas.scrollToElement ? canvas.scrollToElement(element) : null;
@@ -585,7 +586,7 @@
       moddleExtensions: data.moddle ? { siso: data.moddle } : {},
     });
     await modeler.importXML(initialXml);
-    service("canvas").zoom("fit-viewport");
+    service("canvas").zoom("fit-viewport", "auto");
     const eventBus = service("eventBus");
     eventBus.on("selection.changed", (event) => render(event.newSelection[0]));
     eventBus.on("commandStack.changed", () => {

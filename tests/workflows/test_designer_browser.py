@@ -1,0 +1,215 @@
+"""The procedure designer in a real browser: a regional administrator draws a procedure with a
+decision on the BPMN diagram only by clicking (bpmn-js's palette and context pad, our side
+panel, the condition builder), is refused with the problem marked on the node, fixes it and
+publishes. The page is only read with `evaluate`, never changed through it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from siso_platform.accounts.models import Role
+from tests.browser import axe_violations
+from workflows.bpmn import deadline_id
+from workflows.models import WorkflowDefinition
+
+PANEL = "#designer-panel"
+
+
+@pytest.fixture
+def page(open_page, client, make_member):
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    page = open_page(client)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    return page
+
+
+def shape(page, key):
+    return page.locator(f'.djs-shape[data-element-id="{key}"]')
+
+
+def click_on_nothing(page):
+    canvas = page.locator("#designer-canvas").bounding_box()
+    page.mouse.click(canvas["x"] + canvas["width"] - 60, canvas["y"] + 40)
+
+
+def select_shape(page, key):
+    # bpmn-js deselects a selected element that is clicked again; the context pad of another
+    # may cover this one: deselect first
+    if not re.search(r"\bselected\b", shape(page, key).get_attribute("class") or ""):
+        click_on_nothing(page)
+        shape(page, key).click()
+    expect(shape(page, key)).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator(".djs-context-pad.open")).to_be_visible()
+
+
+def append(page, source, what, name=None):
+    """Select `source` and append a step after it with its context pad; the new step's key.
+    A task's name is typed straight on it, as bpmn-js offers as soon as the task is added."""
+    before = set(ids(page))
+    select_shape(page, source)
+    page.locator(f'.djs-context-pad [data-action="siso.append.{what}"]').click()
+    (added,) = [key for key in ids(page) if key not in before]
+    if name:
+        expect(page.locator(".djs-direct-editing-content")).to_be_visible()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        expect(shape(page, added)).to_contain_text(name.split()[0])
+    return added
+
+
+def ids(page):
+    """The keys of the shapes on the diagram (not arrows, not labels)."""
+    found = page.eval_on_selector_all(
+        ".djs-shape[data-element-id]", "nodes => nodes.map(n => n.dataset.elementId)"
+    )
+    return [key for key in found if not key.endswith("_label")]
+
+
+def box(page, key):
+    found = shape(page, key).locator(".djs-visual > *").first.bounding_box()
+    assert found, key
+    return found
+
+
+def select_flow_into(page, target):
+    """Click the arrow arriving at `target`'s left side (where bpmn-js ends flows)."""
+    found = box(page, target)
+    page.mouse.click(found["x"] - 12, found["y"] + found["height"] / 2)
+    expect(page.locator(f"{PANEL} .siso-designer__kind")).to_have_text("Arrow")
+
+
+def panel_field(page, name):
+    return page.locator(f'{PANEL} [name="{name}"]')
+
+
+def name_step(page, key, name):
+    select_shape(page, key)
+    panel_field(page, "name").fill(name)
+    panel_field(page, "name").press("Enter")
+    # events' and gateways' names are drawn beside them, as labels of their own
+    expect(page.locator(f'[data-element-id="{key}_label"]')).to_contain_text(name)
+
+
+def test_a_regional_admin_draws_and_publishes_a_procedure_with_a_decision(page):
+    # From the procedures' list: a new procedure needs only its name.
+    page.goto(reverse("wagtailsnippets_workflows_workflowdefinition:list"))
+    page.locator(f'a[href="{reverse("workflows_admin:designer_new")}"]').first.click()
+    page.locator("#id_title").fill("Contributo straordinario")
+    page.locator("form:has(#id_title) button[type=submit]").click()
+    page.wait_for_selector("body[data-designer-ready]", state="attached")
+    definition = WorkflowDefinition.objects.get(title="Contributo straordinario")
+    assert definition.slug == "contributo-straordinario"
+
+    # The palette offers only what a procedure can do.
+    palette = page.eval_on_selector_all(
+        ".djs-palette .entry[data-action]", "nodes => nodes.map(n => n.dataset.action)"
+    )
+    assert "create.task" not in palette and "create.data-object" not in palette
+    assert "siso.create.user" in palette and "siso.create.timer" in palette
+
+    # start → user task → decision → two user tasks → end, with the context pad only.
+    (start,) = ids(page)
+    check = append(page, start, "user", "Istruttoria della domanda")
+    decision = append(page, check, "exclusive")
+    grant = append(page, decision, "user", "Concessione")
+    more = append(page, decision, "user", "Integrazioni")
+    end = append(page, grant, "end")
+    select_shape(page, more)
+    # the arrow from the second task to the end: dragged from the context pad's arrow tool
+    tool = page.locator('.djs-context-pad [data-action="connect"]').bounding_box()
+    target = box(page, end)
+    page.mouse.move(tool["x"] + tool["width"] / 2, tool["y"] + tool["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(
+            tool["x"] + (target["x"] + target["width"] / 2 - tool["x"]) * step / 5,
+            tool["y"] + (target["y"] + target["height"] / 2 - tool["y"]) * step / 5,
+        )
+    page.mouse.up()
+    # bpmn-js ignores the click that follows the arrow tool (its click trap): click on nothing
+    click_on_nothing(page)
+
+    # The first task in the side panel: a role and a deadline of 5 working days.
+    select_shape(page, check)
+    panel_field(page, "role").select_option("social_worker")
+    panel_field(page, "deadline-amount").fill("5")
+    panel_field(page, "deadline-unit").select_option("working_days")
+    panel_field(page, "deadline-amount").press("Tab")
+    expect(page.locator(f'.djs-shape[data-element-id="{deadline_id(check)}"]')).to_be_attached()
+    name_step(page, decision, "Esito")
+    name_step(page, end, "Fine")
+    select_shape(page, grant)
+    panel_field(page, "role").select_option("zone_admin")
+
+    # The decision: "approved" leads to the grant, otherwise more documents are asked for.
+    select_flow_into(page, grant)
+    builder = page.locator(f"{PANEL} .siso-designer__condition")
+    builder.locator('[data-ref="c:add"]').click()
+    builder.locator('[data-ref="c.0:field"]').select_option(f"value|{check}.approved")
+    builder.locator('[data-ref="c.0:value"]').select_option("true")
+    assert page.locator(f'{PANEL} textarea[name="condition"]').is_hidden()  # no JSON typed
+    select_flow_into(page, more)
+    page.locator(f'{PANEL} [name="otherwise"]').check()
+
+    # Saving is refused: the last task has nobody to do it; the node says so.
+    page.locator("[data-designer-save]").click()
+    overlay = page.locator(f'.siso-designer__overlay[data-step="{more}"]')
+    expect(overlay).to_be_visible()
+    expect(overlay).to_contain_text("Integrazioni")  # named as on the diagram
+    assert "siso-problem" in shape(page, more).get_attribute("class")
+    expect(page.locator("#designer-problems")).to_be_visible()
+    definition.refresh_from_db()
+    assert definition.revisions.count() == 1  # nothing saved
+
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(600)  # wagtail's sidebar slides away
+        canvas = page.locator("#designer-canvas").bounding_box()
+        side = page.locator(".siso-designer__panel").bounding_box()
+        if width == 390:
+            assert side["y"] >= canvas["y"] + canvas["height"]  # the panel under the diagram
+        else:
+            assert side["x"] >= canvas["x"] + canvas["width"]  # beside it
+        assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    # The problem's button selects the node; fixed there, the draft saves and publishes.
+    page.locator(f'#designer-problems button[data-step="{more}"]').click()
+    expect(panel_field(page, "role")).to_be_visible()
+    panel_field(page, "role").select_option("social_worker")
+    page.locator("[data-designer-save]").click()
+    expect(page.locator("#designer-status")).to_have_text("Draft saved.")
+    expect(overlay).to_have_count(0)
+    page.locator("[data-designer-publish]").click()
+    expect(page.locator("#designer-status")).to_contain_text("1")
+
+    definition.refresh_from_db()
+    assert definition.live
+    graph = definition.versions.get().graph
+    steps = {step["key"]: step for step in graph["steps"]}
+    assert graph["steps"][0]["key"] == check
+    assert [steps[key]["kind"] for key in (check, decision, grant, more, end)] == [
+        "task", "decision", "task", "task", "end",
+    ]  # fmt: skip
+    assert steps[check]["title"]["it"] == "Istruttoria della domanda"
+    assert steps[check]["assignee"] == {"rule": "role", "role": "social_worker", "within": "zone"}
+    assert steps[check]["deadline"] == {
+        "duration": "P5D",
+        "working_days": True,
+        "escalation": "notify",
+    }
+    (branch,) = steps[decision]["branches"]
+    assert branch["next"] == grant
+    assert branch["when"] == {"==": [{"var": f"{check}.approved"}, True]}
+    assert steps[decision]["default"] == more
+    assert steps[grant]["next"] == end and steps[more]["next"] == end
+
+    # Reopened, the diagram is as drawn (the stored layout), with its properties.
+    page.reload()
+    page.wait_for_selector("body[data-designer-ready]", state="attached")
+    select_shape(page, check)
+    expect(panel_field(page, "role")).to_have_value("social_worker")
+    expect(panel_field(page, "deadline-amount")).to_have_value("5")
+    expect(panel_field(page, "deadline-unit")).to_have_value("working_days")
