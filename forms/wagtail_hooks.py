@@ -1,4 +1,5 @@
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -37,3 +38,10 @@ def register_fill_menu_item():
     return FillMenuItem(
         _("Fill in a questionnaire"), reverse("forms:index"), icon_name="doc-full", order=310
     )
+
+
+@hooks.register("insert_editor_js")
+def condition_builder():
+    # Every wagtail editor gets the builder; the textareas that ask for it are mounted
+    # (forms/blocks.py LogicBlock.built, or another app's data-logic-builder).
+    return render_to_string("forms/includes/condition_builder.html")
