@@ -229,3 +229,34 @@ def zone_org(db):
     from siso_platform.accounts.models import Organisation
 
     return Organisation.objects.get(zone__number=2)
+
+
+def test_an_indicator_is_tried_the_same_way_and_counts_matches(
+    english_client, make_member, region_org, zone2_households, django_capture_on_commit_callbacks
+):
+    doc = {
+        "format": publishing.EXPORT_FORMAT,
+        "kind": "indicator",
+        "slug": "affitto-e-isee-basso",
+        "title": "Affitto e ISEE basso",
+        "need_category": "housing",
+        "message": "Verificare il contributo affitto.",
+        "rule": RENT,
+    }
+    indicator = publishing.save(doc, owner=region_org)
+    english_client.force_login(make_member(Role.REGIONAL_ADMIN))
+    url = reverse("monitoring_admin:dry_run", args=["indicator", indicator.pk])
+    zone = SocialZone.objects.get(number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english_client.post(url, {"territory": str(zone.pk)})
+    run = DryRun.objects.get(indicator=indicator)
+    assert run.counts == {
+        "households": 3,
+        "eligible": 1,
+        "not_eligible": 1,
+        "undetermined": 1,
+        "missing": {"isee": 1},
+    }
+    html = english_client.get(response["Location"]).content.decode()
+    assert "Matched" in html and "receiving nothing" not in html
+    assert not Alert.objects.exists()
