@@ -271,7 +271,10 @@ def simple_field_blocks():
                     ("label_it", blocks.CharBlock(label=_("label (Italian)"), required=False)),
                     ("label_en", blocks.CharBlock(label=_("label (English)"), required=False)),
                     ("default", blocks.CharBlock(label=_("value"), required=False)),
-                    ("computed", LogicBlock(label=_("computed value"))),
+                    (
+                        "computed",
+                        LogicBlock(label=_("computed value")).built("value", _("value =")),
+                    ),
                 ],
                 label=KIND_NAMES["hidden"],
             ),

@@ -36,7 +36,7 @@ STRINGS = {
     "comparison": _("Comparison"),
     "value": _("Value"),
     "values": _("Values"),
-    "number": _("Number"),
+    "number": _("Number (e.g. 15.000,50)"),
     "text": _("Text"),
     "bad_number": _("Not a number: write it as, for example, 15.000,50"),
     "op_eq": _("is equal to"),
@@ -90,8 +90,8 @@ STRINGS = {
     "arith_m": _("− minus"),  # noqa: RUF001
     "arith_t": _("× times"),  # noqa: RUF001
     "arith_d": _("÷ divided by"),
-    "from": _("from"),
-    "to": _("to"),
+    "from": _("from the date"),
+    "to": _("to the date"),
     "if": _("if"),
     "then": _("then"),
     "otherwise": _("otherwise"),

@@ -139,6 +139,11 @@ def test_the_json_toggle_round_trips_both_ways(page, definition):
     expect(builder.locator(".siso-cb__sentence")).to_have_text(
         f"{gettext('show if:')} Condizione abitativa {gettext('is one of')} Proprietà, Affitto"
     )
+    # the vocabulary is the editor's own fields, read again as they change
+    label = page.locator('input[name="body-0-value-fields-0-value-label_it"]')
+    label.fill("Titolo di godimento")
+    label.dispatch_event("change")
+    expect(builder.locator(".siso-cb__sentence")).to_contain_text("Titolo di godimento")
     builder.get_by_label("Proprietà").uncheck()
     expect(textarea).to_have_value('{"in":[{"var":"tenure"},["rented"]]}')
     builder.locator('[data-ref="c.0:remove"]').click()

@@ -956,7 +956,7 @@
       if (/-value-fields-\d+-value-fields-\d+$/.test(prefix)) {
         // a row's field: offered as row.<key> to the logic of that same group only
         var group = prefix.replace(/-value-fields-\d+$/, "");
-        if (own.indexOf(group + "-") === 0) {
+        if (own.indexOf(group + "-value-fields-") === 0) {
           entry.name = "row." + key;
           entry.label = S("row_field", { label: entry.label });
           rows.push(entry);
