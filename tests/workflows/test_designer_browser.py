@@ -11,10 +11,18 @@ from playwright.sync_api import expect
 
 from siso_platform.accounts.models import Role
 from tests.browser import axe_violations
+from tests.security import test_csp_browser as csp
+from workflows import runtime
 from workflows.bpmn import deadline_id
 from workflows.models import WorkflowDefinition
 
+from .conftest import make_definition
+from .test_designer import STEPS
+
 PANEL = "#designer-panel"
+# The production policy and a tab that reports what it blocks (tests/security).
+production_policy = csp.production_policy
+watched_page = csp.watched_page
 
 
 @pytest.fixture
@@ -213,3 +221,46 @@ def test_a_regional_admin_draws_and_publishes_a_procedure_with_a_decision(page):
     expect(panel_field(page, "role")).to_have_value("social_worker")
     expect(panel_field(page, "deadline-amount")).to_have_value("5")
     expect(panel_field(page, "deadline-unit")).to_have_value("working_days")
+
+
+@pytest.fixture
+def process_url(client, publish_steps, operator, person_in_zone):
+    version = publish_steps(STEPS, slug="domanda", title="Domanda")
+    process = runtime.start(version, user=operator, subject=person_in_zone(2))
+    client.force_login(operator)
+    return reverse("workflows:process", args=[process.pk])
+
+
+def test_a_process_shows_its_steps_states_on_the_diagram(open_page, client, process_url):
+    url = process_url
+    page = open_page(client)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        # the viewer replaced the plain chart: the task at hand, the steps not reached yet
+        expect(page.locator('.process-diagram--active[data-element-id="verifica"]')).to_be_visible()
+        assert page.locator('.process-diagram--pending[data-element-id="conferma"]').count() == 1
+        expect(page.locator(".process-diagram__legend")).to_be_visible()
+        assert page.locator("#process-diagram figure.flow-chart").count() == 0
+        assert axe_violations(page) == []
+
+
+def test_the_process_diagram_needs_no_inline_script_or_style(watched_page, client, process_url):
+    # Under production's policy (no inline script or style) the viewer draws all the same.
+    page = watched_page(client)
+    assert csp.violations_on(page, process_url) == []
+    expect(page.locator('.process-diagram--active[data-element-id="verifica"]')).to_be_visible()
+    assert page.evaluate("window.cspViolations") + page.console_errors == []
+
+
+def test_the_designer_runs_under_the_admin_policy(watched_page, client, make_member):
+    # The admin's policy allows inline styles (wagtail's own need them) but never eval:
+    # bpmn-js's prebuilt modeller needs nothing more.
+    definition = make_definition(STEPS, slug="domanda", title="Domanda")
+    client.force_login(make_member(Role.REGIONAL_ADMIN))
+    page = watched_page(client)
+    url = reverse("workflows_admin:designer", args=[definition.pk])
+    assert csp.violations_on(page, url) == []
+    select_shape(page, "verifica")
+    expect(panel_field(page, "role")).to_have_value("social_worker")
+    assert page.evaluate("window.cspViolations") + page.console_errors == []

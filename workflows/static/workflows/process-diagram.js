@@ -17,17 +17,21 @@
       container: frame,
       moddleExtensions: diagram.moddle ? { siso: diagram.moddle } : {},
     });
+    const chart = holder.firstElementChild;
+    holder.appendChild(frame); // measured by the viewer: it must be in the page
     try {
       await viewer.importXML(diagram.xml);
     } catch (error) {
-      return; // the plain chart stays
+      frame.remove(); // the plain chart stays
+      return;
     }
-    holder.replaceChildren(frame);
-    frame.setAttribute("role", "img");
+    if (chart) chart.remove();
+    frame.setAttribute("role", "region");
     frame.setAttribute("aria-label", holder.dataset.label || "");
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
-    canvas.zoom("fit-viewport");
+    canvas.resized();
+    canvas.zoom("fit-viewport", "auto");
     if (!hasStates) return;
     diagram.steps.forEach((key) => {
       if (!registry.get(key)) return;
