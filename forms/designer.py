@@ -31,6 +31,7 @@ from .designer_rules import Refused, refusals, refusals_of_problems
 from .host import host
 from .models import FormDefinition
 from .publishing import PublishRefused, current, publish
+from .schema import WITH_CHOICES
 from .streamfield import stream_from_schema
 
 POLICY = OwnerPermissionPolicy(FormDefinition)
@@ -146,6 +147,7 @@ def designer(request, pk):
                 request.user, "publish", definition
             ),
             "kinds": kinds(),
+            "with_choices": list(WITH_CHOICES),
             "prefill": registry.prefill_choices(),
             "facts": registry.fact_choices(),
         },
@@ -189,7 +191,10 @@ def save(request, pk):
         schema, base = sent["schema"], sent.get("revision")
     except (strict_json.Refused, KeyError, TypeError):
         return _refused([_general(_("The questionnaire sent cannot be read: reload the page."))])
-    found = refusals(schema, _clean_stream)
+    try:
+        found = refusals(schema, _clean_stream)
+    except (TypeError, AttributeError, ValueError, KeyError):  # a shape the checks missed
+        found = [_general(_("The questionnaire sent cannot be read: reload the page."))]
     if found:
         return _refused(found)
     try:

@@ -57,6 +57,8 @@ def _shape(schema) -> list[dict]:
     for step in steps:
         if not isinstance(step, dict) or not isinstance(step.get("fields", []), list):
             return unreadable
+        if not isinstance(step.get("title"), dict | str | None):
+            return unreadable
         for spec in step.get("fields", []):
             children = spec.get("fields", []) if isinstance(spec, dict) else None
             if not _field_shape(spec) or not isinstance(children, list):
@@ -76,8 +78,17 @@ def _field_shape(spec) -> bool:
         isinstance(c, dict) and isinstance(c.get("value", ""), str | int) for c in choices
     ):
         return False
-    checks = spec.get("validations", {})
-    if not isinstance(checks, dict) or not isinstance(checks.get("rules", []), list):
+    if not all(isinstance(spec.get(name), dict | str | None) for name in ("label", "help")):
+        return False
+    checks = spec.get("validations") or {}
+    if not isinstance(checks, dict) or not isinstance(checks.get("rules") or [], list):
+        return False
+    if not all(isinstance(rule, dict) for rule in checks.get("rules") or ()):
+        return False
+    extensions = checks.get("extensions") or []
+    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+        return False
+    if not isinstance(checks.get("max_size") or 0, int):
         return False
     for name in ("min_rows", "max_rows", "min_length", "max_length", "decimal_places"):
         if spec.get(name) is not None and not isinstance(spec.get(name), int):

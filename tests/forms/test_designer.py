@@ -125,9 +125,17 @@ def test_unreadable_input_is_a_message_not_an_error(regional, intake):
         response = regional.post(url, body, content_type="application/json")
         assert response.status_code == 400
         assert response.json()["errors"][0]["message"]
-    bad_field = {"title": label("X"), "steps": [{"key": "a", "fields": [{"kind": "nope"}]}]}
-    response = post_save(regional, intake, bad_field, revision)
-    assert response.status_code == 400
+    odd = [
+        [{"kind": "nope"}],
+        [{"kind": "text", "key": "a", "label": ["x"]}],
+        [{"kind": "file", "key": "a", "validations": {"extensions": [1], "max_size": "x"}}],
+        [{"kind": "text", "key": "a", "validations": {"rules": ["x"]}}],
+        [{"kind": "choice", "key": "a", "choices": [{"value": {"x": 1}}]}],
+    ]
+    for fields in odd:
+        sent = {"title": label("X"), "steps": [{"key": "a", "title": "A", "fields": fields}]}
+        response = post_save(regional, intake, sent, revision)
+        assert response.status_code == 400, fields
 
 
 def test_a_newer_revision_by_someone_else_is_not_overwritten(regional, intake):

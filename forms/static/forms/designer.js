@@ -17,7 +17,7 @@
   var KIND_NAMES = {};
   setup.kinds.forEach(function (k) { KIND_NAMES[k.kind] = k.label; });
   var NUMBERS = ["integer", "decimal"];
-  var WITH_CHOICES = ["choice", "multichoice"];
+  var WITH_CHOICES = setup.with_choices || ["choice", "multichoice"];
   // The kinds the condition builder knows by name; any other answer compares as text.
   var BUILDER_TYPES = ["integer", "decimal", "text", "date", "boolean", "choice", "multichoice"];
   var WITH_MIN_MAX = ["integer", "decimal", "date", "multichoice", "group"];
