@@ -582,8 +582,14 @@
     var value = Number(typed);
     return isNaN(value) ? null : value;
   }
+  var BROKEN = {};
   function apply(rule, scope) {
-    try { return jsonLogic.apply(rule, scope); } catch (e) { return undefined; }
+    try { return jsonLogic.apply(rule, scope); } catch (e) { return BROKEN; }
+  }
+  // As the wizard: a condition that cannot be evaluated (yet) leaves the field shown.
+  function holds(rule, scope) {
+    var result = apply(rule, scope);
+    return result === BROKEN ? true : jsonLogic.truthy(result);
   }
   function typed(spec, raw) {
     if (raw == null || raw === "") return null;
@@ -602,13 +608,13 @@
     for (var pass = 0; pass < 4; pass++) { // computed values may read each other (no cycles: the server checks)
       tops.forEach(function (t) {
         var spec = t.spec;
-        var visible = (t.step.visible_if == null || jsonLogic.truthy(apply(t.step.visible_if, scope))) &&
-          (spec.visible_if == null || jsonLogic.truthy(apply(spec.visible_if, scope)));
+        var visible = (t.step.visible_if == null || holds(t.step.visible_if, scope)) &&
+          (spec.visible_if == null || holds(spec.visible_if, scope));
         shown[spec.key] = visible;
         if (!visible) { scope[spec.key] = null; return; }
         if (spec.computed != null) {
           var value = apply(spec.computed, scope);
-          scope[spec.key] = value === undefined || (typeof value === "number" && !isFinite(value)) ? null : value;
+          scope[spec.key] = value === BROKEN || value === undefined || (typeof value === "number" && !isFinite(value)) ? null : value;
         } else {
           scope[spec.key] = typed(spec, state.answers[spec.key]);
         }
@@ -675,7 +681,7 @@
     var result = evaluate();
     var step = schema.steps[state.previewStep];
     if (!step) return;
-    var hiddenStep = step.visible_if != null && !jsonLogic.truthy(apply(step.visible_if, result.scope));
+    var hiddenStep = step.visible_if != null && !holds(step.visible_if, result.scope);
     document.getElementById("qd-preview-body").classList.toggle("is-hidden-step", hiddenStep);
     step.fields.forEach(function (spec) {
       var box = document.querySelector('#qd-preview-body [data-preview="' + spec.key + '"]');
@@ -687,7 +693,7 @@
       }
       var mark = box.querySelector("[data-required]");
       if (mark) {
-        var req = spec.required === true || (spec.required && typeof spec.required === "object" && jsonLogic.truthy(apply(spec.required, result.scope)));
+        var req = spec.required === true || (spec.required && typeof spec.required === "object" && apply(spec.required, result.scope) !== BROKEN && jsonLogic.truthy(apply(spec.required, result.scope)));
         mark.textContent = req ? " (" + T.badge_required + ")" : "";
       }
     });
@@ -750,7 +756,8 @@
         state.revision = result.payload.revision;
         state.dirty = false;
         schema.steps.forEach(function (s) { s._keyLocked = true; });
-        allFields().forEach(function (f) { f._keyLocked = true; });
+        // saved keys and choice values may be read by conditions and answers: no more renaming
+        allFields().forEach(function (f) { f._keyLocked = true; (f.choices || []).forEach(function (c) { delete c._new; }); });
         showErrors([]);
         status(result.payload.message);
         return true;
