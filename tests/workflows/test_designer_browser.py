@@ -264,3 +264,43 @@ def test_the_designer_runs_under_the_admin_policy(watched_page, client, make_mem
     select_shape(page, "verifica")
     expect(panel_field(page, "role")).to_have_value("social_worker")
     assert page.evaluate("window.cspViolations") + page.console_errors == []
+
+
+def test_a_wait_and_an_action_are_set_in_the_side_panel(page, client):
+    steps = [
+        {
+            "key": "avviso",
+            "kind": "action",
+            "title": {"it": "Avviso", "en": ""},
+            "action": "set_variable",
+            "params": {"name": "esito", "value": "ok"},
+            "next": "pausa",
+        },
+        {
+            "key": "pausa",
+            "kind": "wait",
+            "title": {"it": "Pausa", "en": ""},
+            "duration": "P7D",
+            "next": "fine",
+        },
+        {"key": "fine", "kind": "end", "title": {"it": "Fine", "en": ""}},
+    ]
+    definition = make_definition(steps, slug="attesa", title="Attesa")
+    page.goto(reverse("workflows_admin:designer", args=[definition.pk]))
+    page.wait_for_selector("body[data-designer-ready]", state="attached")
+    select_shape(page, "pausa")
+    expect(panel_field(page, "wait-amount")).to_have_value("7")
+    expect(panel_field(page, "wait-unit")).to_have_value("days")
+    panel_field(page, "wait-amount").fill("2")
+    panel_field(page, "wait-unit").select_option("weeks")
+    select_shape(page, "avviso")
+    expect(panel_field(page, "action")).to_have_value("set_variable")
+    panel_field(page, "action").select_option("send_notification")
+    page.locator("[data-designer-save]").click()
+    expect(page.locator("#designer-status")).to_have_text("Draft saved.")
+    definition.refresh_from_db()
+    graph = definition.get_latest_revision_as_object().graph
+    steps = {step["key"]: step for step in graph["steps"]}
+    assert steps["pausa"]["duration"] == "P2W"
+    assert steps["avviso"]["action"] == "send_notification"
+    assert steps["avviso"]["params"] == {"name": "esito", "value": "ok"}  # kept as they were

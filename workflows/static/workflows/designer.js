@@ -521,10 +521,13 @@
   const status = byId("designer-status");
 
   function fixIds() {
-    // Pasted or imported shapes may carry ids that are not step keys.
+    // Pasted or imported shapes may carry ids that are not step keys (the start is no step).
     const modeling = service("modeling");
     service("elementRegistry")
-      .filter((element) => PREFIX[element.type] && !KEY.test(element.id))
+      .filter(
+        (element) =>
+          PREFIX[element.type] && element.type !== "bpmn:StartEvent" && !KEY.test(element.id),
+      )
       .forEach((element) => modeling.updateProperties(element, { id: nextId(element.type) }));
   }
 
