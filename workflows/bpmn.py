@@ -246,11 +246,37 @@ def _waypoints(source: dict, target: dict) -> list[dict]:
 
 
 def _steps(graph: dict) -> list[dict]:
-    return [
-        step
-        for step in (graph.get("steps") or ())
-        if isinstance(step, dict) and step.get("kind") in TAGS and isinstance(step.get("key"), str)
-    ]
+    """The steps a diagram can show: of a known kind, each key once and usable as an XML id
+    (a draft may be unfinished; a checked graph passes unchanged)."""
+    steps, seen = [], set()
+    for step in graph.get("steps") or ():
+        if not isinstance(step, dict) or step.get("kind") not in TAGS:
+            continue
+        key = _ncname(step["key"]) if isinstance(step.get("key"), str) else None
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        steps.append({**step, "key": key, **_references(step)})
+    return steps
+
+
+def _references(step: dict) -> dict:
+    def id_of(value):
+        return _ncname(value) if isinstance(value, str) and value else value
+
+    found = {}
+    if isinstance(step.get("next"), list):
+        found["next"] = [id_of(value) for value in step["next"]]
+    elif "next" in step:
+        found["next"] = id_of(step["next"])
+    if "default" in step:
+        found["default"] = id_of(step["default"])
+    if isinstance(step.get("branches"), list):
+        found["branches"] = [
+            {**branch, "next": id_of(branch.get("next"))} if isinstance(branch, dict) else branch
+            for branch in step["branches"]
+        ]
+    return found
 
 
 def to_bpmn(graph: dict, layout: dict | None = None) -> str:

@@ -4,6 +4,7 @@ naming the element."""
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -470,3 +471,21 @@ def test_ids_that_are_not_keys_become_keys_and_the_logic_follows():
     assert route["branches"][0]["when"] == {"var": ["verifica_2.approved", False]}
     assert route["default"] == first["key"]
     assert layout["$ids"]["Verifica-2"] == "verifica_2"
+
+
+def test_an_unfinished_draft_still_exports_a_diagram_that_opens():
+    draft = {
+        "slug": "bozza",
+        "title": text("Bozza"),
+        "steps": [
+            {"key": "check", "kind": "split", "title": text(""), "next": ["check", "nowhere"]},
+            {"key": "check", "kind": "task", "title": text("Doppione"), "next": "check"},
+            {"key": "Not a key", "kind": "task", "title": text("Chiave"), "next": ""},
+            {"key": "", "kind": "end", "title": text("")},
+        ],
+    }
+    exported = bpmn.to_bpmn(draft)
+    ids = re.findall(r' id="([^"]+)"', exported)
+    assert len(ids) == len(set(ids))  # bpmn-js refuses repeated ids
+    graph, _layout = bpmn.from_bpmn(exported, KNOWN)
+    assert [step["kind"] for step in graph["steps"]] == ["split", "task", "end"]
