@@ -605,7 +605,8 @@
         group.op = kind.value;
         changed(true);
       });
-      wrapper.appendChild(el("div", { "class": "siso-cb__row" }, [kind]));
+      // an empty builder offers only its buttons: "and/or/none" means nothing yet
+      if (depth || group.items.length) wrapper.appendChild(el("div", { "class": "siso-cb__row" }, [kind]));
       var list = el("div", { "class": "siso-cb__items" });
       group.items.forEach(function (item, index) {
         var itemPath = path + "." + index;
