@@ -42,6 +42,8 @@ TEXT = {
     "add_kind": gettext_lazy("Add a field: %(kind)s"),
     "added": gettext_lazy("Field “%(label)s” added: set its properties."),
     "advanced": gettext_lazy("Advanced"),
+    "back_to_list": gettext_lazy("Back to the list of fields"),
+    "step_hidden": gettext_lazy("With these answers the whole step is hidden."),
     "badge_computed": gettext_lazy("computed"),
     "badge_conditional": gettext_lazy("shown on a condition"),
     "badge_required": gettext_lazy("required"),

@@ -128,6 +128,10 @@ def test_phone_width_stacks_and_works_by_tapping(page):
     expect(cards.nth(1)).to_contain_text("Cognome")
     cards.nth(1).locator(".qd-card__actions button").first.click()  # "Sposta su"
     expect(cards.nth(0)).to_contain_text("Cognome")
+    cards.nth(1).locator(".qd-card__select").click()  # its properties, below the steps
+    expect(panel(page).locator('[data-prop="label"]')).to_be_focused()
+    panel(page).locator(".qd-back").click()
+    expect(cards.nth(1).locator(".qd-card__select")).to_be_focused()
     assert axe_violations(page) == []
 
 

@@ -408,6 +408,11 @@
     body.textContent = "";
     var where = state.selected ? locate(state.selected) : null;
     if (!where) { body.appendChild(el("p", { class: "help", text: T.select_hint })); return; }
+    // On a phone the panel sits below the steps: a way back to the selected card.
+    body.appendChild(el("button", { type: "button", class: "button button-small button-secondary qd-back", onclick: function () {
+      var card = document.querySelector('[data-id="' + state.selected + '"] .qd-card__select');
+      if (card) card.focus();
+    } }, [T.back_to_list]));
     if (where.isStep) { stepPanel(body, where.step); return; }
     fieldPanel(body, where.field, where.group, where.step);
   }
@@ -682,7 +687,14 @@
     var step = schema.steps[state.previewStep];
     if (!step) return;
     var hiddenStep = step.visible_if != null && !holds(step.visible_if, result.scope);
-    document.getElementById("qd-preview-body").classList.toggle("is-hidden-step", hiddenStep);
+    var previewBody = document.getElementById("qd-preview-body");
+    previewBody.classList.toggle("is-hidden-step", hiddenStep);
+    var note = document.getElementById("qd-preview-note");
+    if (!note) {
+      note = el("p", { id: "qd-preview-note", class: "help" });
+      previewBody.parentNode.insertBefore(note, previewBody);
+    }
+    note.textContent = hiddenStep ? T.step_hidden : "";
     step.fields.forEach(function (spec) {
       var box = document.querySelector('#qd-preview-body [data-preview="' + spec.key + '"]');
       if (!box) return;
