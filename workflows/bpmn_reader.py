@@ -39,6 +39,8 @@ from .bpmn import (
     q,
 )
 
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"  # Camunda 8's attributes, in extensionElements
+
 # The element types' names in words, for the messages (BPMN 2.0's element names).
 TYPE_WORDS = {
     "startEvent": gettext_lazy("start event"),
@@ -432,6 +434,10 @@ class _Reader:
     def _extension(self, node: ET.Element, name: str) -> ET.Element | None:
         return node.find(f"{q(BPMN, 'extensionElements')}/{q(SISO, name)}")
 
+    def _zeebe(self, node: ET.Element, name: str, attribute: str) -> str | None:
+        element = node.find(f"{q(BPMN, 'extensionElements')}/{q(ZEEBE, name)}")
+        return element.get(attribute) if element is not None else None
+
     def _task(self, node: ET.Element) -> dict:
         own = self._extension(node, "task")
         found = {"form": None, "queue": False, "deadline": None}
@@ -462,7 +468,11 @@ class _Reader:
         return found
 
     def _form_key(self, node: ET.Element) -> str | None:
-        key = node.get(q(CAMUNDA, "formKey"))
+        key = (
+            node.get(q(CAMUNDA, "formKey"))
+            or self._zeebe(node, "formDefinition", "formKey")
+            or self._zeebe(node, "formDefinition", "formId")
+        )
         if not key:
             return None
         if not re.fullmatch(r"[-a-zA-Z0-9_]+", key):
@@ -477,9 +487,15 @@ class _Reader:
         return key
 
     def _camunda_assignee(self, node: ET.Element) -> dict:
-        groups = node.get(q(CAMUNDA, "candidateGroups"))
-        person = node.get(q(CAMUNDA, "assignee"))
-        users = node.get(q(CAMUNDA, "candidateUsers"))
+        groups = node.get(q(CAMUNDA, "candidateGroups")) or self._zeebe(
+            node, "assignmentDefinition", "candidateGroups"
+        )
+        person = node.get(q(CAMUNDA, "assignee")) or self._zeebe(
+            node, "assignmentDefinition", "assignee"
+        )
+        users = node.get(q(CAMUNDA, "candidateUsers")) or self._zeebe(
+            node, "assignmentDefinition", "candidateUsers"
+        )
         if person and person.replace(" ", "") in ("${initiator}", "${starter}", "#{initiator}"):
             return {"rule": g.STARTER}
         if person or users:
@@ -549,6 +565,7 @@ class _Reader:
             node.get(q(CAMUNDA, "expression")),
             node.get(q(CAMUNDA, "topic")),
             node.get("implementation"),
+            self._zeebe(node, "taskDefinition", "type"),
         ]
         named = [
             name.removeprefix("siso:")

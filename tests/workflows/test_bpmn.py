@@ -489,3 +489,56 @@ def test_an_unfinished_draft_still_exports_a_diagram_that_opens():
     assert len(ids) == len(set(ids))  # bpmn-js refuses repeated ids
     graph, _layout = bpmn.from_bpmn(exported, KNOWN)
     assert [step["kind"] for step in graph["steps"]] == ["split", "task", "end"]
+
+
+CAMUNDA_8_POOL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_0c8pool"
+    targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler"
+    exporterVersion="5.31.0">
+  <bpmn:collaboration id="Collaboration_1">
+    <bpmn:participant id="Participant_0zona" name="Zona sociale" processRef="Process_valuta" />
+  </bpmn:collaboration>
+  <bpmn:process id="Process_valuta" name="Valutazione" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_0as" name="Assistente sociale">
+        <bpmn:flowNodeRef>Activity_0val</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:userTask id="Activity_0val" name="Valutazione sociale">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="social_worker" />
+        <zeebe:formDefinition formId="valutazione-sociale" />
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:serviceTask id="Activity_1apri" name="Apri la cartella">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="create_case" />
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:endEvent id="Event_0fine" name="Fine" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Activity_0val" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Activity_0val" targetRef="Activity_1apri" />
+    <bpmn:sequenceFlow id="Flow_3" sourceRef="Activity_1apri" targetRef="Event_0fine" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
+    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="Collaboration_1">
+      <bpmndi:BPMNShape id="Activity_0val_di" bpmnElement="Activity_0val">
+        <dc:Bounds x="300" y="120" width="100" height="80" />
+      </bpmndi:BPMNShape>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+def test_a_camunda_8_pool_with_a_lane_imports():
+    graph, layout = bpmn.from_bpmn(CAMUNDA_8_POOL, KNOWN)
+    assessment, open_case, _end = graph["steps"]
+    assert assessment["form"] == "valutazione-sociale"
+    assert assessment["assignee"] == {"rule": "role", "role": "social_worker", "within": "zone"}
+    assert open_case["action"] == "create_case" and open_case["next"] == _end["key"]
+    assert layout[assessment["key"]] == {"x": 300, "y": 120, "width": 100, "height": 80}
+    assert g.problems(graph, KNOWN) == []
