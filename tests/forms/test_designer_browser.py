@@ -80,12 +80,21 @@ def test_build_preview_save_and_publish_by_clicking(page):
     computed.locator('[data-ref="vr:kind"]').select_option("num")
     computed.locator('[data-ref="vr:num"]').fill("12")
 
+    # 3b. the monthly rent is required only for renters: "Quando" and the builder again
+    page.locator('#qd-steps .qd-card[data-key="canone_mensile"] .qd-card__select').click()
+    panel(page).locator('[data-prop="required"][value="when"]').check()
+    required_if = builder(page, "required_if")
+    required_if.locator('[data-ref="c:add"]').click()
+    required_if.locator('[data-ref="c.0:field"]').select_option("value|condizione_abitativa")
+    required_if.locator('[data-ref="c.0:value"]').select_option("affitto")
+
     # 4. the preview runs the wizard's logic on the schema being edited
     preview = page.locator("#qd-preview-body")
     monthly = preview.locator('[data-preview="canone_mensile"]')
     expect(monthly).to_be_hidden()
     preview.get_by_label("Affitto").check()
     expect(monthly).to_be_visible()
+    expect(monthly.locator('[data-required="canone_mensile"]')).not_to_be_empty()
     monthly.locator("input").fill("500")
     expect(preview.locator('[data-input="canone_annuo"]')).to_have_value("6000")
     preview.get_by_label("Proprietà").check()
@@ -107,7 +116,9 @@ def test_build_preview_save_and_publish_by_clicking(page):
     assert [f["key"] for f in fields] == ["condizione_abitativa", "canone_mensile", "canone_annuo"]
     assert [c["value"] for c in fields[0]["choices"]] == ["affitto", "proprieta"]
     assert [c["label"]["it"] for c in fields[0]["choices"]] == ["Affitto", "Proprietà"]
-    assert fields[1]["visible_if"] == {"==": [{"var": "condizione_abitativa"}, "affitto"]}
+    renters = {"==": [{"var": "condizione_abitativa"}, "affitto"]}
+    assert fields[1]["visible_if"] == renters
+    assert fields[1]["required"] == renters
     assert fields[2]["computed"] == {"*": [{"var": "canone_mensile"}, 12]}
     assert fields[2]["kind"] == "decimal"
 
