@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, ListingButton, MenuItem
@@ -34,6 +34,7 @@ from .streamfield import stream_from_schema
 from .variant_views import Kind, VariantHeaderButtons, VariantListButtons, mark_reviewed
 from .variant_views import differences as variant_differences
 from .variant_views import merge_view as variant_merge
+from .xlsform_export import export_xlsform
 
 EDITING = ("change", "publish", "delete", "lock", "unlock")
 CHANGE_LABELS = {
@@ -151,6 +152,11 @@ class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, VariantHeaderBut
             HeaderButton(
                 _("Export"), url=reverse("forms_admin:export", args=[pk]), icon_name="download"
             ),
+            HeaderButton(
+                _("Export XLSForm"),
+                url=reverse("forms_admin:export_xlsform", args=[pk]),
+                icon_name="download",
+            ),
         ]
         return buttons
 
@@ -197,6 +203,15 @@ class DefinitionIndexView(VariantListButtons, IndexView):
                 priority=50,
             ),
         ]
+        if may_export(self.request.user, instance):
+            buttons.append(
+                MenuItem(
+                    _("Export XLSForm"),
+                    reverse("forms_admin:export_xlsform", args=[instance.pk]),
+                    icon_name="download",
+                    priority=51,
+                )
+            )
         return buttons
 
     @property
@@ -332,6 +347,38 @@ def export(request, pk):
     return response
 
 
+def may_export(user, definition) -> bool:
+    """A template (no `based_on`) is shared with every administrator, who may base a variant
+    on it; a zone's variant is its owner's only, as its differences and merge pages."""
+    if user.is_superuser or definition.based_on_id is None:
+        return True
+    return host().owners_for(user).filter(pk=definition.owner_id).exists()
+
+
+def export_xlsform_view(request, pk):
+    """The questionnaire's current content as an XLSForm for ODK / KoboToolbox; what ODK
+    computes differently is listed in the workbook and shown as warnings."""
+    definition = _viewable(request, pk)
+    if not may_export(request.user, definition):
+        raise Http404
+    content, notes = export_xlsform(current(definition).schema)
+    if notes:
+        message = ngettext(
+            "In the XLSForm, %(count)s rule or check works differently in ODK: the “avvisi” "
+            "sheet says which. Imported back, the questionnaire is the same.",
+            "In the XLSForm, %(count)s rules or checks work differently in ODK: the “avvisi” "
+            "sheet says which. Imported back, the questionnaire is the same.",
+            len(notes),
+        )
+        messages.warning(request, message % {"count": len(notes)})
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{definition.slug}.xlsx"'
+    return response
+
+
 def variant(request, pk):
     template = _viewable(request, pk)
     if not request.user.has_perm("forms.add_formdefinition"):
@@ -456,6 +503,7 @@ urlpatterns = [
     path("versions/<int:pk>.json", version_json, name="version_json"),
     path("<int:pk>/try/", try_form, name="try"),
     path("<int:pk>/export/", export, name="export"),
+    path("<int:pk>/export.xlsx", export_xlsform_view, name="export_xlsform"),
     path("<int:pk>/variant/", variant, name="variant"),
     path("import/", import_view, name="import"),
 ]

@@ -14,12 +14,17 @@ Mapping:
   (a literal `repeat_count` is its `max_rows`); repeats inside repeats are refused;
 - columns `label`, `hint`, `constraint_message` may be per language (`label::Italian (it)`,
   `label::English (en)`, `label::it`); a plain column fills the languages not given;
-- `relevant`, `required`, `constraint` and `calculation` are translated by `forms.xpath`.
+- `relevant`, `required`, `constraint` and `calculation` are translated by `forms.xpath`;
+- `siso::` columns (written by `forms.xlsform_export`, ignored by pyxform and ODK) keep what
+  XLSForm cannot say: `siso::kind` (tax code, email...), the exact JSON of a rule ODK computes
+  differently (`siso::visible_if`, `siso::required`, `siso::computed`, `siso::choice_filter`,
+  `siso::validations`, read instead of their XPath column) and `siso::extra` (prefill, fact...).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,7 +35,7 @@ from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.xls2json_backends import xlsx_to_dict
 
-from .schema import KEY_PATTERN, SELECTS, with_other
+from .schema import KEY_PATTERN, KINDS, SELECTS, with_other
 from .xpath import (
     FieldRef,
     XPathError,
@@ -74,6 +79,7 @@ SIMPLE_TYPES = {
     "geopoint": "geopoint",
     "image": "image",
     "photo": "image",
+    "file": "file",
     "range": "range",
     "hidden": "hidden",
     "note": "note",
@@ -106,6 +112,15 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TOO_MANY_ROWS = {
     "it": "Ci sono più righe del numero indicato.",
     "en": "There are more rows than the number given.",
+}
+# siso:: column -> the XPath column it replaces (see forms.xlsform_export).
+SISO = "siso::"
+SISO_OVERRIDES = {
+    "visible_if": "relevant",
+    "required": "required",
+    "computed": "calculation",
+    "choice_filter": "choice_filter",
+    "validations": "constraint",
 }
 SHEETS = ("settings", "choices", "survey")  # the order problems are listed in
 FIRST_ROW = 2  # sheet row number of the first data row (row 1 holds the headers)
@@ -189,6 +204,8 @@ class Importer:
         self.fields: dict[str, FieldRef] = {}
         self.rows_of: dict[str, Row] = {}  # name -> the row that defined it
         self.jobs: list[tuple[dict, str, Any]] = []  # (spec, attribute, how to fill it)
+        self.overrides: list[tuple[dict, Row]] = []  # specs with siso:: columns to apply
+        self.form_extra: dict = {}
 
     def problem(self, row: Row | None, message: str, column: str | None = None) -> None:
         if row is None:
@@ -220,6 +237,7 @@ class Importer:
         choices = self.choices()
         self.survey(self.sheet("survey"), choices, title)
         self.translate()
+        self.apply_overrides()
         self.name_loose_steps(slug, title)
         if not self.steps and not self.problems:
             self.problem(None, _("survey: the form has no questions."))
@@ -234,7 +252,7 @@ class Importer:
         schema = {"slug": slug, "title": title, "steps": self.steps}
         if self.metadata:
             schema["metadata"] = self.metadata
-        return schema
+        return {**schema, **self.form_extra}
 
     def settings(self) -> tuple[str, dict]:
         rows = self.sheet("settings")
@@ -251,6 +269,9 @@ class Importer:
                 % {"form_id": repr(form_id)},
                 "form_id",
             )
+        if row and row.get(SISO + "extra"):
+            extra = self.siso_json(row, "extra")
+            self.form_extra = extra if isinstance(extra, dict) else {}
         title = row.text("form_title") if row else {lang: "" for lang in LANGUAGES}
         if not any(title.values()):
             title = {lang: form_id for lang in LANGUAGES}
@@ -297,12 +318,17 @@ class Importer:
         stack: list[Context] = []
         loose: dict | None = None  # the step collecting questions outside any group
         for row in rows:
+            for attribute, column in SISO_OVERRIDES.items():
+                if row.get(SISO + attribute):  # the exact rule wins over ODK's approximation
+                    row.cells[(column, None)] = ""
             type_ = " ".join(row.get("type").split())
             word = type_.lower()
             if not word:
                 self.problem(row, _("type is missing."), "type")
             elif word in ("begin group", "begin_group"):
                 stack.append(self.begin_group(row, stack))
+                if stack[-1].spec is not None:
+                    self.overrides.append((stack[-1].spec, row))
             elif word in ("begin repeat", "begin_repeat"):
                 if any(context.kind == "repeat" for context in stack):
                     self.problem(
@@ -313,6 +339,7 @@ class Importer:
                     stack.append(Context("skipped", row))  # still closed by its `end repeat`
                     continue
                 context = self.begin_repeat(row, stack)
+                self.overrides.append((context.spec, row))
                 if context.kind == "repeat" and not stack:
                     loose = self.loose_step(loose)
                     loose["fields"].append(context.spec)
@@ -327,6 +354,7 @@ class Importer:
                 spec = self.question(row, type_, choices, stack)
                 if spec is None:
                     continue
+                self.overrides.append((spec, row))
                 repeat = self.repeat_of(stack)
                 if repeat is not None:
                     repeat.spec["fields"].append(spec)
@@ -507,6 +535,14 @@ class Importer:
     def question(self, row, type_: str, choices, stack: list[Context]) -> dict | None:
         type_, or_other = self.or_other(type_)
         kind, list_name = self.kind(row, type_, choices)
+        if kind is not None and row.get(SISO + "kind"):
+            if row.get(SISO + "kind") in KINDS:
+                kind = row.get(SISO + "kind")
+            else:
+                message = _("%(kind)s is not a kind of question.") % {
+                    "kind": repr(row.get(SISO + "kind"))
+                }
+                self.problem(row, message, SISO + "kind")
         name = self.name(row)
         if kind is None or name is None:
             return None
@@ -546,7 +582,7 @@ class Importer:
             self.jobs.append((spec, "visible_if", [*conditions, *([relevant] if relevant else [])]))
         if row.get("calculation"):
             self.jobs.append((spec, "computed", self.pending(row, "calculation", name, stack)))
-        elif type_.lower() == "calculate":
+        elif type_.lower() == "calculate" and not row.get(SISO + "computed"):
             self.problem(row, _("a calculate needs a calculation."), "calculation")
         if type_.lower() in ("note", "calculate"):
             return spec  # nothing is typed in: no requirement, no constraint
@@ -620,6 +656,29 @@ class Importer:
         self.problem(row, _("type %(type)s is not supported.") % {"type": repr(type_)}, "type")
         return None, None
 
+    # siso:: columns
+
+    def siso_json(self, row: Row, attribute: str):
+        try:
+            return json.loads(row.get(SISO + attribute))
+        except ValueError as error:
+            message = _("the column is not valid JSON: %(error)s") % {"error": error}
+            self.problem(row, message, SISO + attribute)
+            return None
+
+    def apply_overrides(self) -> None:
+        """What the siso:: columns say, over what the XPath columns gave."""
+        for spec, row in self.overrides:
+            for attribute in SISO_OVERRIDES:
+                if row.get(SISO + attribute):
+                    spec[attribute] = self.siso_json(row, attribute)
+            if row.get(SISO + "extra"):
+                extra = self.siso_json(row, "extra")
+                if isinstance(extra, dict):
+                    spec.update(extra)
+                elif extra is not None:
+                    self.problem(row, _("the column must hold a JSON object."), SISO + "extra")
+
     # expressions
 
     def expression(self, job: Pending, mode: str = "logic", columns=frozenset()):
@@ -687,6 +746,8 @@ def split_header(header: str) -> tuple[str, str | bool | None]:
     None for a plain column and False for a language other than Italian and English."""
     column, sep, language = str(header).partition("::")
     column = column.strip().lower().replace(" ", "_")
+    if column == "siso" and sep:  # the platform's own columns: not a language
+        return f"{SISO}{language.strip().lower()}", None
     column = COLUMN_ALIASES.get(column, column)
     if not sep:
         return column, None
