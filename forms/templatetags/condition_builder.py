@@ -97,6 +97,16 @@ STRINGS = {
     "otherwise": _("otherwise"),
     "days_between": _("days from %(from)s to %(to)s"),
     "if_then_else": _("if %(condition)s then %(then)s otherwise %(otherwise)s"),
+    # lists of records (vocabulary items of type "list"), and numbers between two ends
+    "quant_some": _("at least one %(item)s such that"),
+    "quant_all": _("every %(item)s such that"),
+    "quant_none": _("no %(item)s such that"),
+    "count_of": _("number of %(items)s"),
+    "item_of": _("item of “%(list)s”"),
+    "items_of": _("items of “%(list)s”"),
+    "op_between": _("is between"),
+    "from_number": _("From (e.g. 0)"),
+    "to_number": _("To (e.g. 90)"),
 }
 
 

@@ -18,6 +18,26 @@ SCRIPT = Path(__file__).resolve().parents[2] / "forms" / "static" / "forms" / "c
 AGE_65 = {">=": [{"age": [{"var": "birth_date"}]}, 65]}
 EMPTY = {"==": [{"var": "isee"}, None]}
 FILLED = {"!=": [{"var": "isee"}, None]}
+# "numero di componenti": neither evaluator has a count, so a reduce that adds one per item
+COUNT_MEMBERS = {"reduce": [{"var": "members"}, {"+": [{"var": "accumulator"}, 1]}, 0]}
+ENDING = {"some": [{"var": "rentals"}, {"<=": [{"var": "days_to_end"}, 90]}]}
+# the seeded indicator "morosità e contratto in scadenza"
+ARREARS_AND_ENDING = {
+    "and": [
+        {">": [{"var": "local_tax_arrears"}, 0]},
+        {
+            "some": [
+                {"var": "rentals"},
+                {
+                    "and": [
+                        {"!=": [{"var": "days_to_end"}, None]},
+                        {"<=": [0, {"var": "days_to_end"}, 90]},
+                    ]
+                },
+            ]
+        },
+    ]
+}
 
 # What the builder shows (every part editable) and must write back exactly.
 SHOWN = [
@@ -47,6 +67,22 @@ SHOWN = [
             ]
         },
     ),
+    ("condition", ENDING),
+    ("condition", {"some": [{"var": "members"}, AGE_65]}),
+    (
+        "condition",
+        {
+            "all": [
+                {"var": "members"},
+                {"or": [{">=": [{"var": "age"}, 18]}, {"==": [{"var": "disabled"}, False]}]},
+            ]
+        },
+    ),
+    ("condition", {"none": [{"var": "members"}, {"==": [{"var": "minor"}, True]}]}),
+    ("condition", {"!": {"some": [{"var": "rentals"}, {"<": [{"var": "days_to_end"}, 0]}]}}),
+    ("condition", {">=": [COUNT_MEMBERS, 3]}),
+    ("condition", {"<=": [0, {"var": "rent"}, 2000]}),
+    ("condition", ARREARS_AND_ENDING),
     ("value", {"*": [{"var": "rent"}, 12]}),
     ("value", {"/": [{"+": [{"var": "a"}, {"var": "b"}]}, 2]}),
     ("value", {"age": [{"var": "birth_date"}]}),
@@ -57,7 +93,12 @@ SHOWN = [
 ]
 # Hand-written: shown read-only (whole, or the part it cannot show), written back unchanged.
 KEPT = [
-    ("condition", {"some": [{"var": "rentals"}, {"<": [{"var": "days_to_end"}, 90]}]}),
+    ("condition", {"some": [{"var": "rentals"}, {"merge": [1, 2]}]}),
+    ("condition", {"some": [{"filter": [{"var": "rentals"}, True]}, ENDING["some"][1]]}),
+    (
+        "condition",
+        {"==": [{"reduce": [{"var": "members"}, {"+": [{"var": "accumulator"}, 2]}, 0]}, 4]},
+    ),
     ("condition", {"<": [0, {"var": "rent"}, 2000]}),
     ("condition", {"==": [{"var": ["a", 0]}, 1]}),
     ("condition", {"and": [{"==": [{"var": "a"}, 1]}, {"merge": [1, 2]}]}),
@@ -170,3 +211,67 @@ def test_membership_and_contains_mean_what_they_say():
     assert logic.evaluate(one_of, {"tenure": "free"}) is False
     assert logic.evaluate(contains, {"needs": ["home", "school"]}) is True
     assert logic.evaluate(contains, {"needs": ["home"]}) is False
+
+
+def test_lists_read_as_quantified_sentences_over_the_items_fields(page):
+    vocabulary = [
+        {"name": "local_tax_arrears", "label": "Morosità tributi locali", "type": "decimal",
+         "unit": "€"},
+        {"name": "rentals", "label": "Contratti di locazione", "type": "list",
+         "item_label": {"one": "contratto", "some": "contratti"},
+         "items": [{"name": "days_to_end", "label": "Giorni alla scadenza", "type": "integer",
+                    "unit": "giorni"}]},
+        {"name": "members", "label": "Componenti", "type": "list",
+         "items": [{"name": "minor", "label": "Minore", "type": "boolean"}]},
+    ]  # fmt: skip
+    cases = [
+        ENDING,
+        ARREARS_AND_ENDING,
+        {">=": [COUNT_MEMBERS, 3]},
+        {"none": [{"var": "members"}, {"==": [{"var": "minor"}, True]}]},
+    ]
+    sentences = page.evaluate(
+        "([cases, vocabulary]) => cases.map((expr) =>"
+        " SisoConditions.describe(SisoConditions.parse(expr, 'condition'), 'condition',"
+        " vocabulary))",
+        [cases, vocabulary],
+    )
+    some = gettext("at least one %(item)s such that") % {"item": "contratto"}
+    days = "Giorni alla scadenza"
+    and_ = gettext("and")
+    members = gettext("items of “%(list)s”") % {"list": "Componenti"}
+    member = gettext("item of “%(list)s”") % {"list": "Componenti"}
+    assert sentences == [
+        f"{some}: {days} {gettext('is at most')} 90 giorni",
+        f"Morosità tributi locali {gettext('is greater than')} 0 € {and_} {some}: "
+        f"({days} {gettext('is not empty')} {and_} {days} {gettext('is between')} 0 {and_} "
+        "90 giorni)",
+        f"{gettext('number of %(items)s') % {'items': members}} {gettext('is at least')} 3",
+        f"{gettext('no %(item)s such that') % {'item': member}}: Minore "
+        f"{gettext('is equal to')} {gettext('yes')}",
+    ]
+
+
+def test_quantifiers_and_counts_mean_what_they_say_in_both_evaluators():
+    sheet = {
+        "members": [{"age": 80, "minor": False}, {"age": 9, "minor": True}],
+        "rentals": [{"days_to_end": 400}, {"days_to_end": 60}],
+    }
+    count = {">=": [COUNT_MEMBERS, 2]}
+    assert logic.evaluate(COUNT_MEMBERS, sheet) == 2
+    assert logic.truthy(logic.evaluate(count, sheet)) is True
+    assert Rule(count).applies(sheet) is True
+    assert Rule({">=": [COUNT_MEMBERS, 3]}).applies(sheet) is False
+    assert Rule(ENDING).applies(sheet) is True
+    assert Rule(ENDING).applies({"rentals": [{"days_to_end": 400}]}) is False
+    older = {"some": [{"var": "members"}, {">=": [{"var": "age"}, 65]}]}
+    assert Rule(older).applies(sheet) is True
+    no_minor = {"none": [{"var": "members"}, {"==": [{"var": "minor"}, True]}]}
+    assert Rule(no_minor).applies(sheet) is False
+    between = {"<=": [0, {"var": "days"}, 90]}
+    assert [logic.evaluate(between, {"days": d}) for d in (-1, 0, 90, 91)] == [
+        False,
+        True,
+        True,
+        False,
+    ]

@@ -12,6 +12,10 @@
  *     vocabulary  [{name, label, type, choices?: [{value, label}], unit?}], type one of
  *                 number|integer|decimal|text|date|boolean|choice|multichoice. Names go only into
  *                 the JSON ({"var": name}); the user sees labels.
+ *                 A list of records is {name, label, type: "list", item_label?: {one, some},
+ *                 items: [{name, label, type, choices?, unit?}]} (item_label: "componente",
+ *                 "componenti"): it is offered as "almeno un / ogni / nessun <one> tale che" with
+ *                 a nested group over the items' own fields, and as "numero di <some>".
  *     mode        "condition" (a true/false expression) or "value" (a computed value: + - * / over
  *                 fields and numbers, age in years from a date, days between dates, today,
  *                 if-then-else).
@@ -43,6 +47,12 @@
  *   è uno di      {"in": [{"var": f}, [a, b]]}  contiene  {"in": [a, {"var": f}]}
  *   età da f      {"age": [{"var": f}]}        giorni da f a oggi {"days_between": [{"var": f}, {"today": []}]}
  *   groups        {"and": [...]}, {"or": [...]}, nessuna: {"!": {"or": [...]}}
+ *   tra a e b     {"<=": [a, {"var": f}, b]}   (numbers, both ends included)
+ *   almeno un / ogni / nessun <item> tale che: ...
+ *                 {"some"|"all"|"none": [{"var": list}, condition]}; inside, {"var": f} is the
+ *                 item's field, as JSON Logic reads it
+ *   numero di <items>  {"reduce": [{"var": list}, {"+": [{"var": "accumulator"}, 1]}, 0]}
+ *                 (neither evaluator has a "count")
  */
 (function (root, factory) {
   "use strict";
@@ -57,6 +67,8 @@
   "use strict";
 
   var COMPARE = ["==", "!=", "<", "<=", ">", ">="];
+  var QUANTS = ["some", "all", "none"];
+  var COUNT_STEP = { "+": [{ "var": "accumulator" }, 1] }; // reduce's step that counts items
   var ARITH = ["+", "-", "*", "/"];
   var NUMERIC = ["number", "integer", "decimal"];
   var TODAY = { today: true }; // the value "oggi" of a date comparison
@@ -144,11 +156,23 @@
   // Condition nodes: {t:"group", op:"and"|"or"|"none", items, bare?, single?, wrap?}
   //                  {t:"cmp", field, subj:"value"|"age"|"days_since"|"days_until", op, value}
   //                  {t:"raw", expr}   (shown read-only, written back unchanged)
+  //                  {t:"quant", op:"some"|"all"|"none", list, cond: group over the items}
+  //                  (a cmp's subj "count" is the number of a list's items, field the list)
   // Value nodes: {t:"empty"|"num"|"text"|"field"|"today"|"arith"|"age"|"days"|"if"|"raw", ...}
+
+  function countedList(x) {
+    var args = opOf(x) === "reduce" && argsOf(x, "reduce");
+    if (args && args.length === 3 && varName(args[0]) !== null && equal(args[1], COUNT_STEP) && args[2] === 0) {
+      return varName(args[0]);
+    }
+    return null;
+  }
 
   function parseSubject(x) {
     var name = varName(x);
     if (name !== null) return { subj: "value", field: name };
+    var list = countedList(x);
+    if (list !== null) return { subj: "count", field: list };
     var args;
     if (opOf(x) === "age" && (args = argsOf(x, "age")) && args.length === 1 && varName(args[0]) !== null) {
       return { subj: "age", field: varName(args[0]) };
@@ -167,8 +191,12 @@
   function parseLeaf(x) {
     var op = opOf(x);
     var args = op && argsOf(x, op);
-    if (!args || args.length !== 2) return null;
     var subject;
+    if (op === "<=" && args && args.length === 3 && typeof args[0] === "number" && typeof args[2] === "number" &&
+        isFinite(args[0]) && isFinite(args[2]) && (subject = parseSubject(args[1]))) {
+      return comparison(subject, "between", [args[0], args[2]]);
+    }
+    if (!args || args.length !== 2) return null;
     if (COMPARE.indexOf(op) >= 0 && (subject = parseSubject(args[0]))) {
       if (args[1] === null && (op === "==" || op === "!=")) {
         return comparison(subject, op === "==" ? "empty" : "filled", undefined);
@@ -211,8 +239,15 @@
     return null;
   }
 
+  function parseQuant(x) {
+    var op = opOf(x);
+    var args = QUANTS.indexOf(op) >= 0 && argsOf(x, op);
+    if (!args || args.length !== 2 || varName(args[0]) === null || !isObject(args[1])) return null;
+    return { t: "quant", op: op, list: varName(args[0]), cond: parseCondition(args[1]) };
+  }
+
   function parseItem(x) {
-    return parseGroup(x) || parseLeaf(x) || { t: "raw", expr: x };
+    return parseGroup(x) || parseQuant(x) || parseLeaf(x) || { t: "raw", expr: x };
   }
 
   function parseCondition(expr) {
@@ -273,6 +308,7 @@
 
   function renderSubject(node) {
     var field = { "var": node.field };
+    if (node.subj === "count") return { reduce: [field, copy(COUNT_STEP), 0] };
     if (node.subj === "age") return { age: [field] };
     if (node.subj === "days_since") return { days_between: [field, { today: [] }] };
     if (node.subj === "days_until") return { days_between: [{ today: [] }, field] };
@@ -291,6 +327,11 @@
     if (node.op === "in") {
       return Array.isArray(node.value) && node.value.length ? { "in": [subject, node.value.slice()] } : null;
     }
+    if (node.op === "between") {
+      var ends = Array.isArray(node.value) ? node.value : [];
+      if (typeof ends[0] !== "number" || typeof ends[1] !== "number") return null;
+      return { "<=": [ends[0], subject, ends[1]] };
+    }
     if (incomplete(node.value)) return null;
     if (node.op === "contains") return { "in": [node.value, subject] };
     var value = node.value === TODAY || (isObject(node.value) && node.value.today) ? { today: [] } : node.value;
@@ -303,6 +344,13 @@
     if (!node) return null;
     if (node.t === "raw") return copy(node.expr);
     if (node.t === "cmp") return renderComparison(node);
+    if (node.t === "quant") {
+      var each = renderCondition(node.cond);
+      if (!node.list || each === null) return null;
+      var quantified = {};
+      quantified[node.op] = [{ "var": node.list }, each];
+      return quantified;
+    }
     if (node.t !== "group") return null;
     var items = node.items.map(renderCondition).filter(function (x) { return x !== null; });
     var out = {};
@@ -360,7 +408,22 @@
     var field = fieldOf(vocabulary, name);
     return field ? field.label || field.name : S("unknown_field", { key: name });
   }
+  // A list's items: their fields (the vocabulary inside a quantifier) and their name.
+  function itemsOf(vocabulary, list) {
+    var field = fieldOf(vocabulary, list);
+    return (field && Array.isArray(field.items) && field.items) || [];
+  }
+  function itemWord(vocabulary, list, number) {
+    var field = fieldOf(vocabulary, list);
+    var words = field && field.item_label;
+    if (words && words[number]) return words[number];
+    return S(number === "one" ? "item_of" : "items_of", { list: fieldLabel(vocabulary, list) });
+  }
+  function quantLabel(vocabulary, op, list) {
+    return S("quant_" + op, { item: itemWord(vocabulary, list, "one") });
+  }
   function subjectLabel(vocabulary, subj, name) {
+    if (subj === "count") return S("count_of", { items: itemWord(vocabulary, name, "some") });
     var label = fieldLabel(vocabulary, name);
     if (subj === "age") return S("age_of", { field: label });
     if (subj === "days_since") return S("days_since", { field: label });
@@ -402,11 +465,21 @@
       var type = subjectType(vocabulary, node);
       var words = subjectLabel(vocabulary, node.subj, node.field) + " " + opWords(type, node.op);
       if (node.op === "empty" || node.op === "filled") return words;
+      if (node.op === "between") {
+        var ends = Array.isArray(node.value) ? node.value : [];
+        var low = typeof ends[0] === "number" ? formatNumber(ends[0]) : "…";
+        var high = typeof ends[1] === "number" ? literalText(vocabulary, node, ends[1]) : "…";
+        return words + " " + low + " " + S("and") + " " + high;
+      }
       if (node.op === "in") {
         var values = (node.value || []).map(function (v) { return literalText(vocabulary, node, v); });
         return words + " " + (values.join(", ") || "…");
       }
       return words + " " + (incomplete(node.value) ? "…" : literalText(vocabulary, node, node.value));
+    }
+    if (node.t === "quant") {
+      var each = describeCondition(node.cond, itemsOf(vocabulary, node.list), true);
+      return quantLabel(vocabulary, node.op, node.list) + ": " + each;
     }
     var parts = node.items.map(function (item) { return describeCondition(item, vocabulary, true); });
     if (!parts.length) return nested ? "…" : S("no_condition");
@@ -464,8 +537,10 @@
   // --- which comparisons and values each kind of field offers ------------------------------
 
   function opsFor(type, subj) {
-    if (subj && subj !== "value") return COMPARE.concat(["empty", "filled"]);
-    if (NUMERIC.indexOf(type) >= 0 || type === "date") return COMPARE.concat(["empty", "filled"]);
+    if (subj === "count") return COMPARE.concat(["between"]); // a count is never empty
+    if (subj && subj !== "value") return COMPARE.concat(["between", "empty", "filled"]);
+    if (NUMERIC.indexOf(type) >= 0) return COMPARE.concat(["between", "empty", "filled"]);
+    if (type === "date") return COMPARE.concat(["empty", "filled"]);
     if (type === "choice") return ["==", "!=", "in", "empty", "filled"];
     if (type === "multichoice") return ["contains", "empty", "filled"];
     if (type === "boolean") return ["==", "empty", "filled"];
@@ -473,6 +548,7 @@
   }
 
   function defaultValue(field, op) {
+    if (op === "between") return [undefined, undefined];
     if (!field || op === "empty" || op === "filled") return undefined;
     if (op === "in") return [];
     if (field.type === "boolean") return true;
@@ -577,7 +653,7 @@
       } else if (mode === "value") {
         editor.appendChild(valueEditor(state, "v", function (node) { state = node; }));
       } else {
-        editor.appendChild(groupEditor(state, "c", 0));
+        editor.appendChild(groupEditor(state, "c", 0, vocabulary));
       }
       toggle.textContent = S(showJson ? "hide_json" : "edit_json");
       toggle.setAttribute("aria-expanded", showJson ? "true" : "false");
@@ -596,8 +672,9 @@
       return el("div", { "class": "siso-cb__raw" }, [note, el("pre", { "class": "siso-cb__pre", text: shown })]);
     }
 
-    // A group: its kind, its items, and buttons to add a condition or a nested group.
-    function groupEditor(group, path, depth) {
+    // A group: its kind, its items, and buttons to add a condition or a nested group. `vocab`
+    // is the fields its conditions read (a list's item fields inside a quantifier).
+    function groupEditor(group, path, depth, vocab, inQuant) {
       var wrapper = el("div", { "class": "siso-cb__group" + (depth ? " siso-cb__group--nested" : "") });
       var kinds = [["and", S("group_and")], ["or", S("group_or")], ["none", S("group_none")]];
       var kind = select(path + ":op", S("group_label"), kinds, group.op);
@@ -605,12 +682,17 @@
         group.op = kind.value;
         changed(true);
       });
-      // an empty builder offers only its buttons: "and/or/none" means nothing yet
-      if (depth || group.items.length) wrapper.appendChild(el("div", { "class": "siso-cb__row" }, [kind]));
+      // an empty builder offers only its buttons: "and/or/none" means nothing yet; so does a
+      // quantifier's single condition
+      var shown = inQuant ? !group.bare || group.items.length > 1 : depth || group.items.length;
+      if (shown) wrapper.appendChild(el("div", { "class": "siso-cb__row" }, [kind]));
       var list = el("div", { "class": "siso-cb__items" });
       group.items.forEach(function (item, index) {
         var itemPath = path + "." + index;
         var name = S(item.t === "group" ? "group_n" : "condition_n", { n: index + 1 });
+        function replace(node) {
+          group.items[index] = node;
+        }
         var remove = el("button", { type: "button", "data-ref": itemPath + ":remove", "class": "button button-small button-secondary siso-cb__remove", text: S("remove"), "aria-label": S("remove_item", { item: name }) });
         remove.addEventListener("click", function () {
           group.items.splice(index, 1);
@@ -619,15 +701,16 @@
           if (next) next.focus();
         });
         var body;
-        if (item.t === "group") body = groupEditor(item, itemPath, depth + 1);
-        else if (item.t === "cmp") body = comparisonEditor(item, itemPath);
+        if (item.t === "group") body = groupEditor(item, itemPath, depth + 1, vocab);
+        else if (item.t === "quant") body = quantEditor(item, itemPath, depth, vocab, replace);
+        else if (item.t === "cmp") body = comparisonEditor(item, itemPath, vocab, replace);
         else body = readOnly(item);
         list.appendChild(el("div", { "class": "siso-cb__item", role: "group", "aria-label": name }, [body, remove]));
       });
       wrapper.appendChild(list);
       var add = el("button", { type: "button", "data-ref": path + ":add", "class": "button button-small button-secondary", text: S("add_condition") });
       add.addEventListener("click", function () {
-        group.items.push({ t: "cmp", field: "", subj: "value", op: "==", value: undefined });
+        group.items.push(newComparison());
         changed(true);
         var first = editor.querySelector('[data-ref="' + path + "." + (group.items.length - 1) + ':field"]');
         if (first) first.focus();
@@ -647,34 +730,83 @@
       return wrapper;
     }
 
-    function subjectOptions() {
+    function subjectOptions(vocab) {
       var out = [["", S("choose_field")]];
-      vocabulary.forEach(function (field) {
+      vocab.forEach(function (field) {
+        if (field.type === "list") {
+          QUANTS.forEach(function (op) {
+            out.push([op + "|" + field.name, quantLabel(vocab, op, field.name) + "…"]);
+          });
+          out.push(["count|" + field.name, subjectLabel(vocab, "count", field.name)]);
+          return;
+        }
         out.push(["value|" + field.name, field.label || field.name]);
         if (field.type === "date") {
           ["age", "days_since", "days_until"].forEach(function (subj) {
-            out.push([subj + "|" + field.name, subjectLabel(vocabulary, subj, field.name)]);
+            out.push([subj + "|" + field.name, subjectLabel(vocab, subj, field.name)]);
           });
         }
       });
       return out;
     }
 
-    // One comparison: field (or age/days from a date field), comparison, value.
-    function comparisonEditor(node, path) {
-      var row = el("div", { "class": "siso-cb__row siso-cb__cmp" });
-      var options = subjectOptions();
-      var current = node.field ? node.subj + "|" + node.field : "";
-      if (node.field && !fieldOf(vocabulary, node.field)) {
-        options.push([current, subjectLabel(vocabulary, node.subj, node.field)]);
-      }
-      var subject = select(path + ":field", S("field"), options, current);
+    function newComparison() {
+      return { t: "cmp", field: "", subj: "value", op: "==", value: undefined };
+    }
+    function newQuant(op, list) {
+      return { t: "quant", op: op, list: list, cond: { t: "group", op: "and", items: [newComparison()], bare: true } };
+    }
+
+    // The field menu: a field (or age/days from a date field, or a list's count) to compare,
+    // or a quantifier over a list ("almeno un componente tale che…").
+    function subjectSelect(path, vocab, current, missingLabel) {
+      var options = subjectOptions(vocab);
+      if (current && !options.some(function (o) { return o[0] === current; })) options.push([current, missingLabel]);
+      return select(path + ":field", S("field"), options, current);
+    }
+
+    // "almeno un contratto tale che:" and a nested group over the item's own fields.
+    function quantEditor(node, path, depth, vocab, replace) {
+      var current = node.op + "|" + node.list;
+      var subject = subjectSelect(path, vocab, current, quantLabel(vocab, node.op, node.list) + "…");
       subject.addEventListener("change", function () {
         var parts = subject.value.split("|");
-        var before = fieldOf(vocabulary, node.field);
+        var list = parts.slice(1).join("|");
+        if (QUANTS.indexOf(parts[0]) >= 0 && list === node.list) node.op = parts[0];
+        else if (QUANTS.indexOf(parts[0]) >= 0) replace(newQuant(parts[0], list));
+        else {
+          var cmp = newComparison();
+          cmp.subj = parts[0] || "value";
+          cmp.field = list;
+          var field = fieldOf(vocab, list);
+          cmp.op = opsFor(field ? field.type : "text", cmp.subj)[0];
+          cmp.value = defaultValue(cmp.subj === "value" ? field : null, cmp.op);
+          replace(cmp);
+        }
+        changed(true);
+      });
+      var inner = groupEditor(node.cond, path + ".q", depth + 1, itemsOf(vocab, node.list), true);
+      inner.setAttribute("role", "group");
+      inner.setAttribute("aria-label", quantLabel(vocab, node.op, node.list));
+      return el("div", { "class": "siso-cb__quant" }, [el("div", { "class": "siso-cb__row" }, [subject]), inner]);
+    }
+
+    // One comparison: field (or age/days from a date field), comparison, value.
+    function comparisonEditor(node, path, vocab, replace) {
+      var row = el("div", { "class": "siso-cb__row siso-cb__cmp" });
+      var current = node.field ? node.subj + "|" + node.field : "";
+      var subject = subjectSelect(path, vocab, current, subjectLabel(vocab, node.subj, node.field));
+      subject.addEventListener("change", function () {
+        var parts = subject.value.split("|");
+        if (QUANTS.indexOf(parts[0]) >= 0) {
+          replace(newQuant(parts[0], parts.slice(1).join("|")));
+          changed(true);
+          return;
+        }
+        var before = fieldOf(vocab, node.field);
         node.subj = parts[0] || "value";
         node.field = parts.slice(1).join("|");
-        var field = fieldOf(vocabulary, node.field);
+        var field = fieldOf(vocab, node.field);
         var allowed = opsFor(field ? field.type : "text", node.subj);
         if (allowed.indexOf(node.op) < 0) node.op = allowed[0];
         if (!before || !field || before.type !== field.type || node.subj !== "value") {
@@ -685,27 +817,47 @@
       });
       row.appendChild(subject);
       if (!node.field) return row;
-      var type = subjectType(vocabulary, node);
+      var type = subjectType(vocab, node);
       var ops = opsFor(type, node.subj);
       if (ops.indexOf(node.op) < 0) ops = ops.concat([node.op]);
       var op = select(path + ":cmp", S("comparison"), ops.map(function (o) { return [o, opWords(type, o)]; }), node.op);
       op.addEventListener("change", function () {
         var was = node.op;
         node.op = op.value;
-        if ((was === "in") !== (node.op === "in") || node.op === "empty" || node.op === "filled" || was === "empty" || was === "filled") {
-          node.value = defaultValue(node.subj === "value" ? fieldOf(vocabulary, node.field) : { type: "integer" }, node.op);
+        if ((was === "in") !== (node.op === "in") || (was === "between") !== (node.op === "between") ||
+            node.op === "empty" || node.op === "filled" || was === "empty" || was === "filled") {
+          node.value = defaultValue(node.subj === "value" ? fieldOf(vocab, node.field) : { type: "integer" }, node.op);
           node.text = undefined;
         }
         changed(true);
       });
       row.appendChild(op);
-      if (node.op !== "empty" && node.op !== "filled") row.appendChild(literalEditor(node, path, type));
+      if (node.op !== "empty" && node.op !== "filled") row.appendChild(literalEditor(node, path, type, vocab));
       return row;
     }
 
-    function literalEditor(node, path, type) {
-      var field = fieldOf(vocabulary, node.field);
+    // One end of "tra … e …", edited as a number of its own.
+    function rangeEnd(node, index) {
+      if (!Array.isArray(node.value)) node.value = [undefined, undefined];
+      if (!Array.isArray(node.texts)) node.texts = [undefined, undefined];
+      return {
+        get value() { return node.value[index]; },
+        set value(v) { node.value[index] = v; },
+        get text() { return node.texts[index]; },
+        set text(v) { node.texts[index] = v; }
+      };
+    }
+
+    function literalEditor(node, path, type, vocab) {
+      var field = fieldOf(vocab, node.field);
       var choices = (field && field.choices) || [];
+      if (node.op === "between") {
+        return el("span", { "class": "siso-cb__value" }, [
+          numberInput(rangeEnd(node, 0), path + ":low", S("from_number")),
+          el("span", { "class": "siso-cb__word", text: S("and") }),
+          numberInput(rangeEnd(node, 1), path + ":high", S("to_number"))
+        ]);
+      }
       if (node.op === "in") {
         var picked = Array.isArray(node.value) ? node.value : [];
         var set = el("fieldset", { "class": "siso-cb__choices" }, [el("legend", { "class": "siso-cb__legend", text: S("values") })]);
@@ -830,6 +982,7 @@
     function fieldSelect(ref, label, current, types) {
       var options = [["", S("choose_field")]];
       vocabulary.forEach(function (field) {
+        if (field.type === "list") return; // a list is no value
         if (!types || types.indexOf(field.type) >= 0) options.push([field.name, field.label || field.name]);
       });
       if (current && !options.some(function (o) { return o[0] === current; })) {
@@ -891,7 +1044,7 @@
           break;
         case "if":
           wrapper.appendChild(el("span", { "class": "siso-cb__word", text: S("if") }));
-          wrapper.appendChild(groupEditor(node.cond, path + "c", 1));
+          wrapper.appendChild(groupEditor(node.cond, path + "c", 1, vocabulary));
           wrapper.appendChild(el("span", { "class": "siso-cb__word", text: S("then") }));
           wrapper.appendChild(valueEditor(node.then, path + "a", function (n) { node.then = n; }));
           wrapper.appendChild(el("span", { "class": "siso-cb__word", text: S("otherwise") }));
