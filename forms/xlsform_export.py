@@ -252,7 +252,8 @@ class Exporter:
         extra = {
             key: value
             for key, value in spec.items()
-            if key not in keys and not (key in DEFAULTS and value in DEFAULTS[key])
+            if (key not in keys and not (key in DEFAULTS and value in DEFAULTS[key]))
+            or not reads_back_as_is(key, value)
         }
         if extra:
             row["siso::extra"] = dumps(extra)
@@ -392,7 +393,7 @@ class Exporter:
         title = self.schema.get("title")
         settings["form_title"] = canonical.text(title, "it")
         form_extra = {k: v for k, v in self.schema.items() if k not in FORM_KEYS}
-        if isinstance(title, dict) and (title.get("en") or "") != settings["form_title"]:
+        if not (exact_text(title, False) and title["en"] == title["it"]):
             form_extra["title"] = title
         if form_extra:
             settings["siso::extra"] = dumps(form_extra)
@@ -405,6 +406,55 @@ class Exporter:
             for line in self.report:
                 report.append(list(line))
         return book
+
+
+def exact_text(value, empty_ok: bool) -> bool:
+    """Whether the importer reads the two language columns back as this very value: it
+    strips the cells, fills an empty language from the other and an empty label by the name."""
+    if not (isinstance(value, dict) and set(value) == {"it", "en"}):
+        return False
+    it, en = value["it"], value["en"]
+    if not (isinstance(it, str) and isinstance(en, str) and it.strip() == it and en.strip() == en):
+        return False
+    return bool(it) == bool(en) and (bool(it) or empty_ok)
+
+
+def exact_choice(choice) -> bool:
+    if not isinstance(choice, dict) or not set(choice) <= {"value", "label", "columns"}:
+        return False
+    value, columns = choice.get("value"), choice.get("columns", {"x": "x"})
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and value.strip() == value
+        and exact_text(choice.get("label"), False)
+        and isinstance(columns, dict)
+        and bool(columns)
+        and all(
+            isinstance(k, str)
+            and k == k.strip().lower().replace(" ", "_")
+            and "::" not in k
+            and k not in ("list_name", "name", "label", "image", "audio", "video", "media")
+            and isinstance(v, str)
+            and v
+            and v.strip() == v
+            for k, v in columns.items()
+        )
+    )
+
+
+def reads_back_as_is(key: str, value) -> bool:
+    """False for a value the survey's columns would not give back unchanged (then it goes
+    to `siso::extra` too)."""
+    if key in ("label", "title"):
+        return exact_text(value, False)
+    if key in ("help", "required_message", "constraint_message"):
+        return exact_text(value, True)
+    if key == "choices":
+        return isinstance(value, list) and all(exact_choice(choice) for choice in value)
+    if key == "default":
+        return value is None or (isinstance(value, str) and value.strip() == value)
+    return True
 
 
 def write(sheet, columns: list[str], rows: list[dict]) -> None:

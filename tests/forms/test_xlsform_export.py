@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
+from forms import schema as canonical
 from forms.json_logic_xpath import NoXPath, to_xpath
+from forms.kinds import FIELD_KINDS
 from forms.publishing import import_definition
 from forms.xlsform import XLSFormError, import_xlsform, schema_from_xlsform
 from forms.xlsform_export import export_xlsform
@@ -54,7 +56,10 @@ def normal_field(spec: dict) -> dict:
             for choice in spec["choices"]
         ]
     if spec.get("fields"):
-        spec["fields"] = [normal_field(child) for child in spec["fields"]]
+        spec["fields"] = [
+            normal_field(child)
+            for child in canonical.with_other(canonical.without_other(spec["fields"]))
+        ]
     return spec
 
 
@@ -68,7 +73,11 @@ def normalised(schema: dict) -> dict:
             **step,
             "title": texts(step.get("title")),
             "visible_if": step.get("visible_if"),
-            "fields": [normal_field(spec) for spec in step.get("fields") or ()],
+            # the admin stores only `or_other`; the schema built from it has the rest
+            "fields": [
+                normal_field(spec)
+                for spec in canonical.with_other(canonical.without_other(step.get("fields") or []))
+            ],
         }
         for step in schema.get("steps") or ()
     ]
@@ -294,6 +303,58 @@ def test_platform_kinds_prefill_facts_and_rules_come_back_exactly():
     assert fields["who"]["min_rows"] == 1 and fields["cf"]["fact"] == "person.tax_code"
     assert back["steps"][1]["visible_if"] == {"some": [{"var": "who"}, {"var": "n"}]}
     assert any(note.startswith("due, relevant") for note in notes)
+
+
+def one_of_each_kind() -> list:
+    """A field of every kind the platform has, with what that kind may carry."""
+    label = {"it": "Domanda", "en": "Question"}
+    choices = [
+        {"value": "a", "label": {"it": "A", "en": "A"}},
+        {"value": "b", "label": {"it": "B", "en": ""}},  # one language only: kept as is
+    ]
+    extra = {
+        "choice": {"choices": choices, "or_other": True, "default": "a"},
+        "multichoice": {"choices": choices, "validations": {"min": 1, "max": 2}},
+        "rank": {"choices": choices},
+        "range": {"start": 1, "end": 5, "step": 0.5},
+        "decimal": {"decimal_places": 1, "validations": {"min": 0.5}},
+        "date": {"validations": {"min": "2020-01-01"}},
+        "file": {"validations": {"max_size": 1000, "extensions": ["pdf"]}},
+        "image": {"validations": {"extensions": ["png"]}},
+        "hidden": {"default": "sportello"},
+        "note": {"label": {"it": "Solo da leggere", "en": ""}},
+        "text": {"help": {"it": "Aiuto", "en": "Help"}, "required_message": label},
+        "integer": {"computed": {"+": [1, 2]}, "label": {"it": "", "en": ""}},
+    }
+    fields = []
+    for kind, _name in FIELD_KINDS:
+        if kind == "group":
+            continue
+        fields.append({"key": f"q_{kind}", "kind": kind, "label": label, **extra.get(kind, {})})
+    return fields
+
+
+@pytest.mark.parametrize("spec", one_of_each_kind(), ids=lambda spec: spec["kind"])
+def test_every_kind_comes_back_the_same(spec):
+    group = {
+        "key": "rows",
+        "kind": "group",
+        "label": {"it": "Righe", "en": "Rows"},
+        "max_rows": 3,
+        "fields": [{**copy.deepcopy(spec), "key": f"{spec['key']}_row"}],
+    }
+    if spec["kind"] in ("hidden", "note"):
+        group["fields"].append({"key": "anything", "kind": "text", "label": spec["label"]})
+    schema = {
+        "slug": "tipi",
+        "title": {"it": "Tipi", "en": "Kinds"},
+        "steps": [{"key": "s", "title": {"it": "", "en": ""}, "fields": [spec, group]}],
+    }
+    back, _notes = round_trip(schema)
+    assert normalised(back) == normalised(schema)
+    fields = test_xlsform.fields_by_key(back)
+    assert fields[spec["key"]]["label"] == spec["label"]  # languages exactly as given
+    assert back["steps"][0]["title"] == {"it": "", "en": ""}
 
 
 def test_a_pattern_odk_reads_differently_is_kept_and_odk_gets_its_regex():
