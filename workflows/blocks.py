@@ -9,15 +9,16 @@ import json
 
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
+from django.core.validators import RegexValidator, validate_slug
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from forms import strict_json
-from forms.blocks import InvalidJSON, LogicBlock, key_validator
+from forms.blocks import InvalidJSON, LogicBlock
 
 from .duration_widget import FLAG, DurationInput, unit_posted
+from .graph import KEY_PATTERN
 
 
 def role_choices():
@@ -50,6 +51,11 @@ ESCALATION_CHOICES = [
     ("notify", _("notify the zone administrators and the assignee")),
     ("reassign", _("reassign to a zone administrator")),
 ]
+
+
+key_validator = RegexValidator(
+    KEY_PATTERN, _("Use lowercase letters, digits and “_”, starting with a letter.")
+)
 
 
 class JSONObjectBlock(blocks.FieldBlock):

@@ -16,8 +16,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forms.schema import KEY_PATTERN
-
 from . import graph as g
 from .bpmn import (
     BOUNDS,
@@ -338,7 +336,7 @@ class _Reader:
             self.order.append(node_id)
         # Ids that are valid keys keep them; the others get one that is free.
         for node_id in self.order:
-            if KEY_PATTERN.fullmatch(node_id) and node_id not in g.reserved_keys():
+            if g.KEY_PATTERN.fullmatch(node_id) and node_id not in g.reserved_keys():
                 self.keys[node_id] = node_id
                 used.add(node_id)
         for node_id in self.order:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,9 +18,12 @@ from django.utils.translation import gettext as _
 
 from forms import logic
 from forms.checks import Problem
-from forms.schema import KEY_PATTERN
 
 from .durations import parse_duration
+
+# Step keys name viewflow nodes and task URLs: lowercase, unlike questionnaire names, which
+# keep their case as ODK's do.
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 TASK, ACTION, DECISION, SPLIT, JOIN, WAIT, END = (
     "task", "action", "decision", "split", "join", "wait", "end",

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from viewflow.workflow.status import PROCESS
 
-from forms.schema import KEY_PATTERN
 from siso_platform.casework import procedures
 from workflows import bpmn, runtime
 from workflows import graph as g
 from workflows.deadlines import sweep
+from workflows.graph import KEY_PATTERN
 from workflows.publishing import known, publish
 
 from .conftest import end, make_definition, task, text
