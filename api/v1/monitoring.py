@@ -108,6 +108,19 @@ class ProgrammeSerializer(serializers.Serializer):
     )
     starts_on = serializers.DateField(source="snapshot.starts_on")
     ends_on = serializers.DateField(source="snapshot.ends_on", allow_null=True)
+    amount = serializers.DecimalField(
+        source="snapshot.amount",
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The benefit each household receives, in euro; null when none is stated.",
+    )
+    amount_period = serializers.ChoiceField(
+        source="snapshot.amount_period",
+        choices=["once", "month", "year"],
+        allow_null=True,
+        help_text="How often the amount is paid: once, month or year; null without an amount.",
+    )
     rule = serializers.JSONField(help_text="The eligibility rule, in JSON Logic.")
 
 

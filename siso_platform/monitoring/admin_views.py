@@ -27,6 +27,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 from forms import admin_views as forms_admin
 from forms import logic
 from forms.host import host
+from siso_platform.casework.entry_forms import AmountField
 
 from . import dry_run_views, publishing
 from .fact_sheet import FIELDS
@@ -67,6 +68,20 @@ def _documented(parts: list[str], types: dict[str, str]) -> bool:
 
 class _RuleForm(forms_admin.OwnedDefinitionForm):
     refusal = gettext_lazy("The rule cannot be published: %s")
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if "amount" in form.fields:  # a programme's amount, as Italians write it: 250,50
+            found = form.fields["amount"]
+            form.fields["amount"] = AmountField(
+                label=found.label,
+                help_text=found.help_text,
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                validators=found.validators,
+            )
+        return form
 
     def publish_problems(self, instance):
         # An invalid rule never gets here: the model field's validator refuses it on `rule`.
@@ -177,7 +192,13 @@ class ProgrammeViewSet(SnippetViewSet):
     add_view_class = RuleCreateView
     edit_view_class = RuleEditView
     index_view_class = RuleIndexView
-    panels = _rule_panels(FieldPanel("item"), FieldPanel("starts_on"), FieldPanel("ends_on"))
+    panels = _rule_panels(
+        FieldPanel("item"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("amount"),
+        FieldPanel("amount_period"),
+    )
 
     def get_queryset(self, request):
         return Programme.objects.select_related("owner", "item")

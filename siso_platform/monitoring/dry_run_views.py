@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from forms.admin_views import OwnerPermissionPolicy
 from siso_platform.audit import log as audit
+from siso_platform.italian import euro, number
 from siso_platform.territory.models import SocialZone
 
 from . import dry_runs, publishing
 from .explaining import fact_label
-from .models import DryRun, Programme, RunStatus
+from .models import AmountPeriod, DryRun, Programme, RunStatus
 
 REGION = "region"
 
@@ -123,10 +124,43 @@ def result(request, kind, pk, run):
             "following": found.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "missing": [(fact_label(name), count) for name, count in dry_runs.most_missing(counts)],
             "is_programme": kind == "programme",
+            "costs": _costs(found, counts) if kind == "programme" else [],
             "dry_run_url": reverse("monitoring_admin:dry_run", args=[kind, pk]),
             "edit_url": _edit_url(kind, definition),
         },
     )
+
+
+def _households(cost: dry_runs.Cost, key: str) -> str:
+    one = cost.households == 1  # Italian and English: the singular is for one only
+    words = {
+        ("eligible", True): _("%(count)s eligible household"),
+        ("eligible", False): _("%(count)s eligible households"),
+        ("receiving_nothing", True): _("%(count)s eligible household receiving nothing"),
+        ("receiving_nothing", False): _("%(count)s eligible households receiving nothing"),
+    }[key, one]
+    return words % {"count": number(cost.households)}
+
+
+def cost_sentence(cost: dry_runs.Cost, key: str) -> str:
+    """How the cost was worked out, in words: "2 nuclei idonei times € 250,00 al mese times
+    12 = € 6.000,00 l'anno", with the multiplication sign."""
+    formula = {
+        AmountPeriod.MONTH: _("%(households)s × %(amount)s per month × 12 = %(total)s a year"),  # noqa: RUF001
+        AmountPeriod.YEAR: _("%(households)s × %(amount)s per year = %(total)s a year"),  # noqa: RUF001
+        AmountPeriod.ONCE: _("%(households)s × %(amount)s one-off = %(total)s a year"),  # noqa: RUF001
+    }[cost.period]
+    return formula % {
+        "households": _households(cost, key),
+        "amount": euro(cost.amount),
+        "total": euro(cost.yearly),
+    }
+
+
+def _costs(run: DryRun, counts: dict) -> list[tuple[str, str, str]]:
+    """(key, yearly cost, how) for the eligible households and the gap to fund."""
+    found = dry_runs.costs(counts, run.amount, run.amount_period) or {}
+    return [(key, euro(cost.yearly), cost_sentence(cost, key)) for key, cost in found.items()]
 
 
 def progress(request, kind, pk, run):

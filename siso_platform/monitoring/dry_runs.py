@@ -4,7 +4,9 @@ It reads fact sheets like a screening and keeps counts only: how many households
 finds eligible (an indicator: matched), not eligible, undetermined and why (the missing facts
 by documented name, `rentals.N.days_to_end`), and for a programme how many eligible
 households receive nothing of its catalogue item. It writes no lists and raises no alerts.
-`tally` is pure; `execute` runs it in chunks in a background task, saving progress.
+`tally` is pure; `execute` runs it in chunks in a background task, saving progress. For a
+programme stating an amount, `costs` (pure) works out the yearly cost of the eligible
+households and of those receiving nothing (the gap to fund) from the counts.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime
 import traceback
 from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +25,7 @@ from siso_platform.people.models import Household, HouseholdMembership
 
 from . import fact_sheet
 from .explaining import pattern
-from .models import DryRun, Programme, RunStatus
+from .models import PAYMENTS_PER_YEAR, DryRun, Programme, RunStatus
 from .rules import Rule
 
 CHUNK = 2000
@@ -70,6 +74,38 @@ def most_missing(counts: dict, limit: int = TOP_MISSING) -> list[tuple[str, int]
     return ranked[:limit]
 
 
+@dataclass(frozen=True)
+class Cost:
+    """yearly = households times amount times payments a year."""
+
+    households: int
+    amount: Decimal
+    period: str
+    payments: int
+    yearly: Decimal
+
+
+def yearly_cost(households: int, amount: Decimal | None, period: str) -> Cost | None:
+    """What paying `amount` every `period` to `households` costs in a year; None without an
+    amount or a period. A one-off sum counts once, in the year it is paid."""
+    if amount is None or period not in PAYMENTS_PER_YEAR:
+        return None
+    payments = PAYMENTS_PER_YEAR[period]
+    return Cost(households, amount, period, payments, households * amount * payments)
+
+
+def costs(counts: dict, amount: Decimal | None, period: str) -> dict[str, Cost] | None:
+    """The yearly cost of a programme's eligible households and of the eligible households
+    receiving nothing of its item (the gap to fund); None when it states no amount."""
+    eligible = yearly_cost(counts.get("eligible", 0), amount, period)
+    if eligible is None:
+        return None
+    return {
+        "eligible": eligible,
+        "receiving_nothing": yearly_cost(counts.get("receiving_nothing", 0), amount, period),
+    }
+
+
 def draft_of(definition):
     """The definition as its latest draft says (wagtail keeps unpublished edits in
     revisions; the row holds the live content)."""
@@ -90,6 +126,8 @@ def start(definition, *, by, zone=None, on: datetime.date | None = None) -> DryR
         on=on or timezone.localdate(),
         rule=draft.rule,
         item=draft.item.code if is_programme else "",
+        amount=draft.amount if is_programme else None,
+        amount_period=draft.amount_period if is_programme else "",
         started_by=by,
     )
     transaction.on_commit(lambda: dry_run.enqueue(run.pk))

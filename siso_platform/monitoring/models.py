@@ -5,9 +5,12 @@ Rules are edited as wagtail drafts and frozen into immutable versions when publi
 check and screening result points at the version it used.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,8 +77,21 @@ class RuleDefinition(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexe
         return {"slug": self.slug, "title": self.title, "zone": zone, "rule": self.rule}
 
 
+class AmountPeriod(models.TextChoices):
+    """How often a programme's amount is paid; `per_year` says how many times in a year
+    (a one-off sum is counted once in the year it is paid)."""
+
+    ONCE = "once", _("one-off")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+
+
+PAYMENTS_PER_YEAR = {AmountPeriod.ONCE: 1, AmountPeriod.MONTH: 12, AmountPeriod.YEAR: 1}
+
+
 class Programme(RuleDefinition):
-    """A benefit (misura): who is eligible for a catalogue item, where and when."""
+    """A benefit (misura): who is eligible for a catalogue item, where and when, and
+    optionally how much it pays each household."""
 
     item = models.ForeignKey(
         "casework.CatalogueItem",
@@ -87,22 +103,54 @@ class Programme(RuleDefinition):
     ends_on = models.DateField(
         _("valid to"), null=True, blank=True, help_text=_("The last day; empty while open.")
     )
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.01"), message=_("The amount must be more than zero."))
+        ],
+        help_text=_(
+            "What each household receives, in euro. Leave it empty if the programme pays no "
+            "fixed sum: the dry run then estimates no cost."
+        ),
+    )
+    amount_period = models.CharField(
+        _("how often it is paid"),
+        max_length=10,
+        choices=AmountPeriod.choices,
+        blank=True,
+        help_text=_("Once only, every month or every year."),
+    )
 
     class Meta(RuleDefinition.Meta):
         verbose_name = _("benefit programme")
         verbose_name_plural = _("benefit programmes")
 
     def clean(self):
+        errors = {}
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The programme ends before it starts.")})
+            errors["ends_on"] = _("The programme ends before it starts.")
+        if self.amount is not None and not self.amount_period:
+            errors["amount_period"] = _("Say how often the amount is paid.")
+        if self.amount is None and self.amount_period:
+            errors["amount"] = _("Write the amount, or leave how often it is paid empty.")
+        if errors:
+            raise ValidationError(errors)
 
     def snapshot(self) -> dict:
-        return {
+        snap = {
             **super().snapshot(),
             "item": self.item.code,
             "starts_on": self.starts_on.isoformat(),
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
         }
+        # Only when stated, so publishing an unchanged older programme makes no new version.
+        if self.amount is not None:
+            snap.update(amount=f"{self.amount:.2f}", amount_period=self.amount_period)
+        return snap
 
 
 class Severity(models.TextChoices):
@@ -496,6 +544,13 @@ class DryRun(models.Model):
     on = models.DateField(_("as of"))
     rule = models.JSONField(_("rule tried"))
     item = models.CharField(_("catalogue item"), max_length=20, blank=True)
+    # The draft's amount when the run started: the cost is worked out from it and the counts.
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amount_period = models.CharField(
+        _("how often it is paid"), max_length=10, choices=AmountPeriod.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -88,6 +89,8 @@ def document(definition: RuleDefinition) -> dict:
             starts_on=definition.starts_on.isoformat(),
             ends_on=definition.ends_on.isoformat() if definition.ends_on else None,
         )
+        if definition.amount is not None:  # older files have none: both stay readable
+            doc.update(amount=f"{definition.amount:.2f}", amount_period=definition.amount_period)
     else:
         doc.update(
             need_category=definition.need_category.code,
@@ -120,6 +123,18 @@ def read(content: str | bytes) -> dict:
     return doc
 
 
+def _amount(value) -> Decimal | None:
+    """A file's amount: a number or a text such as "250.00"; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(_("the amount “%(value)s” is not a number") % {"value": value})
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(_("the amount “%(value)s” is not a number") % {"value": value}) from None
+
+
 def save(doc: dict, *, owner, user=None, publish_now: bool = False) -> RuleDefinition:
     """Create or update a definition from a document, as a draft revision (or published)."""
     from siso_platform.casework.models import CatalogueItem, NeedCategory
@@ -137,6 +152,8 @@ def save(doc: dict, *, owner, user=None, publish_now: bool = False) -> RuleDefin
             definition.starts_on = datetime.date.fromisoformat(doc["starts_on"])
             ends_on = doc.get("ends_on")
             definition.ends_on = datetime.date.fromisoformat(ends_on) if ends_on else None
+            definition.amount = _amount(doc.get("amount"))
+            definition.amount_period = doc.get("amount_period") or ""
         else:
             definition.need_category = NeedCategory.objects.get(code=doc["need_category"])
             definition.severity = doc.get("severity", "medium")

@@ -1,6 +1,8 @@
 """A draft rule's dry run: the counts worked out by hand, the background run that writes no
 list and raises no alert, the pages only the definition's owner reaches, and the audit."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -11,7 +13,7 @@ from siso_platform.monitoring.models import Alert, DryRun, RunStatus, ScreeningR
 from siso_platform.monitoring.rules import Rule
 from siso_platform.territory.models import SocialZone
 
-from .conftest import ON
+from .conftest import ON, give
 
 RENT = {"and": [{"<=": [{"var": "isee"}, 15000]}, {">": [{"var": "rent_yearly"}, 0]}]}
 ENDING = {"some": [{"var": "rentals"}, {"<=": [0, {"var": "days_to_end"}, 90]}]}
@@ -167,7 +169,9 @@ def test_the_region_tries_a_zone_or_the_region_and_reads_counts_only(
     assert 'data-count="undetermined">1<' in html
     assert 'data-count="receiving_nothing">1<' in html
     assert "<td>ISEE</td><td>1</td>" in html
-    assert "cost" not in html.lower()  # the catalogue records no amounts: no yearly cost
+    # the draft states no amount: no cost, and a sentence says why
+    assert "No cost is estimated: the draft stated no amount" in html
+    assert "data-cost=" not in html
     for home in zone2_households:  # no household, no person named
         assert home.household.code not in html
         assert home.members[0].last_name not in html
@@ -183,6 +187,30 @@ def test_the_region_tries_a_zone_or_the_region_and_reads_counts_only(
         client.post(url, {"territory": "region"})
     assert DryRun.objects.latest("pk").zone is None
     assert DryRun.objects.latest("pk").counts["households"] == 4
+
+
+def test_a_programme_with_an_amount_shows_the_yearly_cost_and_the_gap_to_fund(
+    client, make_member, draft, zone2_households, provider, django_capture_on_commit_callbacks
+):
+    draft = draft.get_latest_revision_as_object()
+    draft.amount, draft.amount_period = Decimal("250.00"), "month"
+    draft.save_revision()
+    receiving = zone2_households[3]  # zone 3, eligible: it already receives the item
+    give("E1.02", provider["municipality"], household=receiving.household, starts_on=ON)
+    client.force_login(make_member(Role.REGIONAL_ADMIN))  # an Italian page
+    url = reverse("monitoring_admin:dry_run", args=["programme", draft.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"territory": "region"})
+    run = DryRun.objects.get()
+    assert (run.amount, run.amount_period) == (Decimal("250.00"), "month")
+    assert (run.counts["eligible"], run.counts["receiving_nothing"]) == (2, 1)
+    html = client.get(response["Location"]).content.decode()
+    # 2 eligible x € 250,00 a month x 12 = € 6.000,00; 1 receiving nothing: € 3.000,00
+    assert 'data-cost="eligible">€\xa06.000,00<' in html
+    assert 'data-cost="receiving_nothing">€\xa03.000,00<' in html
+    assert "€\xa0250,00" in html and "\u00d7 12 = €\xa06.000,00" in html
+    assert "\u00d7 12 = €\xa03.000,00" in html
+    assert 'id="dry-run-no-cost"' not in html
 
 
 def test_another_owners_rule_is_not_found_and_a_zone_rule_is_tried_in_its_zone(
