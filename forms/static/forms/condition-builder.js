@@ -1088,32 +1088,58 @@
   // wagtail 8 names a StreamField child's inputs PREFIX-type, PREFIX-deleted and
   // PREFIX-value-<child>, so a field block is `body-0-value-fields-1` (a step's field) or
   // `body-0-value-fields-2-value-fields-0` (a field in a repeatable group's row).
-  function inputValue(form, name) {
-    var input = form.querySelector('[name="' + CSS.escape(name) + '"]');
+  // One pass over the form's inputs, kept until a key, label, choice or block changes: the
+  // intake's editor holds ~150 logic boxes, and a lookup per box per name froze the page.
+  var liveIndex = null;
+  function indexOf(form) {
+    if (liveIndex && liveIndex.form === form) return liveIndex;
+    var byName = {};
+    var keys = [];
+    var choiceValues = [];
+    Array.prototype.forEach.call(form.elements || form.querySelectorAll("input, select, textarea"), function (input) {
+      if (!input.name) return;
+      byName[input.name] = input;
+      if (/-value-key$/.test(input.name)) keys.push(input);
+      else if (/-choices-\d+-value-value$/.test(input.name)) choiceValues.push(input);
+    });
+    liveIndex = { form: form, byName: byName, keys: keys, choiceValues: choiceValues, fields: null };
+    return liveIndex;
+  }
+  function forgetIndex() {
+    liveIndex = null;
+  }
+  function inputValue(index, name) {
+    var input = index.byName[name];
     return input ? input.value : null;
   }
-  function liveQuestionnaire(textarea) {
-    var form = textarea.form || document;
-    var own = textarea.name || "";
+  function liveFields(index) {
+    if (index.fields) return index.fields;
     var fields = [];
-    var rows = [];
-    form.querySelectorAll('input[name$="-value-key"]').forEach(function (input) {
+    index.keys.forEach(function (input) {
       var prefix = input.name.slice(0, -"-value-key".length);
-      var match = /^(.*)-value-fields-\d+$/.exec(prefix);
-      if (!match || inputValue(form, prefix + "-deleted") === "1") return;
-      var type = inputValue(form, prefix + "-type");
+      if (!/^(.*)-value-fields-\d+$/.test(prefix) || inputValue(index, prefix + "-deleted") === "1") return;
+      var type = inputValue(index, prefix + "-type");
       type = LIVE_TYPES[type] || type;
       var key = input.value.trim();
       if (!type || !key || type === "note" || type === "group") return;
-      var entry = { name: key, label: inputValue(form, prefix + "-value-label_it") || key, type: type };
-      if (type === "choice" || type === "multichoice") entry.choices = liveChoices(form, prefix + "-value-choices");
-      if (/-value-fields-\d+-value-fields-\d+$/.test(prefix)) {
+      var entry = { name: key, label: inputValue(index, prefix + "-value-label_it") || key, type: type };
+      if (type === "choice" || type === "multichoice") entry.choices = liveChoices(index, prefix + "-value-choices-");
+      fields.push({ prefix: prefix, entry: entry });
+    });
+    index.fields = fields;
+    return fields;
+  }
+  function liveQuestionnaire(textarea) {
+    var own = textarea.name || "";
+    var fields = [];
+    var rows = [];
+    liveFields(indexOf(textarea.form || document)).forEach(function (found) {
+      var entry = found.entry;
+      if (/-value-fields-\d+-value-fields-\d+$/.test(found.prefix)) {
         // a row's field: offered as row.<key> to the logic of that same group only
-        var group = prefix.replace(/-value-fields-\d+$/, "");
+        var group = found.prefix.replace(/-value-fields-\d+$/, "");
         if (own.indexOf(group + "-value-fields-") === 0) {
-          entry.name = "row." + key;
-          entry.label = S("row_field", { label: entry.label });
-          rows.push(entry);
+          rows.push({ name: "row." + entry.name, label: S("row_field", { label: entry.label }), type: entry.type, choices: entry.choices });
         }
       } else {
         fields.push(entry);
@@ -1121,12 +1147,13 @@
     });
     return fields.concat(rows);
   }
-  function liveChoices(form, prefix) {
+  function liveChoices(index, prefix) {
     var choices = [];
-    form.querySelectorAll('input[name^="' + CSS.escape(prefix) + '-"][name$="-value-value"]').forEach(function (input) {
+    index.choiceValues.forEach(function (input) {
+      if (input.name.indexOf(prefix) !== 0) return;
       var item = input.name.slice(0, -"-value-value".length);
-      if (!/^.*-choices-\d+$/.test(item) || inputValue(form, item + "-deleted") === "1" || !input.value) return;
-      choices.push({ value: input.value, label: inputValue(form, item + "-value-label_it") || input.value });
+      if (!/-choices-\d+$/.test(item) || inputValue(index, item + "-deleted") === "1" || !input.value) return;
+      choices.push({ value: input.value, label: inputValue(index, item + "-value-label_it") || input.value });
     });
     return choices;
   }
@@ -1145,7 +1172,7 @@
     }
   }
   function mountOne(textarea) {
-    if (textarea.sisoConditions || textarea.closest("template")) return;
+    if (textarea.sisoConditions || textarea.closest("template")) return false;
     var handle = mount(textarea, { vocabulary: vocabularyFor(textarea), mode: textarea.getAttribute("data-logic-builder") });
     if (textarea.getAttribute("data-vocabulary") === LIVE) {
       live.push(textarea);
@@ -1158,15 +1185,23 @@
         }
       });
     }
+    return true;
   }
   function mountWithin(scope) {
-    if (scope.matches && scope.matches("textarea[data-logic-builder]")) mountOne(scope);
-    if (scope.querySelectorAll) scope.querySelectorAll("textarea[data-logic-builder]").forEach(mountOne);
+    var mounted = false;
+    if (scope.matches && scope.matches("textarea[data-logic-builder]")) mounted = mountOne(scope) || mounted;
+    if (scope.querySelectorAll) {
+      scope.querySelectorAll("textarea[data-logic-builder]").forEach(function (t) {
+        mounted = mountOne(t) || mounted;
+      });
+    }
+    return mounted;
   }
   var refreshTimer = null;
   function refreshLive() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(function () {
+      forgetIndex();
       live = live.filter(function (t) { return t.isConnected; });
       live.forEach(function (t) {
         var box = t.previousElementSibling;
@@ -1179,17 +1214,35 @@
     function start() {
       mountWithin(doc.body);
       new MutationObserver(function (records) {
+        var changed = false;
         records.forEach(function (record) {
+          // The builders' own redraws are not the editor changing: reacting to them looped.
+          if (record.target.closest && record.target.closest("[data-logic-for]")) return;
           record.addedNodes.forEach(function (node) {
-            if (node.nodeType === 1) mountWithin(node);
+            if (node.nodeType !== 1) return;
+            if (mountWithin(node)) changed = true;
+            else if (node.querySelector && node.querySelector('input[name$="-value-key"]')) changed = true;
+          });
+          record.removedNodes.forEach(function (node) {
+            if (node.nodeType === 1 && node.querySelector && node.querySelector('input[name$="-value-key"]')) changed = true;
           });
         });
-        if (live.length) refreshLive();
+        if (changed) {
+          forgetIndex();
+          if (live.length) refreshLive();
+        }
       }).observe(doc.body, { childList: true, subtree: true });
-      // A key, label or choice renamed elsewhere in the editor shows in every live builder.
+      // A key, label or choice renamed (or a block deleted) elsewhere shows in every live builder.
       doc.addEventListener("change", function (event) {
         var name = (event.target && event.target.name) || "";
-        if (live.length && /-value-(key|label_it|value)$/.test(name)) refreshLive();
+        if (/-value-(key|label_it|value)$|-deleted$|-type$/.test(name)) {
+          forgetIndex();
+          if (live.length) refreshLive();
+        }
+      });
+      doc.addEventListener("input", function (event) {
+        var name = (event.target && event.target.name) || "";
+        if (/-value-(key|label_it|value)$/.test(name)) forgetIndex();
       });
     }
     if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
