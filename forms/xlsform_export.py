@@ -402,9 +402,7 @@ class Exporter:
             report = book.create_sheet(REPORT_SHEET)
             # Translators: headers of the XLSForm export's warnings sheet.
             headers = [_("Question"), _("Column"), _("What changes in ODK")]
-            report.append(headers)
-            for line in self.report:
-                report.append(list(line))
+            write(report, headers, [dict(zip(headers, line, strict=True)) for line in self.report])
         return book
 
 
@@ -458,9 +456,15 @@ def reads_back_as_is(key: str, value) -> bool:
 
 
 def write(sheet, columns: list[str], rows: list[dict]) -> None:
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([row.get(column, "") for column in columns])
+    for number, values in enumerate(
+        [columns, *([row.get(c, "") for c in columns] for row in rows)]
+    ):
+        for column, value in enumerate(values, start=1):
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=number + 1, column=column, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a label starting with "=" is text, never a formula
 
 
 def quote(text: str) -> str:

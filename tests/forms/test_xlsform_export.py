@@ -357,6 +357,16 @@ def test_every_kind_comes_back_the_same(spec):
     assert back["steps"][0]["title"] == {"it": "", "en": ""}
 
 
+def test_a_text_that_looks_like_a_formula_stays_text():
+    schema = platform_schema()
+    schema["steps"][1]["fields"][0]["label"] = {"it": "=1+1", "en": '=HYPERLINK("x")'}
+    content, _notes = export_xlsform(schema)
+    cell = next(c for c in load_workbook(io.BytesIO(content))["survey"]["C"] if c.value == "=1+1")
+    assert cell.data_type == "s"
+    back, _notes = round_trip(schema)
+    assert back["steps"][1]["fields"][0]["label"] == schema["steps"][1]["fields"][0]["label"]
+
+
 def test_a_pattern_odk_reads_differently_is_kept_and_odk_gets_its_regex():
     content, _notes = export_xlsform(platform_schema())
     code = survey_row(content, "code")
