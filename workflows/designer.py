@@ -28,6 +28,7 @@ from forms.schema import iter_fields, text
 from . import graph as g
 from . import registry
 from .blocks import ASSIGNEE_RULES, ESCALATION_CHOICES, WITHIN_CHOICES
+from .host import host
 from .models import WorkflowDefinition
 from .publishing import PublishRefused, current, known, publish
 from .streamfield import stream_from_graph
@@ -135,6 +136,10 @@ def _by_name(problem: Problem, graph: dict) -> Problem:
 
 def save(definition: WorkflowDefinition, xml: str, user) -> Outcome:
     """A new draft revision from the diagram, or the problems (and nothing saved)."""
+    if definition.locked and definition.locked_by_id != getattr(user, "pk", None):
+        # wagtail's lock on the list-of-steps editor holds here too
+        message = _("The procedure is locked by %(user)s: nothing was saved.")
+        return Outcome([Problem("steps", message % {"user": definition.locked_by})])
     graph, layout, found = read(definition, xml)
     if found:
         return Outcome(found)
@@ -232,6 +237,7 @@ def panel_data() -> dict:
     return {
         "rules": _choices(ASSIGNEE_RULES),
         "roles": _choices(registry.role_choices()),
+        "groups": sorted(host().groups()),
         "within": _choices(WITHIN_CHOICES),
         "escalations": _choices(ESCALATION_CHOICES),
         "actions": _choices(registry.action_choices()),

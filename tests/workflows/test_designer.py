@@ -188,3 +188,18 @@ def test_the_layout_is_kept_in_the_revision_content(client, procedure, regional_
     assert LAYOUT_KEY in revision.content
     # wagtail reads the revision back as the definition all the same
     assert revision.as_object().graph["steps"][0]["key"] == "verifica"
+
+
+def test_a_procedure_locked_by_someone_else_is_not_saved(
+    client, procedure, regional_admin, make_member
+):
+    other = make_member(Role.REGIONAL_ADMIN)
+    procedure.locked, procedure.locked_by = True, other
+    procedure.save(update_fields=["locked", "locked_by"])
+    before = procedure.revisions.count()
+    client.force_login(regional_admin)
+    response = client.post(designer_url(procedure, "designer_save"), {"xml": drawn(procedure)})
+    assert response.status_code == 400
+    (problem,) = response.json()["problems"]
+    assert problem["step"] is None and str(other) in problem["message"]
+    assert procedure.revisions.count() == before

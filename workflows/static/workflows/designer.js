@@ -352,9 +352,9 @@
         ),
       );
     } else if (assignee.rule === "group") {
-      nodes.push(
-        field(S.group, textInput(assignee.group, (group) => write({ assignee: { rule: "group", group: group } }), "group")),
-      );
+      const writeGroup = (group) => write({ assignee: { rule: "group", group: group } });
+      const groups = [{ value: "", label: "—" }].concat(P.groups.map((g) => ({ value: g, label: g })));
+      nodes.push(field(S.group, select(groups, assignee.group, writeGroup, "group")));
     }
     if (assignee.rule === "role" || assignee.rule === "group" || !assignee.rule) {
       nodes.push(checkbox(S.queue, props.queue, (queue) => write({ queue: queue }), "queue"));
