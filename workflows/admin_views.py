@@ -122,9 +122,19 @@ class DiagramColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context.get("request")
-        if request is not None and designer_views.designer.may_edit(request.user, instance):
+        if request is not None and instance.pk in self._editable(request):
             context["designer_url"] = reverse("workflows_admin:designer", args=[instance.pk])
         return context
+
+    @staticmethod
+    def _editable(request) -> set[int]:
+        # once per page, not once per row
+        if not hasattr(request, "_siso_editable_procedures"):
+            objects = designer_views.designer.policy().instances_user_has_permission_for(
+                request.user, "change"
+            )
+            request._siso_editable_procedures = set(objects.values_list("pk", flat=True))
+        return request._siso_editable_procedures
 
 
 class DefinitionIndexView(VariantListButtons, IndexView):
