@@ -418,6 +418,8 @@
     const isDefault = source.businessObject.default === element.businessObject;
     nodes.push(
       checkbox(S.otherwise, isDefault, (checked) => {
+        // the default way has no condition of its own
+        if (checked) siso.writeCondition(element, "", service);
         service("modeling").updateProperties(source, { default: checked ? element.businessObject : undefined });
         render(element);
       }, "otherwise"),
