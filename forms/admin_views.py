@@ -465,9 +465,10 @@ def import_view(request):
         ):
             form.add_error("file", _("A questionnaire with this slug belongs to another owner."))
         else:
-            definition = import_definition(
-                document, owner=form.cleaned_data["owner"], user=request.user
-            )
+            with transaction.atomic():  # the definition and its revision, or nothing
+                definition = import_definition(
+                    document, owner=form.cleaned_data["owner"], user=request.user
+                )
             messages.success(request, _("Imported as a draft: check it and publish."))
             for note in form.cleaned_data.get("notes") or ():  # what the import left out
                 messages.warning(request, note)

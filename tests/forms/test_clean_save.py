@@ -150,3 +150,32 @@ def test_a_refused_programme_create_leaves_no_draft(client, make_member, region_
     assert client.post(url, data).status_code == 302
     programme = Programme.objects.get()
     assert programme.revisions.count() == 1 and programme.live == bool(action)
+
+
+def test_a_refused_variant_or_import_leaves_nothing(client, make_member, intake, zone_org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_member(Role.ZONE_ADMIN, zone_number=2))
+    definitions, before = FormDefinition.objects.count(), _revisions()
+    # a variant whose slug is taken
+    response = client.post(
+        reverse("forms_admin:variant", args=[intake.pk]),
+        {"owner": zone_org.pk, "slug": intake.slug},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["slug"]
+    # a file that is not JSON, and one that is not an export
+    for content in (b'{"slug": "x", ', b'{"slug": "x", "schema": {}}'):
+        upload = SimpleUploadedFile("scheda.json", content)
+        response = client.post(
+            reverse("forms_admin:import"), {"file": upload, "owner": zone_org.pk}
+        )
+        assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert FormDefinition.objects.count() == definitions
+    assert _revisions() == before
+    # corrected, the variant is made with its first revision
+    response = client.post(
+        reverse("forms_admin:variant", args=[intake.pk]),
+        {"owner": zone_org.pk, "slug": "scheda-accesso-zona-2"},
+    )
+    assert response.status_code == 302
+    assert FormDefinition.objects.get(slug="scheda-accesso-zona-2").revisions.count() == 1
