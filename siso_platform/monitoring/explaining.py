@@ -190,6 +190,15 @@ class _Words:
         if op in ("and", "or"):
             joiner = " {} ".format(_("and") if op == "and" else _("or"))
             return "(" + joiner.join(self.term(arg, within) for arg in args) + ")"
+        if op == "reduce" and _counts(args):
+            # the condition builder's "numero di componenti", with the number on record
+            listed = _var_name(args[0])
+            text = _("number of %(list)s") % {"list": fact_label(listed, within)}
+            seen = self.values.get(listed) if within is None else None
+            if isinstance(seen, list):
+                return f"{text} {len(seen)}"
+            found = re.fullmatch(r"\[(\d+)\]", seen) if isinstance(seen, str) else None
+            return f"{text} {found.group(1)}" if found else text
         if op in ("some", "all", "none") and len(args) == 2:
             listed = _var_name(args[0])
             words = {
@@ -235,6 +244,12 @@ class _Words:
             return text
         words = _("%(item)s is not in %(text)s") if negated else _("%(item)s is in %(text)s")
         return words % {"item": self.term(item, within), "text": self.term(container, within)}
+
+
+def _counts(args) -> bool:
+    """`reduce` that adds one per item: how the condition builder writes a list's count."""
+    step = {"+": [{"var": "accumulator"}, 1]}
+    return len(args) == 3 and args[1] == step and args[2] == 0 and _var_name(args[0]) is not None
 
 
 def _is_share(node) -> bool:

@@ -132,3 +132,9 @@ def test_an_alert_page_explains_in_italian_words(client, make_member):
     assert "income.total" not in page and "rent_yearly" not in page
     assert "9.000 €" in page and "14.000 €" in page
     assert _("Household income") in page
+
+
+def test_a_count_of_members_reads_as_a_number_of_members():
+    count = {"reduce": [{"var": "members"}, {"+": [{"var": "accumulator"}, 1]}, 0]}
+    text = said({">=": [count, 2]}, {"members": "[3]"}, True)
+    assert text == _("number of %(list)s") % {"list": _("Members")} + f" 3 ≥ 2: {_(MET)}"
