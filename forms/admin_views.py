@@ -31,7 +31,14 @@ from .models import FormDefinition, FormVersion
 from .publishing import ImportRefused, current, export_definition, import_definition, read_export
 from .rendering import try_context
 from .streamfield import stream_from_schema
-from .variant_views import Kind, VariantHeaderButtons, VariantListButtons, mark_reviewed
+from .variant_views import (
+    Kind,
+    VariantHeaderButtons,
+    VariantListButtons,
+    after_variant_created,
+    mark_reviewed,
+    variant_owners,
+)
 from .variant_views import differences as variant_differences
 from .variant_views import merge_view as variant_merge
 from .xlsform_export import export_xlsform
@@ -383,7 +390,7 @@ def variant(request, pk):
     template = _viewable(request, pk)
     if not request.user.has_perm("forms.add_formdefinition"):
         raise PermissionDenied
-    owners = host().owners_for(request.user)
+    owners = variant_owners(request.user)
     form = VariantForm(request.POST or None, owners=owners, template=template)
     if request.method == "POST" and form.is_valid():
         # A variant adapts what the template published (its draft, if never published).
@@ -399,8 +406,12 @@ def variant(request, pk):
                 slug=form.cleaned_data["slug"],
                 based_on=template,
             )
-        messages.success(request, _("Zone variant created as a draft."))
-        return redirect("wagtailsnippets_forms_formdefinition:edit", copy.pk)
+        return after_variant_created(
+            request,
+            copy,
+            "wagtailsnippets_forms_formdefinition:edit",
+            "wagtailsnippets_forms_formdefinition:list",
+        )
     return TemplateResponse(
         request,
         "forms/admin/file_form.html",

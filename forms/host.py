@@ -15,6 +15,11 @@ class FormsHost:
         """Owners (organisations) whose definitions `user` may edit and publish."""
         raise NotImplementedError
 
+    def variant_owners_for(self, user):
+        """Owners `user` may create a zone variant of a template for: by default those they
+        edit for; a host may let a regional administrator prepare one for a zone."""
+        return self.owners_for(user)
+
     def owner_named(self, name: str):
         """The owner called `name` (for the command line), or None."""
         raise NotImplementedError

@@ -194,16 +194,40 @@ def mark_reviewed(definition, version) -> None:
 # --- the buttons that lead here, in plain sight (not in the "…" menu) -------------------------
 
 
+def variant_owners(user):
+    """The owners `user` may create a zone variant for (the host decides)."""
+    from .host import host
+
+    owners_for = getattr(host(), "variant_owners_for", None) or host().owners_for
+    return owners_for(user)
+
+
+def after_variant_created(request, copy, edit_url: str, list_url: str):
+    """To the new variant's editor, or, when its zone is not the user's (a regional
+    administrator preparing a zone's variant), back to the list, saying who takes it on."""
+    from .admin_views import OwnerPermissionPolicy
+
+    if OwnerPermissionPolicy(type(copy)).user_has_permission_for_instance(
+        request.user, "change", copy
+    ):
+        messages.success(request, _("Zone variant created as a draft."))
+        return redirect(edit_url, copy.pk)
+    messages.success(
+        request,
+        _("Zone variant created as a draft for %(owner)s: its administrators edit and publish it.")
+        % {"owner": copy.owner},
+    )
+    return redirect(list_url)
+
+
 def may_create_variant(user, definition, model) -> bool:
     """A template (not a variant) and a user who may create definitions for some owner: a zone
     administrator for the zone, a regional administrator choosing the zone."""
-    from .host import host
-
     opts = model._meta
     return (
         definition.based_on_id is None
         and user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
-        and host().owners_for(user).exists()
+        and variant_owners(user).exists()
     )
 
 

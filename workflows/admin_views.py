@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.utils import ErrorList
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -26,8 +25,13 @@ from wagtail.blocks import StreamBlockValidationError, StructBlockValidationErro
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from forms import admin_views as forms_admin
-from forms.host import host
-from forms.variant_views import Kind, VariantHeaderButtons, VariantListButtons
+from forms.variant_views import (
+    Kind,
+    VariantHeaderButtons,
+    VariantListButtons,
+    after_variant_created,
+    variant_owners,
+)
 from forms.variant_views import differences as variant_differences
 from forms.variant_views import merge_view as variant_merge
 
@@ -254,7 +258,7 @@ def variant(request, pk):
         "workflows.add_workflowdefinition"
     ):
         raise PermissionDenied
-    owners = host().owners_for(request.user)
+    owners = variant_owners(request.user)
     form = VariantForm(request.POST or None, owners=owners, template=template)
     if request.method == "POST" and form.is_valid():
         # A variant adapts what the template published (its draft, if never published).
@@ -274,8 +278,12 @@ def variant(request, pk):
             )
             copy.save()
             copy.save_revision(user=request.user)
-        messages.success(request, _("Zone variant created as a draft."))
-        return redirect("wagtailsnippets_workflows_workflowdefinition:edit", copy.pk)
+        return after_variant_created(
+            request,
+            copy,
+            "wagtailsnippets_workflows_workflowdefinition:edit",
+            "wagtailsnippets_workflows_workflowdefinition:list",
+        )
     return TemplateResponse(
         request,
         "workflows/admin/variant.html",

@@ -24,6 +24,15 @@ class SisoFormsHost:
         ).values("organisation")
         return Organisation.objects.filter(Q(pk__in=regions) | Q(pk__in=zones))
 
+    def variant_owners_for(self, user):
+        """Their own owners and, for regional administrators, every social zone: the region
+        prepares a zone's variant, which the zone's administrators then edit and publish."""
+        owners = self.owners_for(user)
+        if user.is_superuser or not owners.filter(kind=OrganisationKind.REGION).exists():
+            return owners
+        zones = Organisation.objects.filter(kind=OrganisationKind.SOCIAL_ZONE)
+        return (owners | zones).distinct()
+
     def owner_named(self, name):
         kinds = [OrganisationKind.REGION, OrganisationKind.SOCIAL_ZONE]
         return Organisation.objects.filter(kind__in=kinds, name=name).first()

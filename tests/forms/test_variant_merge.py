@@ -10,7 +10,7 @@ from django.urls import reverse
 from forms.host import host
 from forms.models import FormDefinition
 from forms.publishing import current, import_definition, publish
-from siso_platform.accounts.models import Role
+from siso_platform.accounts.models import Organisation, Role
 
 from .admin_post import definition_post_data
 
@@ -191,7 +191,7 @@ def test_a_merge_over_a_newer_save_is_refused(client, variant, intake):
 
 
 def test_create_a_zone_variant_is_a_visible_row_and_header_action(
-    english_client, make_member, zone_admin, intake, variant
+    english_client, make_member, zone_admin, intake, variant, zone_org
 ):
     client = english_client
     variant_url = reverse("forms_admin:variant", args=[intake.pk])
@@ -209,7 +209,17 @@ def test_create_a_zone_variant_is_a_visible_row_and_header_action(
     editor = client.get(reverse(EDIT, args=[intake.pk])).content.decode()
     assert variant_url in editor and "Create a zone variant" in editor
     form = client.get(variant_url).context["form"]
-    assert list(form.fields["owner"].queryset) == list(host().owners_for(region_admin))
+    owners = form.fields["owner"].queryset
+    assert zone_org in owners and set(host().owners_for(region_admin)) <= set(owners)
+    # the region prepares zone 3's variant; zone 3's administrators take it on
+    zone3 = Organisation.objects.get(zone__number=3)
+    response = client.post(variant_url, {"owner": zone3.pk, "slug": "scheda-accesso-zona-3"})
+    assert response["Location"] == reverse(LIST)
+    prepared = FormDefinition.objects.get(slug="scheda-accesso-zona-3")
+    assert prepared.owner == zone3 and prepared.based_on == intake
+    assert prepared.based_on_version == intake.latest_version
+    client.force_login(make_member(Role.ZONE_ADMIN, zone_number=3))
+    assert client.get(reverse(EDIT, args=[prepared.pk])).status_code == 200
     # an operator is offered nothing
     client.force_login(make_member(Role.OPERATOR, zone_number=2))
     assert variant_url not in client.get(reverse(LIST)).content.decode()
