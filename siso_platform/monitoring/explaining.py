@@ -14,7 +14,7 @@ import re
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from siso_platform.casework.models import Area, InterventionKind
 from siso_platform.people.models import Relation, Sex
@@ -258,20 +258,20 @@ def _is_share(node) -> bool:
 
 # The item of a list that decided a quantified condition, as the sentence names it.
 _ITEMS = {
-    "rentals": _lazy("contract no. %(number)d"),
-    "members": _lazy("member %(number)d"),
-    "property": _lazy("property no. %(number)d"),
-    "local_taxes": _lazy("tax no. %(number)d"),
-    "interventions": _lazy("intervention no. %(number)d"),
-    "open_cases": _lazy("case no. %(number)d"),
-    "needs": _lazy("need no. %(number)d"),
+    "rentals": gettext_lazy("contract no. %(number)d"),
+    "members": gettext_lazy("member %(number)d"),
+    "property": gettext_lazy("property no. %(number)d"),
+    "local_taxes": gettext_lazy("tax no. %(number)d"),
+    "interventions": gettext_lazy("intervention no. %(number)d"),
+    "open_cases": gettext_lazy("case no. %(number)d"),
+    "needs": gettext_lazy("need no. %(number)d"),
 }
 
 
 def deciding_item(decided: dict) -> str:
     """ "decided by contract no. 2: Days to the contract's end 40 days"."""
     within = decided.get("list") or ""
-    words = _ITEMS.get(within, _lazy("item no. %(number)d"))
+    words = _ITEMS.get(within, gettext_lazy("item no. %(number)d"))
     item = str(words) % {"number": int(decided.get("index", 0)) + 1}
     facts = []
     for name, value in (decided.get("values") or {}).items():
