@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from siso_platform.accounts.models import Role
@@ -85,7 +86,7 @@ def select_flow_into(page, target):
     """Click the arrow arriving at `target`'s left side (where bpmn-js ends flows)."""
     found = box(page, target)
     page.mouse.click(found["x"] - 12, found["y"] + found["height"] / 2)
-    expect(page.locator(f"{PANEL} .siso-designer__kind")).to_have_text("Arrow")
+    expect(page.locator(f"{PANEL} .siso-designer__kind")).to_have_text(gettext("Arrow"))
 
 
 def panel_field(page, name):
@@ -188,7 +189,7 @@ def test_a_regional_admin_draws_and_publishes_a_procedure_with_a_decision(page):
     expect(panel_field(page, "role")).to_be_visible()
     panel_field(page, "role").select_option("social_worker")
     page.locator("[data-designer-save]").click()
-    expect(page.locator("#designer-status")).to_have_text("Draft saved.")
+    expect(page.locator("#designer-status")).to_have_text(gettext("Draft saved."))
     expect(overlay).to_have_count(0)
     page.locator("[data-designer-publish]").click()
     expect(page.locator("#designer-status")).to_contain_text("1")
@@ -297,7 +298,7 @@ def test_a_wait_and_an_action_are_set_in_the_side_panel(page, client):
     expect(panel_field(page, "action")).to_have_value("set_variable")
     panel_field(page, "action").select_option("send_notification")
     page.locator("[data-designer-save]").click()
-    expect(page.locator("#designer-status")).to_have_text("Draft saved.")
+    expect(page.locator("#designer-status")).to_have_text(gettext("Draft saved."))
     definition.refresh_from_db()
     graph = definition.get_latest_revision_as_object().graph
     steps = {step["key"]: step for step in graph["steps"]}
