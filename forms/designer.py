@@ -20,7 +20,6 @@ from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +31,7 @@ from .host import host
 from .models import FormDefinition
 from .publishing import PublishRefused, current, publish
 from .schema import WITH_CHOICES
+from .slugs import unique_slug
 from .streamfield import stream_from_schema
 
 POLICY = OwnerPermissionPolicy(FormDefinition)
@@ -270,14 +270,6 @@ class NewForm(django_forms.Form):
         self.fields["owner"].queryset = owners
 
 
-def unique_slug(title: str) -> str:
-    base = (slugify(title) or "questionario")[:70].strip("-")
-    slug, number = base, 2
-    while FormDefinition.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def new(request):
     if not request.user.has_perm("forms.add_formdefinition"):
         raise PermissionDenied
@@ -286,7 +278,10 @@ def new(request):
         title = form.cleaned_data["title"].strip()
         with transaction.atomic():
             definition = FormDefinition(
-                title=title, slug=unique_slug(title), owner=form.cleaned_data["owner"], live=False
+                title=title,
+                slug=unique_slug(FormDefinition, title, fallback="questionario"),
+                owner=form.cleaned_data["owner"],
+                live=False,
             )
             first = {"key": "passo_1", "title": {"it": str(TEXT["step_n"]) % {"n": 1}, "en": ""}}
             definition.body = json.dumps(stream_from_schema({"steps": [first]}))

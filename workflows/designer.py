@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from forms import slugs
 from forms.admin_views import OwnerPermissionPolicy
 from forms.checks import Problem
 from forms.models import FormVersion
@@ -62,11 +62,7 @@ def may_publish(user, definition: WorkflowDefinition) -> bool:
 
 def unique_slug(title: str) -> str:
     """A slug for a new procedure, from its title: never typed, unique by a number."""
-    base = (slugify(title) or "procedura")[:72].strip("-") or "procedura"
-    slug, number = base, 2
-    while WorkflowDefinition.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return slugs.unique_slug(WorkflowDefinition, title, fallback="procedura")
 
 
 def create(title: str, owner, user) -> WorkflowDefinition:
