@@ -15,8 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -154,20 +152,10 @@ def designer(request, pk):
             "facts": registry.fact_choices(),
         },
         "text": {key: str(value) for key, value in TEXT.items()},
-        "condition_builder": _builder_available(),
         "edit_url": reverse("wagtailsnippets_forms_formdefinition:edit", args=[pk]),
         "index_url": reverse("wagtailsnippets_forms_formdefinition:list"),
     }
     return TemplateResponse(request, "forms/admin/designer.html", context)
-
-
-def _builder_available() -> bool:
-    """Whether the condition builder's include is installed (the textareas work without)."""
-    try:
-        get_template("forms/includes/condition_builder.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _clean_stream(stream):

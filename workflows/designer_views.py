@@ -9,8 +9,6 @@ from __future__ import annotations
 from django import forms as django_forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,22 +20,12 @@ from forms.host import host
 from . import designer
 from .models import WorkflowDefinition
 
-CONDITION_BUILDER = "forms/includes/condition_builder.html"
-
 
 def editable(request, pk) -> WorkflowDefinition:
     definition = WorkflowDefinition.objects.select_related("owner").filter(pk=pk).first()
     if definition is None or not designer.may_edit(request.user, definition):
         raise Http404
     return definition
-
-
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def strings() -> dict:
@@ -132,7 +120,6 @@ def designer_page(request, pk):
             "xml": designer.diagram(definition),
             "data": data,
             "may_publish": designer.may_publish(request.user, definition),
-            "condition_builder": _has_template(CONDITION_BUILDER),
             "edit_url": reverse("wagtailsnippets_workflows_workflowdefinition:edit", args=[pk]),
             "versions_url": reverse("workflows_admin:versions", args=[pk]),
         },
