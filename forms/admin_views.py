@@ -17,9 +17,10 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, ListingButton, MenuItem
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
@@ -53,6 +54,11 @@ CHANGE_LABELS = {
     (CHANGED, "field"): gettext_lazy("field changed"),
     (MOVED, "field"): gettext_lazy("field moved"),
 }
+
+
+def title_and_slug() -> list:
+    """The title, and the slug written from it while it is typed: nobody has to type a slug."""
+    return [TitleFieldPanel("title"), FieldPanel("slug", widget=SlugInput)]
 
 
 class OwnerPermissionPolicy(ModelPermissionPolicy):
@@ -265,9 +271,8 @@ class FormDefinitionViewSet(SnippetViewSet):
     edit_view_class = DefinitionEditView
     index_view_class = DefinitionIndexView
     panels = [
-        FieldPanel("title"),
+        *title_and_slug(),
         FieldPanel("title_en"),
-        FieldPanel("slug"),
         FieldPanel("owner"),
         FieldPanel("based_on"),
         FieldPanel("description"),

@@ -196,9 +196,8 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
     edit_view_class = DefinitionEditView
     index_view_class = DefinitionIndexView
     panels = [
-        FieldPanel("title"),
+        *forms_admin.title_and_slug(),
         FieldPanel("title_en"),
-        FieldPanel("slug"),
         FieldPanel("owner"),
         FieldPanel("based_on"),
         FieldPanel("description"),

@@ -166,8 +166,7 @@ class RuleIndexView(IndexView):
 
 def _rule_panels(*specific):
     return [
-        FieldPanel("title"),
-        FieldPanel("slug"),
+        *forms_admin.title_and_slug(),
         FieldPanel("owner"),
         FieldPanel("description"),
         *specific,
