@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.db import transaction
@@ -280,13 +281,26 @@ class VariantListButtons:
 
     variant_tools = ""
 
+    # Asked once per page, not once per row: the answers depend on the user only.
+    @cached_property
+    def _may_create_variants(self) -> bool:
+        template = self.model(based_on_id=None)
+        return may_create_variant(self.request.user, template, self.model)
+
+    @cached_property
+    def _editable_ids(self) -> set:
+        editable = self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "change"
+        )
+        return set(editable.values_list("pk", flat=True))
+
     def get_list_buttons(self, instance):
         from wagtail.admin.widgets.button import ListingButton
 
         buttons = list(super().get_list_buttons(instance))
-        tools, user = self.variant_tools, self.request.user
+        tools = self.variant_tools
         if instance.based_on_id is None:
-            if may_create_variant(user, instance, self.model):
+            if self._may_create_variants:
                 url = reverse(f"{tools}:variant", args=[instance.pk])
                 buttons.append(
                     ListingButton(
@@ -297,7 +311,7 @@ class VariantListButtons:
                         attrs={"aria-label": _("Create a zone variant of “%s”") % instance},
                     )
                 )
-        elif self.permission_policy.user_has_permission_for_instance(user, "change", instance):
+        elif instance.pk in self._editable_ids:
             url = reverse(f"{tools}:differences", args=[instance.pk])
             buttons.append(
                 ListingButton(
