@@ -1,12 +1,12 @@
 """The API's JSON parser (the default, see REST_FRAMEWORK in settings): DRF's, reading with
-forms.strict_json, so that a key given twice or nesting deeper than 32 levels is a 400 in the
+definitions.strict_json, so that a key given twice or nesting deeper than 32 levels is a 400 in the
 API's error shape naming where, never a silently dropped value or a server error."""
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser, get_encoding
 
-from forms import strict_json
+from definitions import strict_json
 
 
 class StrictJSONParser(JSONParser):

@@ -25,7 +25,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from . import xlsform
-from .checks import problems
 from .diff import ADDED, CHANGED, MOVED, REMOVED, differences
 from .host import host
 from .models import FormDefinition, FormVersion
@@ -85,7 +84,7 @@ class OwnedDefinitionForm:
     refusal = gettext_lazy("The questionnaire cannot be published: %s")
 
     def publish_problems(self, instance) -> list:
-        return problems(instance.schema)
+        return instance.publish_problems()
 
     def add_publish_errors(self, form, found) -> None:
         for problem in found:

@@ -11,7 +11,8 @@ class FormsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import published
 
+        from definitions.publishing import freeze_on_publish
+
         from .models import FormDefinition
-        from .signals import freeze_on_publish
 
         published.connect(freeze_on_publish, sender=FormDefinition)

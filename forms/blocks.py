@@ -12,7 +12,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from . import logic, registry, strict_json
+from definitions import strict_json
+
+from . import logic, registry
 from .kinds import KIND_NAMES
 from .schema import KEY_PATTERN
 

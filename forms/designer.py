@@ -21,7 +21,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import registry, strict_json
+from definitions import strict_json
+
+from . import registry
 from .admin_views import OwnerPermissionPolicy
 from .blocks import group_block, simple_field_blocks
 from .designer_rules import Refused, refusals, refusals_of_problems

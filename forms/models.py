@@ -4,45 +4,22 @@ import uuid
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin
-from wagtail.search import index
+from wagtail.models import PreviewableMixin
+
+from definitions.models import Adaptable, ImmutableError, Version
 
 from .blocks import STEPS
+from .checks import problems
 from .rendering import try_context
 from .schema import CompiledForm, compile_form, text
 from .streamfield import schema_from_stream
 
 
-class ImmutableError(Exception):
-    """A published version or a submission was about to be changed."""
-
-
-class FormDefinition(
-    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model
-):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+class FormDefinition(PreviewableMixin, Adaptable):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.FORMS_OWNER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="form_definitions",
-        verbose_name=_("owner"),
-    )
-    based_on = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="variants",
-        verbose_name=_("based on template"),
-        help_text=_("For a zone variant: the regional template it adapts."),
-    )
     based_on_version = models.ForeignKey(
         "FormVersion",
         on_delete=models.PROTECT,
@@ -64,22 +41,10 @@ class FormDefinition(
             "person read."
         ),
     )
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="content_type",
-        object_id_field="object_id",
-        for_concrete_model=False,
-    )
 
-    search_fields = [index.SearchField("title"), index.SearchField("slug")]
-
-    class Meta:
+    class Meta(Adaptable.Meta):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
 
     @property
     def schema(self) -> dict:
@@ -88,19 +53,11 @@ class FormDefinition(
             self.body.raw_data, slug=self.slug, title={"it": self.title, "en": self.title_en}
         )
 
-    @property
-    def latest_version(self):
-        return self.versions.order_by("-number").first()
+    def version_content(self) -> dict:
+        return self.schema
 
-    @property
-    def template_update(self):
-        """The template's newest version when this variant has not reviewed it yet."""
-        if self.based_on_id is None:
-            return None
-        latest = self.based_on.latest_version
-        if latest and latest.pk != self.based_on_version_id:
-            return latest
-        return None
+    def publish_problems(self) -> list:
+        return problems(self.schema)
 
     def get_preview_template(self, request, mode_name):
         return "forms/preview.html"
@@ -109,50 +66,20 @@ class FormDefinition(
         return {**super().get_preview_context(request, mode_name), **try_context(self.schema)}
 
 
-class VersionQuerySet(models.QuerySet):
-    """Versions of definitions (questionnaires here, procedures in `workflows`)."""
+class FormVersion(Version):
+    content_field = "schema"
 
-    def newest_published(self):
-        """The newest version of every live definition, by title."""
-        newer = self.model.objects.filter(
-            definition=models.OuterRef("definition"), number__gt=models.OuterRef("number")
-        )
-        return (
-            self.filter(definition__live=True)
-            .exclude(models.Exists(newer))
-            .select_related("definition")
-            .order_by("definition__title")
-        )
-
-
-class FormVersion(models.Model):
     definition = models.ForeignKey(
         FormDefinition, on_delete=models.PROTECT, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
     schema = models.JSONField(_("schema"))
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = VersionQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Version.Meta):
         verbose_name = _("questionnaire version")
         verbose_name_plural = _("questionnaire versions")
-        ordering = ["definition", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["definition", "number"], name="one_version_number")
         ]
-
-    def __str__(self):
-        return f"{self.definition.title} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("A published form version cannot be changed.")
-        super().save(*args, **kwargs)
 
     @cached_property
     def compiled(self) -> CompiledForm:

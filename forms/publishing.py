@@ -1,65 +1,24 @@
-"""Freezing a definition's content into an immutable version, and sharing it as a file."""
+"""Publishing questionnaires (the definition core's), and sharing them as files."""
 
 from __future__ import annotations
 
 import json
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import strict_json
-from .checks import Problem, problems
-from .models import FormDefinition, FormVersion
+from definitions import strict_json
+from definitions.publishing import (  # noqa: F401  (the one implementation, for callers)
+    PublishRefused,
+    current,
+    freeze,
+    freeze_on_publish,
+    publish,
+)
+
+from .models import FormDefinition
 from .streamfield import stream_from_schema
 
 EXPORT_FORMAT = "siso-form/1"
-
-
-class PublishRefused(Exception):
-    def __init__(self, found: list[Problem]):
-        self.problems = found
-        super().__init__("; ".join(str(problem) for problem in found))
-
-
-def freeze(definition: FormDefinition, user=None) -> FormVersion:
-    """Create the next version from the definition's content, unless it equals the latest.
-
-    Called when wagtail publishes the definition; refuses content that fails the checks.
-    """
-    schema = definition.schema
-    found = problems(schema)
-    if found:
-        raise PublishRefused(found)
-    with transaction.atomic():
-        latest = (
-            FormVersion.objects.select_for_update()
-            .filter(definition=definition)
-            .order_by("-number")
-            .first()
-        )
-        if latest is not None and latest.schema == schema:
-            return latest
-        return FormVersion.objects.create(
-            definition=definition,
-            number=(latest.number + 1) if latest else 1,
-            schema=schema,
-            published_by=user if getattr(user, "pk", None) else None,
-        )
-
-
-def publish(definition: FormDefinition, user=None) -> FormVersion:
-    """Publish the latest saved revision (as the admin's button does) and return its version."""
-    revision = definition.latest_revision or definition.save_revision(user=user)
-    found = problems(revision.as_object().schema)
-    if found:
-        raise PublishRefused(found)
-    revision.publish(user=user, skip_permission_checks=True)
-    return definition.versions.order_by("-number").first()
-
-
-def current(definition: FormDefinition) -> FormDefinition:
-    """The definition as last saved in the editor (a draft may be newer than the live copy)."""
-    return definition.get_latest_revision_as_object()
 
 
 def export_definition(definition: FormDefinition) -> str:

@@ -8,7 +8,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import admin_views, designer, strict_json
+from definitions import strict_json
+
+from . import admin_views, designer
 from .models import FormDefinition
 
 # Every JSON field of the admin's forms reads strictly: a key given twice or too deep a nesting

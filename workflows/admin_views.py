@@ -39,7 +39,7 @@ from . import bpmn_views, designer_views
 from .flows import flow_chart
 from .graph import normalise
 from .models import WorkflowDefinition, WorkflowVersion
-from .publishing import current, problems
+from .publishing import current
 from .streamfield import stream_from_graph
 
 
@@ -67,9 +67,6 @@ def stream_error(graph: dict, found) -> StreamBlockValidationError:
 
 class _ProcedureForm(forms_admin.OwnedDefinitionForm):
     refusal = gettext_lazy("The procedure cannot be published: %s")
-
-    def publish_problems(self, instance):
-        return problems(instance)
 
     def add_publish_errors(self, form, found):
         form.add_error("body", stream_error(form.instance.graph, found))

@@ -11,12 +11,13 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import published
 
+        from definitions.publishing import freeze_on_publish
+
         from . import (
             builtin_actions,  # noqa: F401  (registers the engine's own actions)
             views,
         )
         from .models import WorkflowDefinition
-        from .publishing import freeze_on_publish
 
         published.connect(freeze_on_publish, sender=WorkflowDefinition)
         views.register()

@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from forms import strict_json
+from definitions import strict_json
 from forms.blocks import InvalidJSON, LogicBlock
 
 from .duration_widget import FLAG, DurationInput, unit_posted

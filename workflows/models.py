@@ -2,46 +2,20 @@
 notifications. Processes and tasks are viewflow's own `Process` and `Task`."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
-from wagtail.search import index
 
-from forms.models import VersionQuerySet
+from definitions.models import Adaptable, Version
 
+from . import graph as g
 from .blocks import STEPS
 from .streamfield import graph_from_stream
 
 
-class ImmutableError(Exception):
-    """A published version was about to be changed."""
-
-
-class WorkflowDefinition(
-    DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
-):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+class WorkflowDefinition(Adaptable):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.FORMS_OWNER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="workflow_definitions",
-        verbose_name=_("owner"),
-    )
-    based_on = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="variants",
-        verbose_name=_("based on template"),
-        help_text=_("For a zone variant: the regional template it adapts."),
-    )
     based_on_version = models.ForeignKey(
         "WorkflowVersion",
         on_delete=models.PROTECT,
@@ -52,22 +26,10 @@ class WorkflowDefinition(
         verbose_name=_("template version reviewed"),
     )
     body = StreamField(STEPS, blank=True, verbose_name=_("steps"))
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="content_type",
-        object_id_field="object_id",
-        for_concrete_model=False,
-    )
 
-    search_fields = [index.SearchField("title"), index.SearchField("slug")]
-
-    class Meta:
+    class Meta(Adaptable.Meta):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
 
     @property
     def graph(self) -> dict:
@@ -76,55 +38,30 @@ class WorkflowDefinition(
             self.body.raw_data, slug=self.slug, title={"it": self.title, "en": self.title_en}
         )
 
-    @property
-    def family_id(self) -> int:
-        """The regional template a variant adapts, or the definition itself."""
-        return self.based_on_id or self.pk
+    def version_content(self) -> dict:
+        return g.normalise(self.graph)
 
-    @property
-    def latest_version(self):
-        return self.versions.order_by("-number").first()
+    def publish_problems(self) -> list:
+        from .publishing import known  # it reads the published questionnaires
 
-    @property
-    def template_update(self):
-        """The template's newest version when this variant has not taken it in yet."""
-        if self.based_on_id is None:
-            return None
-        latest = self.based_on.latest_version
-        if latest and latest.pk != self.based_on_version_id:
-            return latest
-        return None
+        return g.problems(self.graph, known())
 
 
-class WorkflowVersion(models.Model):
+class WorkflowVersion(Version):
+    content_field = "graph"
+
     definition = models.ForeignKey(
         WorkflowDefinition, on_delete=models.PROTECT, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("version"))
     graph = models.JSONField(_("graph"))
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = VersionQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Version.Meta):
         verbose_name = _("procedure version")
         verbose_name_plural = _("procedure versions")
-        ordering = ["definition", "-number"]
         permissions = [("start_process", _("Can start a procedure"))]
         constraints = [
             models.UniqueConstraint(fields=["definition", "number"], name="one_workflow_number")
         ]
-
-    def __str__(self):
-        return f"{self.definition.title} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("A published workflow version cannot be changed.")
-        super().save(*args, **kwargs)
 
     @property
     def flow_class(self):

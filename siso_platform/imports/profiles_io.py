@@ -10,7 +10,7 @@ import json
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forms import strict_json
+from definitions import strict_json
 from siso_platform.territory.models import Municipality
 
 from .formats import FORMATS

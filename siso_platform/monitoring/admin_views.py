@@ -25,45 +25,12 @@ from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from forms import admin_views as forms_admin
-from forms import logic
 from forms.host import host
 from siso_platform.casework.entry_forms import AmountField
 
 from . import dry_run_views, publishing
-from .fact_sheet import FIELDS
 from .models import ComplementaryItems, Indicator, Programme
 from .widgets import RuleWidget
-
-# --- the publish check ---------------------------------------------------------------------
-
-
-def unknown_names(rule) -> list[str]:
-    """The names `rule` reads that the household fact sheet does not have, sorted.
-
-    `members.3.age` is the documented `members.N.age`. Below a documented object
-    (`income.total`, `members.N.income.2025`) or an item of a documented list
-    (`rentals.0.yearly_rent`) any name is accepted: the fact sheet describes their keys only
-    in words. Names read inside `some`/`all`/`map`... belong to the items and are not seen.
-    """
-    types = {field["name"]: field["type"] for field in FIELDS}
-    found = []
-    for name in logic.variables(rule):
-        parts = name.split(".")
-        if len(parts) > 2 and parts[0] == "members" and parts[1].isdigit():
-            parts[1] = "N"
-        if not _documented(parts, types):
-            found.append(name)
-    return sorted(found)
-
-
-def _documented(parts: list[str], types: dict[str, str]) -> bool:
-    if ".".join(parts) in types:
-        return True
-    for end in range(1, len(parts)):
-        kind = types.get(".".join(parts[:end]))
-        if kind == "object" or (kind == "list" and parts[end].isdigit()):
-            return True
-    return False
 
 
 class _RuleForm(forms_admin.OwnedDefinitionForm):
@@ -82,13 +49,6 @@ class _RuleForm(forms_admin.OwnedDefinitionForm):
                 validators=found.validators,
             )
         return form
-
-    def publish_problems(self, instance):
-        # An invalid rule never gets here: the model field's validator refuses it on `rule`.
-        return [
-            _("“%s” is not a name of the household fact sheet") % name
-            for name in unknown_names(instance.rule)
-        ]
 
     def add_publish_errors(self, form, found):
         for problem in found:

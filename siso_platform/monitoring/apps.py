@@ -12,11 +12,12 @@ class MonitoringConfig(AppConfig):
         from django.db.models.signals import post_save
         from wagtail.signals import published
 
+        from definitions.publishing import freeze_on_publish
         from siso_platform.casework.models import Intervention
 
-        from . import detection, publishing, workflow_actions  # noqa: F401 (registers actions)
+        from . import detection, workflow_actions  # noqa: F401 (registers actions)
         from .models import Indicator, Programme
 
-        published.connect(publishing.freeze_on_publish, sender=Programme)
-        published.connect(publishing.freeze_on_publish, sender=Indicator)
+        published.connect(freeze_on_publish, sender=Programme)
+        published.connect(freeze_on_publish, sender=Indicator)
         post_save.connect(detection.check_saved_intervention, sender=Intervention)

@@ -8,7 +8,6 @@ check and screening result points at the version it used.
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,15 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
-from wagtail.search import index
 
+from definitions.models import Definition, Version
 from forms import logic
-from forms.models import VersionQuerySet
-
-
-class ImmutableError(Exception):
-    """A published rule version was about to be changed."""
 
 
 def validate_rule(rule) -> None:
@@ -33,48 +26,34 @@ def validate_rule(rule) -> None:
         raise ValidationError(_("The rule is not valid JSON Logic: %s") % "; ".join(found))
 
 
-class RuleDefinition(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
+class RuleDefinition(Definition):
     """What programmes and indicators share: an owner (its territory) and a JSON Logic rule."""
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.FORMS_OWNER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("owner"),
-        help_text=_("The region (every zone) or the one zone where the rule applies."),
-    )
     rule = models.JSONField(
         _("rule"),
         validators=[validate_rule],
         help_text=_("JSON Logic over the household fact sheet; true means it applies."),
     )
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="content_type",
-        object_id_field="object_id",
-        for_concrete_model=False,
-    )
 
-    search_fields = [index.SearchField("title"), index.SearchField("slug")]
-
-    class Meta:
+    class Meta(Definition.Meta):
         abstract = True
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def latest_version(self):
-        return self.versions.order_by("-number").first()
 
     def snapshot(self) -> dict:
         """What a version freezes: everything an evaluation depends on."""
         zone = getattr(self.owner, "zone_id", None)
         return {"slug": self.slug, "title": self.title, "zone": zone, "rule": self.rule}
+
+    def version_content(self) -> dict:
+        return self.snapshot()
+
+    def publish_problems(self) -> list:
+        # An invalid rule never gets here: the field's validator refuses it on `rule`.
+        from .rules import unknown_names
+
+        return [
+            _("“%s” is not a name of the household fact sheet") % name
+            for name in unknown_names(self.rule)
+        ]
 
 
 class AmountPeriod(models.TextChoices):
@@ -186,27 +165,16 @@ class Indicator(RuleDefinition):
         }
 
 
-class RuleVersion(models.Model):
-    number = models.PositiveIntegerField(_("version"))
+class RuleVersion(Version):
+    content_field = "snapshot"
+
     snapshot = models.JSONField(_("content"))
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    objects = VersionQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Version.Meta):
         abstract = True
-        ordering = ["definition", "-number"]
 
     def __str__(self):
         return f"{self.snapshot['title']} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("A published rule version cannot be changed.")
-        super().save(*args, **kwargs)
 
     @property
     def rule(self):

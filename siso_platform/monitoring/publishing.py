@@ -1,4 +1,5 @@
-"""Freezing programmes and indicators into immutable versions, and sharing them as files."""
+"""Programmes and indicators in effect, and sharing them as files; publishing is the
+definition core's."""
 
 from __future__ import annotations
 
@@ -6,43 +7,20 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forms import strict_json
+from definitions import strict_json
+from definitions.publishing import (  # noqa: F401  (the one implementation, for callers)
+    PublishRefused,
+    current,
+    freeze,
+    freeze_on_publish,
+    publish,
+)
 
 from .models import Indicator, IndicatorVersion, Programme, ProgrammeVersion, RuleDefinition
 
 EXPORT_FORMAT = "siso-rule/1"
-
-
-def freeze(definition: RuleDefinition, user=None):
-    """The next version from the definition's content, unless it equals the latest."""
-    snapshot = definition.snapshot()
-    versions = definition.versions.model.objects
-    with transaction.atomic():
-        latest = (
-            versions.select_for_update().filter(definition=definition).order_by("-number").first()
-        )
-        if latest is not None and latest.snapshot == snapshot:
-            return latest
-        return versions.create(
-            definition=definition,
-            number=(latest.number + 1) if latest else 1,
-            snapshot=snapshot,
-            published_by=user if getattr(user, "pk", None) else None,
-        )
-
-
-def freeze_on_publish(sender, instance, revision=None, **kwargs):
-    freeze(instance, user=getattr(revision, "user", None))
-
-
-def publish(definition: RuleDefinition, user=None):
-    """Publish the latest saved revision (as the admin's button does) and return its version."""
-    revision = definition.latest_revision or definition.save_revision(user=user)
-    revision.publish(user=user, skip_permission_checks=True)
-    return definition.versions.order_by("-number").first()
 
 
 def programmes_in_effect(on: datetime.date, *, zone_id: int | None = None):

@@ -355,3 +355,37 @@ def describe(node) -> str:
     if op in ("some", "all", "none") and len(values) == 2:
         return f"{op} of {describe(values[0])}: {describe(values[1])}"
     return f"{op}(" + ", ".join(describe(v) for v in values) + ")"
+
+
+# --- the publish check: the names a rule reads ---------------------------------------------
+
+
+def unknown_names(rule, fields: list[dict] | None = None) -> list[str]:
+    """The names `rule` reads that the household fact sheet does not have, sorted.
+
+    `members.3.age` is the documented `members.N.age`. Below a documented object
+    (`income.total`, `members.N.income.2025`) or an item of a documented list
+    (`rentals.0.yearly_rent`) any name is accepted: the fact sheet describes their keys only
+    in words. Names read inside `some`/`all`/`map`... belong to the items and are not seen.
+    """
+    if fields is None:
+        from .fact_sheet import FIELDS as fields
+    types = {field["name"]: field["type"] for field in fields}
+    found = []
+    for name in logic.variables(rule):
+        parts = name.split(".")
+        if len(parts) > 2 and parts[0] == "members" and parts[1].isdigit():
+            parts[1] = "N"
+        if not _documented(parts, types):
+            found.append(name)
+    return sorted(found)
+
+
+def _documented(parts: list[str], types: dict[str, str]) -> bool:
+    if ".".join(parts) in types:
+        return True
+    for end in range(1, len(parts)):
+        kind = types.get(".".join(parts[:end]))
+        if kind == "object" or (kind == "list" and parts[end].isdigit()):
+            return True
+    return False

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "siso_platform.audit",
     "siso_platform.notifications",
     "home",
+    "definitions",
     "forms",
     "workflows",
     # wagtail

@@ -10,8 +10,8 @@ from django.urls import reverse
 from siso_platform.accounts.models import Organisation, Role
 from siso_platform.casework.models import CatalogueItem, NeedCategory
 from siso_platform.monitoring import publishing
-from siso_platform.monitoring.admin_views import unknown_names
 from siso_platform.monitoring.models import Indicator, Programme, ProgrammeVersion
+from siso_platform.monitoring.rules import unknown_names
 
 ADD_URL = "wagtailsnippets_monitoring_programme:add"
 EDIT_URL = "wagtailsnippets_monitoring_programme:edit"

@@ -8,7 +8,7 @@ from django.urls import include, path
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from forms import strict_json
+from definitions import strict_json
 from siso_platform import integrity
 from siso_platform.accounts.models import Organisation, OrganisationKind, Role
 from siso_platform.territory.models import CitizenOffice, Municipality

@@ -19,7 +19,7 @@ from siso_platform.casework import actions, procedures
 from siso_platform.casework.models import Access, Case, CatalogueItem, NeedCategory
 from siso_platform.thirdsector import actions as thirdsector
 from tests.factories import accredit
-from workflows import deadlines, publishing, runtime
+from workflows import deadlines, runtime
 from workflows.graph import normalise
 from workflows.models import TaskDeadline, WorkflowVersion
 
@@ -68,7 +68,7 @@ def test_the_templates_publish_cleanly_and_seeding_again_changes_nothing(db):
         del graph["description"]
         assert version.graph == normalise(graph), path.name  # nothing lost on the way in
         definition = version.definition
-        assert publishing.problems(definition) == []
+        assert definition.publish_problems() == []
         assert definition.live and version.number == 1
         assert definition.owner.kind == OrganisationKind.REGION
         assert definition.title and definition.title_en and definition.description

@@ -2,8 +2,8 @@
 
 Python's json module keeps the last of two equal keys (the other value is silently lost) and
 fails with a RecursionError, a server error, on deeply nested input. `loads` refuses both, and
-malformed text, with one exception that names where the problem is. It lives with the form
-engine, the lowest layer that reads JSON, so that the API and every domain package share it.
+malformed text, with one exception that names where the problem is. It lives in the definition
+core, the lowest layer that reads JSON, so that the API and every domain package share it.
 """
 
 import json
