@@ -17,12 +17,27 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from wagtail.admin.panels import FieldPanel, TitleFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, ListingButton, MenuItem
-from wagtail.admin.widgets.slug import SlugInput
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
+
+from definitions.admin import (
+    OwnedDefinitionForm,
+    OwnerCheckedEdit,
+    OwnerPermissionPolicy,
+    title_and_slug,
+)
+from definitions.variant_views import (
+    Kind,
+    VariantHeaderButtons,
+    VariantListButtons,
+    after_variant_created,
+    mark_reviewed,
+    variant_owners,
+)
+from definitions.variant_views import differences as variant_differences
+from definitions.variant_views import merge_view as variant_merge
 
 from . import xlsform
 from .diff import ADDED, CHANGED, MOVED, REMOVED, differences
@@ -31,19 +46,8 @@ from .models import FormDefinition, FormVersion
 from .publishing import ImportRefused, current, export_definition, import_definition, read_export
 from .rendering import try_context
 from .streamfield import stream_from_schema
-from .variant_views import (
-    Kind,
-    VariantHeaderButtons,
-    VariantListButtons,
-    after_variant_created,
-    mark_reviewed,
-    variant_owners,
-)
-from .variant_views import differences as variant_differences
-from .variant_views import merge_view as variant_merge
 from .xlsform_export import export_xlsform
 
-EDITING = ("change", "publish", "delete", "lock", "unlock")
 CHANGE_LABELS = {
     (ADDED, "step"): gettext_lazy("step added"),
     (REMOVED, "step"): gettext_lazy("step removed"),
@@ -55,92 +59,15 @@ CHANGE_LABELS = {
 }
 
 
-def title_and_slug() -> list:
-    """The title, and the slug written from it while it is typed: nobody has to type a slug."""
-    return [TitleFieldPanel("title"), FieldPanel("slug", widget=SlugInput)]
-
-
-class OwnerPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, and editing only the definitions of an owner the user administers."""
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        if action in EDITING and not user.is_superuser:
-            return host().owners_for(user).filter(pk=instance.owner_id).exists()
-        return True
-
-    def instances_user_has_permission_for(self, user, action):
-        objects = super().instances_user_has_permission_for(user, action)
-        if action in EDITING and not user.is_superuser:
-            objects = objects.filter(owner__in=host().owners_for(user))
-        return objects
-
-
-class OwnedDefinitionForm:
-    """Editing a definition: owners limited to the user's, templates offered as `based_on`,
-    and publishing refused while the content fails its checks (shared with procedures)."""
-
+class _QuestionnaireForm(OwnedDefinitionForm):
     refusal = gettext_lazy("The questionnaire cannot be published: %s")
 
-    def publish_problems(self, instance) -> list:
-        return instance.publish_problems()
 
-    def add_publish_errors(self, form, found) -> None:
-        for problem in found:
-            form.add_error("body", str(problem))
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if self.view_name == "create":
-            # wagtail's autosave would create the definition from the half-filled form while
-            # it is being typed, and the explicit save then clashes with its slug: nothing is
-            # stored before the editor's own save, checked whole.
-            self.autosave_enabled = False
-
-    def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
-        if "owner" in form.fields:
-            form.fields["owner"].queryset = host().owners_for(self.request.user)
-        if "based_on" in form.fields:
-            form.fields["based_on"].queryset = self.model.objects.filter(based_on=None)
-        return form
-
-    def is_valid(self, form):
-        if self.view_name == "create" and self.expects_json_response:
-            # An autosave from a page opened before autosave was turned off here.
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = _("Save it with the Save button first.")
-            return False
-        valid = super().is_valid(form)
-        if valid and self.action == "publish":
-            found = self.publish_problems(form.instance)
-            if found:
-                self.add_publish_errors(form, found)
-                self.produced_error_code = "validation_error"
-                self.produced_error_message = self.refusal % (
-                    "; ".join(str(problem) for problem in found)
-                )
-                return False
-        return valid
-
-
-class OwnerCheckedEdit:
-    def get_object(self, queryset=None):
-        definition = super().get_object(queryset)
-        # wagtail checks the model permission; the owner decides on this very definition.
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", definition
-        ):
-            raise PermissionDenied
-        return definition
-
-
-class DefinitionCreateView(OwnedDefinitionForm, CreateView):
+class DefinitionCreateView(_QuestionnaireForm, CreateView):
     pass
 
 
-class DefinitionEditView(OwnedDefinitionForm, OwnerCheckedEdit, VariantHeaderButtons, EditView):
+class DefinitionEditView(_QuestionnaireForm, OwnerCheckedEdit, VariantHeaderButtons, EditView):
     variant_tools = "forms_admin"
 
     @property

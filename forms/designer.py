@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from definitions import strict_json
+from definitions.slugs import unique_slug
 
 from . import registry
 from .admin_views import OwnerPermissionPolicy
@@ -31,7 +32,6 @@ from .host import host
 from .models import FormDefinition
 from .publishing import PublishRefused, current, publish
 from .schema import WITH_CHOICES
-from .slugs import unique_slug
 from .streamfield import stream_from_schema
 
 POLICY = OwnerPermissionPolicy(FormDefinition)

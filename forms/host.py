@@ -1,4 +1,5 @@
-"""The project's side of the form engine: who owns definitions, whom forms are about, auditing.
+"""The project's side of the form engine: whom forms are about, auditing (and, as the definition
+core's host, who owns definitions).
 
 `settings.FORMS_HOST` names a class with the methods of `FormsHost`; the engine asks it
 instead of importing domain packages.
@@ -9,21 +10,10 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from definitions.host import DefinitionsHost
 
-class FormsHost:
-    def owners_for(self, user):
-        """Owners (organisations) whose definitions `user` may edit and publish."""
-        raise NotImplementedError
 
-    def variant_owners_for(self, user):
-        """Owners `user` may create a zone variant of a template for: by default those they
-        edit for; a host may let a regional administrator prepare one for a zone."""
-        return self.owners_for(user)
-
-    def owner_named(self, name: str):
-        """The owner called `name` (for the command line), or None."""
-        raise NotImplementedError
-
+class FormsHost(DefinitionsHost):
     def subjects_for(self, user, *, change: bool = False):
         """The subjects (persons) `user` may see, or fill forms about when `change`."""
         raise NotImplementedError

@@ -6,7 +6,8 @@ import json
 
 from django.utils.translation import gettext as _
 
-from definitions import strict_json
+from definitions import documents
+from definitions.documents import ImportRefused  # noqa: F401  (for callers)
 from definitions.publishing import (  # noqa: F401  (the one implementation, for callers)
     PublishRefused,
     current,
@@ -35,21 +36,13 @@ def export_definition(definition: FormDefinition) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-class ImportRefused(ValueError):
-    pass
-
-
 def read_export(content: str | bytes) -> dict:
-    try:
-        document = strict_json.loads(content)
-    except strict_json.Refused as error:
-        raise ImportRefused(_("The file is not valid JSON: %s") % error.message) from None
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise ImportRefused(_("The file is not a questionnaire export (%s).") % EXPORT_FORMAT)
-    for key in ("slug", "schema"):
-        if key not in document:
-            raise ImportRefused(_("The file has no “%s”.") % key)
-    return document
+    return documents.read(
+        content,
+        format=EXPORT_FORMAT,
+        not_this=_("The file is not a questionnaire export (%s)."),
+        required=("slug", "schema"),
+    )
 
 
 def import_definition(document: dict, *, owner, user=None, slug: str | None = None, based_on=None):

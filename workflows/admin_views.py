@@ -24,16 +24,21 @@ from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from forms import admin_views as forms_admin
-from forms.variant_views import (
+from definitions.admin import (
+    OwnedDefinitionForm,
+    OwnerCheckedEdit,
+    title_and_slug,
+)
+from definitions.variant_views import (
     Kind,
     VariantHeaderButtons,
     VariantListButtons,
     after_variant_created,
     variant_owners,
 )
-from forms.variant_views import differences as variant_differences
-from forms.variant_views import merge_view as variant_merge
+from definitions.variant_views import differences as variant_differences
+from definitions.variant_views import merge_view as variant_merge
+from forms import admin_views as forms_admin
 
 from . import bpmn_views, designer_views
 from .flows import flow_chart
@@ -65,7 +70,7 @@ def stream_error(graph: dict, found) -> StreamBlockValidationError:
     )
 
 
-class _ProcedureForm(forms_admin.OwnedDefinitionForm):
+class _ProcedureForm(OwnedDefinitionForm):
     refusal = gettext_lazy("The procedure cannot be published: %s")
 
     def add_publish_errors(self, form, found):
@@ -76,9 +81,7 @@ class DefinitionCreateView(_ProcedureForm, CreateView):
     pass
 
 
-class DefinitionEditView(
-    _ProcedureForm, forms_admin.OwnerCheckedEdit, VariantHeaderButtons, EditView
-):
+class DefinitionEditView(_ProcedureForm, OwnerCheckedEdit, VariantHeaderButtons, EditView):
     variant_tools = "workflows_admin"
 
     @property
@@ -193,7 +196,7 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
     edit_view_class = DefinitionEditView
     index_view_class = DefinitionIndexView
     panels = [
-        *forms_admin.title_and_slug(),
+        *title_and_slug(),
         FieldPanel("title_en"),
         FieldPanel("owner"),
         FieldPanel("based_on"),

@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forms import slugs
-from forms.admin_views import OwnerPermissionPolicy
+from definitions import slugs
+from definitions.admin import OwnerPermissionPolicy
 from forms.checks import Problem
 from forms.models import FormVersion
 from forms.schema import iter_fields, text

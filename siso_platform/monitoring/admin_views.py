@@ -24,6 +24,12 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
+from definitions.admin import (
+    OwnedDefinitionForm,
+    OwnerCheckedEdit,
+    OwnerPermissionPolicy,
+    title_and_slug,
+)
 from forms import admin_views as forms_admin
 from forms.host import host
 from siso_platform.casework.entry_forms import AmountField
@@ -33,7 +39,7 @@ from .models import ComplementaryItems, Indicator, Programme
 from .widgets import RuleWidget
 
 
-class _RuleForm(forms_admin.OwnedDefinitionForm):
+class _RuleForm(OwnedDefinitionForm):
     refusal = gettext_lazy("The rule cannot be published: %s")
 
     def get_form(self, *args, **kwargs):
@@ -63,7 +69,7 @@ class RuleCreateView(_RuleForm, CreateView):
     pass
 
 
-class RuleEditView(_RuleForm, forms_admin.OwnerCheckedEdit, EditView):
+class RuleEditView(_RuleForm, OwnerCheckedEdit, EditView):
     @property
     def header_more_buttons(self):
         args = [_kind(self.model), self.object.pk]
@@ -126,7 +132,7 @@ class RuleIndexView(IndexView):
 
 def _rule_panels(*specific):
     return [
-        *forms_admin.title_and_slug(),
+        *title_and_slug(),
         FieldPanel("owner"),
         FieldPanel("description"),
         *specific,
@@ -270,7 +276,7 @@ def _import(request, form):
         form.add_error("file", _("You may not create a %s.") % model._meta.verbose_name)
         return None
     existing = model.objects.filter(slug=doc["slug"]).first()
-    policy = forms_admin.OwnerPermissionPolicy(model)
+    policy = OwnerPermissionPolicy(model)
     if existing and not policy.user_has_permission_for_instance(user, "change", existing):
         form.add_error(
             "file",

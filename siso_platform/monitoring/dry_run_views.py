@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forms.admin_views import OwnerPermissionPolicy
+from definitions.admin import OwnerPermissionPolicy
 from siso_platform.audit import log as audit
 from siso_platform.italian import euro, number
 from siso_platform.territory.models import SocialZone

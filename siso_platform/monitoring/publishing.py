@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from definitions import strict_json
+from definitions import documents
+from definitions.documents import ImportRefused
 from definitions.publishing import (  # noqa: F401  (the one implementation, for callers)
     PublishRefused,
     current,
@@ -82,22 +83,15 @@ def to_json(definition: RuleDefinition) -> str:
     return json.dumps(document(definition), ensure_ascii=False, indent=2)
 
 
-class ImportRefused(ValueError):
-    pass
-
-
 def read(content: str | bytes) -> dict:
-    try:
-        doc = strict_json.loads(content)
-    except strict_json.Refused as error:
-        raise ImportRefused(_("The file is not valid JSON: %s") % error.message) from None
-    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise ImportRefused(_("The file is not a rule export (%s).") % EXPORT_FORMAT)
+    doc = documents.read(
+        content,
+        format=EXPORT_FORMAT,
+        not_this=_("The file is not a rule export (%s)."),
+        required=("slug", "title", "rule"),
+    )
     if doc.get("kind") not in KINDS:
         raise ImportRefused(_("The file's “kind” is neither programme nor indicator."))
-    for key in ("slug", "title", "rule"):
-        if key not in doc:
-            raise ImportRefused(_("The file has no “%s”.") % key)
     return doc
 
 

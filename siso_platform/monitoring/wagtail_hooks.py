@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from forms.admin_views import OwnerPermissionPolicy
+from definitions.admin import OwnerPermissionPolicy
 
 from . import admin_views
 from .models import Indicator, Programme

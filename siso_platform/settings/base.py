@@ -162,6 +162,7 @@ AUTHENTICATION_BACKENDS = [
 FORMS_OWNER_MODEL = "accounts.Organisation"
 FORMS_SUBJECT_MODEL = "people.Person"
 FORMS_HOST = "siso_platform.casework.forms_host.CaseworkFormsHost"
+DEFINITIONS_HOST = FORMS_HOST  # the same class answers who owns definitions
 # The form engine's file field: the types accepted (by content) and the upload limit.
 FORMS_FILE_FIELD = "siso_platform.uploads.AttachmentField"
 # The workflow engine's plug point (see workflows/host.py): roles, assignees, case context.

@@ -39,7 +39,7 @@ class Kind:
 
 def owned_variant(request, kind: Kind, pk: int):
     """The variant `pk` if the user may edit it (as the edit view decides), else 404."""
-    from .admin_views import OwnerPermissionPolicy  # the admin imports these views
+    from .admin import OwnerPermissionPolicy
 
     definition = kind.model.objects.select_related("based_on").filter(pk=pk).first()
     if definition is None or definition.based_on_id is None:
@@ -69,7 +69,7 @@ def differences(request, kind: Kind, pk: int):
     template_content, version = _base(kind, definition)
     return TemplateResponse(
         request,
-        "forms/admin/variant_differences.html",
+        "definitions/admin/variant_differences.html",
         {
             "definition": definition,
             "template": definition.based_on,
@@ -123,7 +123,7 @@ def merge_view(request, kind: Kind, pk: int):
             return redirect(edit_url)
     return TemplateResponse(
         request,
-        "forms/admin/variant_merge.html",
+        "definitions/admin/variant_merge.html",
         {
             "definition": definition,
             "template": definition.based_on,
@@ -206,7 +206,7 @@ def variant_owners(user):
 def after_variant_created(request, copy, edit_url: str, list_url: str):
     """To the new variant's editor, or, when its zone is not the user's (a regional
     administrator preparing a zone's variant), back to the list, saying who takes it on."""
-    from .admin_views import OwnerPermissionPolicy
+    from .admin import OwnerPermissionPolicy
 
     if OwnerPermissionPolicy(type(copy)).user_has_permission_for_instance(
         request.user, "change", copy

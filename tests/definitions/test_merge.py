@@ -1,10 +1,10 @@
-"""The three-way merge of a zone variant with its template's new version (forms.merge), worked
+"""The three-way merge of a zone variant with its template's new version (definitions.merge), worked
 out by hand: base = the template version the variant adapted, theirs = the template's new
 version, ours = the variant."""
 
 import copy
 
-from forms.merge import THEIRS, merge
+from definitions.merge import THEIRS, merge
 
 
 def f(key, label=None, **extra):
