@@ -3,7 +3,11 @@ title that writes the slug, and the publish check on the editor's Publish button
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, TitleFieldPanel
@@ -91,3 +95,27 @@ class OwnerCheckedEdit:
         ):
             raise PermissionDenied
         return definition
+
+
+def viewable(request, model, pk: int):
+    """The definition `pk` for a user who may view or edit `model`'s definitions; 403 for any
+    other user (the pages are the admin's), 404 for a definition that is not there."""
+    opts = model._meta
+    user = request.user
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}") and not user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    ):
+        raise PermissionDenied
+    return get_object_or_404(model, pk=pk)
+
+
+def version_json(request, version_model, pk: int) -> HttpResponse:
+    """A published version's content as the JSON it is stored as."""
+    version = get_object_or_404(version_model, pk=pk)
+    viewable(
+        request, version_model._meta.get_field("definition").related_model, version.definition_id
+    )
+    return HttpResponse(
+        json.dumps(version.content, ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )

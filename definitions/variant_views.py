@@ -13,27 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .merge import OURS, THEIRS, merge
+from .slugs import unique_slug
 from .variant_diff import changed_details, compare, describe, names_of
 
 
 @dataclass(frozen=True)
 class Kind:
     model: type
-    content: Callable  # a definition's (draft) content: its schema or graph
-    version_content: Callable  # a published version's content
     stream: Callable  # content -> the body's raw stream
     edit_url: str
+    list_url: str
     tools: str  # the URL namespace of the extra pages
     icon: str
+    copied: tuple[str, ...] = ("title", "title_en", "description")  # what a variant inherits
     procedure: bool = False  # its steps are "fasi" (a questionnaire's are "sezioni")
 
 
@@ -59,8 +63,8 @@ def _base(kind: Kind, definition) -> tuple[dict, object]:
     """The template content the variant adapted, and its version (None: never published)."""
     version = definition.based_on_version
     if version is not None:
-        return kind.version_content(version), version
-    return kind.content(_draft(definition.based_on)), None
+        return version.content, version
+    return _draft(definition.based_on).version_content(), None
 
 
 def differences(request, kind: Kind, pk: int):
@@ -74,7 +78,7 @@ def differences(request, kind: Kind, pk: int):
             "definition": definition,
             "template": definition.based_on,
             "version": version,
-            "rows": compare(template_content, kind.content(draft), procedure=kind.procedure),
+            "rows": compare(template_content, draft.version_content(), procedure=kind.procedure),
             "update": definition.template_update,
             "merge_url": reverse(f"{kind.tools}:merge", args=[pk]),
             "edit_url": reverse(kind.edit_url, args=[pk]),
@@ -94,8 +98,8 @@ def merge_view(request, kind: Kind, pk: int):
     revision = definition.latest_revision
     # Without a version it was based on (a template never published then), nothing is
     # taken as agreed: whatever the two sides hold differently is a conflict to decide.
-    base = kind.version_content(definition.based_on_version) if definition.based_on_version else {}
-    theirs, ours = kind.version_content(update), kind.content(draft)
+    base = definition.based_on_version.content if definition.based_on_version else {}
+    theirs, ours = update.content, draft.version_content()
     result = merge(base, theirs, ours)
     names = names_of(base, theirs, ours)
     conflicts = [_conflict_row(conflict, names) for conflict in result.conflicts]
@@ -190,6 +194,79 @@ def mark_reviewed(definition, version) -> None:
         if revision is not None:
             revision.content["based_on_version"] = version.pk
             revision.save(update_fields=["content"])
+
+
+# --- creating a variant ------------------------------------------------------------------------
+
+
+class VariantForm(django_forms.Form):
+    owner = django_forms.ModelChoiceField(queryset=None, label=gettext_lazy("owner"))
+    # Written from the template's and the zone's names; only a script sends one of its own.
+    slug = django_forms.SlugField(required=False, widget=django_forms.HiddenInput)
+
+    def __init__(self, *args, owners, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model = model
+        self.fields["owner"].queryset = owners
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and self.model.objects.filter(slug=slug).exists():
+            raise django_forms.ValidationError(_("“%s” is taken by another definition.") % slug)
+        return slug
+
+
+def create_variant(kind: Kind, template, *, owner, user, slug: str = ""):
+    """A draft copy of what the template published (of its draft, if never published), owned
+    by `owner`, linked to the template and to the version it copied."""
+    published = template.latest_version
+    source = _draft(template)
+    content = published.content if published else source.version_content()
+    copy = kind.model(
+        slug=slug or unique_slug(kind.model, f"{template.slug} {owner}", fallback="variante"),
+        owner=owner,
+        based_on=template,
+        based_on_version=published,
+        body=json.dumps(kind.stream(content)),
+        live=False,
+        **{name: getattr(source, name) for name in kind.copied},
+    )
+    with transaction.atomic():  # the definition and its first revision, or nothing
+        copy.save()
+        copy.save_revision(user=user)
+    return copy
+
+
+def variant_view(request, kind: Kind, pk: int):
+    """ "Create a zone variant" of the template `pk`: the user chooses the zone, nothing else."""
+    from .admin import viewable
+
+    template = viewable(request, kind.model, pk)
+    opts = kind.model._meta
+    if template.based_on_id is not None or not request.user.has_perm(
+        f"{opts.app_label}.add_{opts.model_name}"
+    ):
+        raise PermissionDenied
+    form = VariantForm(request.POST or None, owners=variant_owners(request.user), model=kind.model)
+    if request.method == "POST" and form.is_valid():
+        copy = create_variant(
+            kind,
+            template,
+            owner=form.cleaned_data["owner"],
+            user=request.user,
+            slug=form.cleaned_data["slug"],
+        )
+        return after_variant_created(request, copy, kind.edit_url, kind.list_url)
+    return TemplateResponse(
+        request,
+        "definitions/admin/variant.html",
+        {
+            "form": form,
+            "title": _("Create a zone variant"),
+            "definition": template,
+            "icon": kind.icon,
+        },
+    )
 
 
 # --- the buttons that lead here, in plain sight (not in the "…" menu) -------------------------

@@ -3,15 +3,13 @@ zone variant from its template, try-out, export and import (JSON or XLSForm)."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -22,19 +20,20 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton, ListingButton, MenuItem
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
+from definitions import admin as definitions_admin
 from definitions.admin import (
     OwnedDefinitionForm,
     OwnerCheckedEdit,
     OwnerPermissionPolicy,
     title_and_slug,
+    viewable,
 )
 from definitions.variant_views import (
     Kind,
     VariantHeaderButtons,
     VariantListButtons,
-    after_variant_created,
     mark_reviewed,
-    variant_owners,
+    variant_view,
 )
 from definitions.variant_views import differences as variant_differences
 from definitions.variant_views import merge_view as variant_merge
@@ -214,11 +213,7 @@ class FormDefinitionViewSet(SnippetViewSet):
 
 
 def _viewable(request, pk) -> FormDefinition:
-    if not request.user.has_perm("forms.view_formdefinition") and not request.user.has_perm(
-        "forms.change_formdefinition"
-    ):
-        raise PermissionDenied
-    return get_object_or_404(FormDefinition, pk=pk)
+    return viewable(request, FormDefinition, pk)
 
 
 def _editable(request, pk) -> FormDefinition:
@@ -261,11 +256,7 @@ def versions(request, pk):
 
 
 def version_json(request, pk):
-    version = get_object_or_404(FormVersion, pk=pk)
-    _viewable(request, version.definition_id)
-    return HttpResponse(
-        json.dumps(version.schema, ensure_ascii=False, indent=2), content_type="application/json"
-    )
+    return definitions_admin.version_json(request, FormVersion, pk)
 
 
 def try_form(request, pk):
@@ -315,55 +306,6 @@ def export_xlsform_view(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="{definition.slug}.xlsx"'
     return response
-
-
-def variant(request, pk):
-    template = _viewable(request, pk)
-    if not request.user.has_perm("forms.add_formdefinition"):
-        raise PermissionDenied
-    owners = variant_owners(request.user)
-    form = VariantForm(request.POST or None, owners=owners, template=template)
-    if request.method == "POST" and form.is_valid():
-        # A variant adapts what the template published (its draft, if never published).
-        published = template.latest_version
-        with transaction.atomic():  # the definition and its first revision, or nothing
-            copy = import_definition(
-                {
-                    "schema": published.schema if published else current(template).schema,
-                    "title": {"it": template.title, "en": template.title_en},
-                },
-                owner=form.cleaned_data["owner"],
-                user=request.user,
-                slug=form.cleaned_data["slug"],
-                based_on=template,
-            )
-        return after_variant_created(
-            request,
-            copy,
-            "wagtailsnippets_forms_formdefinition:edit",
-            "wagtailsnippets_forms_formdefinition:list",
-        )
-    return TemplateResponse(
-        request,
-        "forms/admin/file_form.html",
-        {"form": form, "title": _("Create a zone variant"), "definition": template},
-    )
-
-
-class VariantForm(django_forms.Form):
-    owner = django_forms.ModelChoiceField(queryset=None, label=gettext_lazy("owner"))
-    slug = django_forms.SlugField(label=gettext_lazy("slug"))
-
-    def __init__(self, *args, owners, template, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.initial.setdefault("slug", f"{template.slug}-variante")
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if FormDefinition.objects.filter(slug=slug).exists():
-            raise django_forms.ValidationError(_("A questionnaire with this slug exists."))
-        return slug
 
 
 class ImportForm(django_forms.Form):
@@ -422,10 +364,10 @@ def import_view(request):
 
 KIND = Kind(
     model=FormDefinition,
-    content=lambda definition: definition.schema,
-    version_content=lambda version: version.schema,
     stream=stream_from_schema,
     edit_url="wagtailsnippets_forms_formdefinition:edit",
+    list_url="wagtailsnippets_forms_formdefinition:list",
+    copied=("title", "title_en", "description", "shared_with_partners"),
     tools="forms_admin",
     icon="form",
 )
@@ -437,6 +379,10 @@ def differences_view(request, pk):
 
 def merge_view(request, pk):
     return variant_merge(request, KIND, pk)
+
+
+def variant(request, pk):
+    return variant_view(request, KIND, pk)
 
 
 urlpatterns = [

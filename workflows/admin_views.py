@@ -1,19 +1,13 @@
 """Wagtail admin for procedures: editing with the publish check, owner-based permissions,
 versions with their flow chart, and zone variants of regional templates.
 
-The generic pieces (the owner permission policy, the variant form) come from the
-questionnaire admin in `forms.admin_views`, which these pages mirror.
+The generic pieces (the owner permission policy, variants, versions as JSON) are the
+definition core's (`definitions.admin`, `definitions.variant_views`).
 """
 
 from __future__ import annotations
 
-import json
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.forms.utils import ErrorList
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -24,27 +18,20 @@ from wagtail.admin.widgets.button import HeaderButton, MenuItem
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from definitions.admin import (
-    OwnedDefinitionForm,
-    OwnerCheckedEdit,
-    title_and_slug,
-)
+from definitions import admin as definitions_admin
+from definitions.admin import OwnedDefinitionForm, OwnerCheckedEdit, title_and_slug, viewable
 from definitions.variant_views import (
     Kind,
     VariantHeaderButtons,
     VariantListButtons,
-    after_variant_created,
-    variant_owners,
+    variant_view,
 )
 from definitions.variant_views import differences as variant_differences
 from definitions.variant_views import merge_view as variant_merge
-from forms import admin_views as forms_admin
 
 from . import bpmn_views, designer_views
 from .flows import flow_chart
-from .graph import normalise
 from .models import WorkflowDefinition, WorkflowVersion
-from .publishing import current
 from .streamfield import stream_from_graph
 
 
@@ -211,16 +198,8 @@ class WorkflowDefinitionViewSet(SnippetViewSet):
 # Extra pages, mounted under /admin/procedures-tools/ by wagtail_hooks.
 
 
-def _viewable(request, pk) -> WorkflowDefinition:
-    if not request.user.has_perm("workflows.view_workflowdefinition") and not (
-        request.user.has_perm("workflows.change_workflowdefinition")
-    ):
-        raise PermissionDenied
-    return get_object_or_404(WorkflowDefinition, pk=pk)
-
-
 def versions(request, pk):
-    definition = _viewable(request, pk)
+    definition = viewable(request, WorkflowDefinition, pk)
     published = list(definition.versions.select_related("published_by").order_by("-number"))
     return TemplateResponse(
         request,
@@ -236,67 +215,14 @@ def versions(request, pk):
 
 
 def version_json(request, pk):
-    version = get_object_or_404(WorkflowVersion, pk=pk)
-    _viewable(request, version.definition_id)
-    return HttpResponse(
-        json.dumps(version.graph, ensure_ascii=False, indent=2), content_type="application/json"
-    )
-
-
-class VariantForm(forms_admin.VariantForm):
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if WorkflowDefinition.objects.filter(slug=slug).exists():
-            raise ValidationError(_("A procedure with this slug exists."))
-        return slug
-
-
-def variant(request, pk):
-    template = _viewable(request, pk)
-    if template.based_on_id is not None or not request.user.has_perm(
-        "workflows.add_workflowdefinition"
-    ):
-        raise PermissionDenied
-    owners = variant_owners(request.user)
-    form = VariantForm(request.POST or None, owners=owners, template=template)
-    if request.method == "POST" and form.is_valid():
-        # A variant adapts what the template published (its draft, if never published).
-        published = template.latest_version
-        graph = published.graph if published else current(template).graph
-        with transaction.atomic():
-            copy = WorkflowDefinition(
-                slug=form.cleaned_data["slug"],
-                title=template.title,
-                title_en=template.title_en,
-                description=template.description,
-                owner=form.cleaned_data["owner"],
-                based_on=template,
-                based_on_version=published,
-                body=json.dumps(stream_from_graph(graph)),
-                live=False,
-            )
-            copy.save()
-            copy.save_revision(user=request.user)
-        return after_variant_created(
-            request,
-            copy,
-            "wagtailsnippets_workflows_workflowdefinition:edit",
-            "wagtailsnippets_workflows_workflowdefinition:list",
-        )
-    return TemplateResponse(
-        request,
-        "workflows/admin/variant.html",
-        {"form": form, "title": _("Create a zone variant"), "definition": template},
-    )
+    return definitions_admin.version_json(request, WorkflowVersion, pk)
 
 
 KIND = Kind(
     model=WorkflowDefinition,
-    # Versions hold normalised graphs: the draft's is normalised too, or defaults would differ.
-    content=lambda definition: normalise(definition.graph),
-    version_content=lambda version: version.graph,
     stream=stream_from_graph,
     edit_url="wagtailsnippets_workflows_workflowdefinition:edit",
+    list_url="wagtailsnippets_workflows_workflowdefinition:list",
     tools="workflows_admin",
     icon="tasks",
     procedure=True,
@@ -309,6 +235,10 @@ def differences_view(request, pk):
 
 def merge_view(request, pk):
     return variant_merge(request, KIND, pk)
+
+
+def variant(request, pk):
+    return variant_view(request, KIND, pk)
 
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from definitions.admin import (
     OwnerCheckedEdit,
     OwnerPermissionPolicy,
     title_and_slug,
+    viewable,
 )
 from forms import admin_views as forms_admin
 from forms.host import host
@@ -212,11 +213,7 @@ def _perm(model, action: str) -> str:
 
 
 def _viewable(request, kind: str, pk: int):
-    model = _model(kind)
-    user = request.user
-    if not user.has_perm(_perm(model, "view")) and not user.has_perm(_perm(model, "change")):
-        raise PermissionDenied
-    return get_object_or_404(model, pk=pk)
+    return viewable(request, _model(kind), pk)
 
 
 def _edit_url(definition) -> str:

@@ -28,12 +28,10 @@ def zone_admin(make_member):
 @pytest.fixture
 def variant(client, zone_admin, intake, zone_org):
     client.force_login(zone_admin)
-    response = client.post(
-        reverse("forms_admin:variant", args=[intake.pk]),
-        {"owner": zone_org.pk, "slug": "scheda-accesso-zona-2"},
-    )
+    # the zone is all the administrator chooses: the variant's slug is written for them
+    response = client.post(reverse("forms_admin:variant", args=[intake.pk]), {"owner": zone_org.pk})
     assert response.status_code == 302
-    return FormDefinition.objects.get(slug="scheda-accesso-zona-2")
+    return FormDefinition.objects.get(based_on=intake, owner=zone_org)
 
 
 def save_in_editor(client, definition, **changes):
@@ -159,7 +157,7 @@ def test_the_merge_combines_both_sides_and_asks_about_the_conflict(english_clien
     assert fields["last_name"]["label"]["it"] == "Cognome (come da documento)"  # chosen
     assert fields["eviction"]["label"]["it"] == "Sfratto esecutivo"  # the template's
     assert fields["first_name"]["help"]["it"] == "Come da documento"  # the variant's
-    assert merged["slug"] == "scheda-accesso-zona-2"
+    assert merged["slug"] == variant.slug
     # the next save in the editor keeps the new version it is based on
     save_in_editor(client, variant, description="Dopo l'aggiornamento")
     assert variant.based_on_version == v2 and variant.based_on == intake
