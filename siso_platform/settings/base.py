@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "siso_platform.casework",
     "siso_platform.imports",
     "siso_platform.monitoring",
+    "siso_platform.siuss",
     "siso_platform.thirdsector",
     "siso_platform.reporting",
     "siso_platform.audit",
