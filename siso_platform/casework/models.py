@@ -13,6 +13,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -48,6 +49,29 @@ class Unit(models.TextChoices):
     EURO = "euro", _("euro")
     HOURS = "hours", _("hours")
     DAYS = "days", _("days")
+
+
+class MeansTest(models.TextChoices):
+    """Whether a benefit depends on the beneficiary's means (SIUSS `PresenzaProvaMezzi`)."""
+
+    ISEE = "isee", _("subject to ISEE")
+    OTHER = "other", _("means-tested, but not through ISEE")
+    NONE = "none", _("not means-tested")
+
+
+class BenefitCharacter(models.TextChoices):
+    """SIUSS `CaratterePrestazione`: how the recorded amount and quantity are read."""
+
+    PERIODIC = "periodic", _("periodic: amount and quantity cover the whole period")
+    ONE_OFF = "one_off", _("one-off: the amount is paid once")
+
+
+class UserArea(models.TextChoices):
+    """SIUSS `AreaUtenza`: the three areas of users INPS counts."""
+
+    FAMILIES_MINORS = "families_minors", _("families and minors")
+    DISABILITY = "disability", _("disability and dependency")
+    POVERTY = "poverty", _("poverty and social exclusion")
 
 
 class CatalogueQuerySet(models.QuerySet):
@@ -98,6 +122,60 @@ class CatalogueItem(models.Model):
         _("in use"),
         default=True,
         help_text=_("Retired items can no longer be recorded; past interventions keep them."),
+    )
+    # What the national feed (SIUSS) needs to know about the item's benefits: see docs/siuss.md.
+    inps_code = models.CharField(
+        _("INPS benefit code"),
+        max_length=10,
+        blank=True,
+        validators=[MinLengthValidator(5)],
+        help_text=_(
+            "The code of the benefit in INPS's nomenclature of social benefits (SIUSS), e.g. "
+            "A1.01. Without it, the item's benefits are not sent to INPS and wait on the "
+            "SIUSS worklist."
+        ),
+    )
+    inps_name = models.CharField(
+        _("INPS benefit name"),
+        max_length=200,
+        blank=True,
+        validators=[MinLengthValidator(10)],
+        help_text=_("As INPS's nomenclature names it; when empty, the item's name is sent."),
+    )
+    means_test = models.CharField(
+        _("means test"), max_length=10, choices=MeansTest.choices, blank=True
+    )
+    benefit_character = models.CharField(
+        _("character of the benefit"), max_length=10, choices=BenefitCharacter.choices, blank=True
+    )
+    user_area = models.CharField(
+        _("area of users for INPS"),
+        max_length=20,
+        choices=UserArea.choices,
+        blank=True,
+        help_text=_(
+            "When empty: from the item's area; for a multi-user item, from the beneficiary (a "
+            "minor: families and minors; with a civil invalidity: disability; otherwise "
+            "poverty)."
+        ),
+    )
+    isee_threshold = models.DecimalField(
+        _("ISEE threshold (euro)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The highest ISEE admitted to the benefit, for a means-tested item."),
+    )
+    unit_cost = models.DecimalField(
+        _("cost of an hour or day (euro)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For items counted in hours or days: values a benefit recorded without an amount."
+        ),
     )
 
     objects = CatalogueQuerySet.as_manager()

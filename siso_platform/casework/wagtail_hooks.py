@@ -96,7 +96,7 @@ class CatalogueItemViewSet(CatalogueViewSet):
     model = CatalogueItem
     icon = "list-ul"
     menu_label = _("Intervention catalogue")
-    list_display = ["code", "name", "area", "kind", "unit", "need_category", _in_use()]
+    list_display = ["code", "name", "area", "kind", "unit", "need_category", "inps_code", _in_use()]
     list_filter = ["area", "kind", "unit", "active"]
     search_fields = ["code", "name"]
     list_per_page = 50  # the whole seeded catalogue on one page
@@ -109,6 +109,14 @@ class CatalogueItemViewSet(CatalogueViewSet):
         "need_category",
         "description",
         "active",
+        # the national feed (SIUSS): docs/siuss.md
+        "inps_code",
+        "inps_name",
+        "means_test",
+        "benefit_character",
+        "user_area",
+        "isee_threshold",
+        "unit_cost",
     ]
     list_export = [
         "code",
@@ -120,6 +128,9 @@ class CatalogueItemViewSet(CatalogueViewSet):
         "need_category.name",
         "description",
         "active",
+        "inps_code",
+        "get_means_test_display",
+        "get_benefit_character_display",
     ]
     export_headings = {
         "get_area_display": capfirst(_("area")),
@@ -127,6 +138,8 @@ class CatalogueItemViewSet(CatalogueViewSet):
         "get_unit_display": capfirst(_("unit")),
         "need_category.code": capfirst(_("need category code")),
         "need_category.name": capfirst(_("need it answers")),
+        "get_means_test_display": capfirst(_("means test")),
+        "get_benefit_character_display": capfirst(_("character of the benefit")),
     }
     export_filename = "intervention-catalogue"
 

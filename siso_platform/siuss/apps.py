@@ -7,3 +7,14 @@ class SiussConfig(AppConfig):
     name = "siso_platform.siuss"
     label = "siuss"
     verbose_name = _("National feed (SIUSS)")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from siso_platform.casework.models import Intervention
+
+        from .signals import queue_intervention_flows
+
+        post_save.connect(
+            queue_intervention_flows, sender=Intervention, dispatch_uid="siuss_intervention_flows"
+        )

@@ -17,6 +17,7 @@ from siso_platform.monitoring import demo as monitoring_demo
 from siso_platform.monitoring.models import RunStatus, ScreeningRun
 from siso_platform.people.models import Person
 from siso_platform.people.questionnaires import INTAKE_FORM
+from siso_platform.siuss import demo as siuss_demo
 from siso_platform.territory.models import Municipality
 from siso_platform.thirdsector import demo as thirdsector_demo
 
@@ -107,6 +108,11 @@ class Command(BaseCommand):
                     "alerts": run.counts.get("alerts_new", 0),
                 }
             )
+        flows = siuss_demo.populate()
+        detail.write(
+            _("Demo SIUSS flows: %(ready)d ready, %(blocked)d blocked.")
+            % {"ready": flows["ready"], "blocked": flows["blocked"]}
+        )
         return logins
 
     def print_logins(self, logins):
