@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from definitions import strict_json
 from definitions.slugs import unique_slug
@@ -31,13 +31,52 @@ from .designer_rules import Refused, refusals, refusals_of_problems
 from .host import host
 from .models import FormDefinition
 from .publishing import PublishRefused, current, publish
-from .schema import WITH_CHOICES
+from .schema import GROUP, OTHER, OTHER_LABEL, OTHER_TEXT_LABEL, WITH_CHOICES, without_other
 from .streamfield import stream_from_schema
 
 POLICY = OwnerPermissionPolicy(FormDefinition)
 # The designer's texts, sent to designer.js in the page (#qd-text).
 TEXT = {
     "add_choice": gettext_lazy("Add a choice"),
+    "add_row": gettext_lazy("Add a row"),
+    "add_rule": gettext_lazy("Add a rule"),
+    "choice_filter": gettext_lazy("Choice filter"),
+    "choose": gettext_lazy("— choose —"),
+    "constraint_message": gettext_lazy("Message when the answer is not valid"),
+    "constraint_message_en": gettext_lazy("Message when the answer is not valid (English)"),
+    "default": gettext_lazy("Default answer"),
+    "default_help": gettext_lazy("Filled in when a new questionnaire is started."),
+    "filter_by": gettext_lazy("Offer the choices according to the answer to"),
+    "hidden_value": gettext_lazy("Value recorded"),
+    "image_extensions": gettext_lazy("Allowed image types (e.g. jpg, png)"),
+    "latitude": gettext_lazy("Latitude"),
+    "longitude": gettext_lazy("Longitude"),
+    "messages": gettext_lazy("Messages to the person answering"),
+    "never_offered": gettext_lazy("This choice is never offered: pick the answer it goes with."),
+    "no_default": gettext_lazy("(none)"),
+    "no_filter": gettext_lazy("(nothing: every choice is always offered)"),
+    "or_other": gettext_lazy("Offer “Other” with a box to write it in"),
+    "range_end": pgettext_lazy("range", "End"),
+    "range_missing": gettext_lazy("Enter the start and the end as numbers."),
+    "range_order": gettext_lazy("The start must be lower than the end."),
+    "range_start": pgettext_lazy("range", "Start"),
+    "range_step": pgettext_lazy("range", "Increment"),
+    "range_step_positive": gettext_lazy("The increment must be greater than zero."),
+    "rank_help": gettext_lazy("Order the choices: the first is the most important."),
+    "remove_row": gettext_lazy("Remove this row"),
+    "remove_rule_named": gettext_lazy("Remove rule %(n)s"),
+    "required_message": gettext_lazy("Message when the answer is missing"),
+    "required_message_en": gettext_lazy("Message when the answer is missing (English)"),
+    "row_n": gettext_lazy("Row %(number)s"),
+    "rule_message": gettext_lazy("Message when the rule does not hold"),
+    "rule_message_en": gettext_lazy("Message of rule %(n)s (English)"),
+    "rule_n": gettext_lazy("Rule %(n)s"),
+    "rules": gettext_lazy("Validation rules"),
+    "rules_help": gettext_lazy(
+        "The answer is accepted only when every rule holds; otherwise its message is shown."
+    ),
+    "shown_with": gettext_lazy("Offered when “%(name)s” is"),
+    "valid_if": gettext_lazy("valid if:"),
     "add_field": gettext_lazy("Add field"),
     "add_kind": gettext_lazy("Add a field: %(kind)s"),
     "added": gettext_lazy("Field “%(label)s” added: set its properties."),
@@ -58,9 +97,6 @@ TEXT = {
     "fact": gettext_lazy("Record the answer as"),
     "fields_of_group": gettext_lazy("Fields of the group “%(name)s”"),
     "fields_of_step": gettext_lazy("Fields of the step “%(name)s”"),
-    "group_preview": gettext_lazy(
-        "Repeatable group of %(n)s fields: the wizard shows one row per person or item."
-    ),
     "help": gettext_lazy("Help text"),
     "help_en": gettext_lazy("Help text (English)"),
     "invalid_logic": gettext_lazy("This condition cannot be read: rebuild it or empty the box."),
@@ -135,12 +171,23 @@ def kinds() -> list[dict]:
     ]
 
 
+def editable(schema: dict) -> dict:
+    """The schema as the designer edits it: what `or_other` adds (the choice "other" and its
+    text field) left out, as the stored stream keeps it; the flag alone brings it back."""
+    for step in schema.get("steps") or ():
+        step["fields"] = without_other(step.get("fields") or [])
+        for spec in step["fields"]:
+            if spec.get("kind") == GROUP:
+                spec["fields"] = without_other(spec.get("fields") or [])
+    return schema
+
+
 def designer(request, pk):
     definition = _designable(request, pk)
     draft = current(definition)
     context = {
         "definition": definition,
-        "schema": draft.schema,
+        "schema": editable(draft.schema),
         "setup": {
             "revision": definition.latest_revision_id,
             "save_url": reverse("forms_designer:save", args=[pk]),
@@ -152,6 +199,7 @@ def designer(request, pk):
             "with_choices": list(WITH_CHOICES),
             "prefill": registry.prefill_choices(),
             "facts": registry.fact_choices(),
+            "other": {"value": OTHER, "label": OTHER_LABEL, "text": OTHER_TEXT_LABEL},
         },
         "text": {key: str(value) for key, value in TEXT.items()},
         "edit_url": reverse("wagtailsnippets_forms_formdefinition:edit", args=[pk]),

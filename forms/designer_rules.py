@@ -12,8 +12,22 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .checks import problems
-from .schema import GROUP, KINDS, NOTE, WITH_CHOICES, text
+from .schema import (
+    CHOICE_SCOPE,
+    GROUP,
+    KINDS,
+    MULTICHOICE,
+    NOTE,
+    OTHER,
+    RANGE,
+    RANK,
+    SELECTS,
+    WITH_CHOICES,
+    Field,
+    text,
+)
 from .streamfield import schema_from_stream, stream_from_schema
+from .validation import COERCERS, Invalid
 
 
 class Refused(Exception):
@@ -35,9 +49,15 @@ def refusals(schema, clean_stream=None) -> list[dict]:
         return shape
     found = _labels(schema)
     stream, saved = normalised(schema)
+    settings = _settings(saved)
+    # A field whose settings are refused here is named once, with what to correct, not again
+    # by the generic block and publish messages about the same settings.
+    precise = {(item["step"], item["field"]) for item in settings}
+    later = []
     if clean_stream is not None:
-        found += _block_errors(clean_stream(stream), saved)
-    found += [_problem(problem, saved) for problem in problems(saved)]
+        later += _block_errors(clean_stream(stream), saved)
+    later += [_problem(problem, saved) for problem in problems(saved)]
+    found += settings + [item for item in later if (item["step"], item["field"]) not in precise]
     return _unique(found)
 
 
@@ -114,6 +134,100 @@ def _labels(schema: dict) -> list[dict]:
                 elif len(set(values)) < len(values):
                     found.append(entry(step, spec, _("Two choices have the same value.")))
     return found
+
+
+def _settings(schema: dict) -> list[dict]:
+    """What the designer's side panel sets and must make sense before it is saved: a range's
+    numbers, each validation rule's condition and message, the answer each choice of a
+    cascading select goes with, and the default answer."""
+    top = {spec.get("key"): spec for step in schema["steps"] for spec in step["fields"]}
+    found = []
+    for step in schema["steps"]:
+        for spec in _all_fields(step):
+            for message in _field_settings(spec, step, top):
+                found.append(entry(step, spec, message))
+    return found
+
+
+def _field_settings(spec: dict, step: dict, top: dict):
+    if spec.get("kind") == RANGE:
+        yield from _range_settings(spec)
+    for index, rule in enumerate((spec.get("validations") or {}).get("rules") or (), start=1):
+        if rule.get("rule") in (None, "", {}, []):
+            yield _("Validation rule %(n)s has no condition: build it or remove the rule.") % {
+                "n": index
+            }
+        if not text(rule.get("message")).strip():
+            yield _("Validation rule %(n)s needs a message to show when it does not hold.") % {
+                "n": index
+            }
+    if spec.get("or_other") and spec.get("choice_filter") is not None:
+        # as pyxform: the choice "other" has no columns, so a filter would never offer it
+        yield _("“Other” cannot be offered when the choices depend on another answer.")
+    parent = cascade_parent(spec)
+    if parent is not None and parent in top:
+        for choice in spec.get("choices") or ():
+            if spec.get("or_other") and str(choice.get("value")) == OTHER:
+                continue  # added by `or_other`, named above
+            if str((choice.get("columns") or {}).get(parent, "")).strip() == "":
+                yield _(
+                    "The choice “%(choice)s” is never offered: pick the answer to “%(field)s” "
+                    "it goes with."
+                ) % {
+                    "choice": text(choice.get("label")) or choice.get("value"),
+                    "field": text(top[parent].get("label")) or parent,
+                }
+    message = _default_problem(spec, step)
+    if message:
+        yield message
+
+
+def _range_settings(spec: dict):
+    try:
+        start, end = float(spec["start"]), float(spec["end"])
+    except (KeyError, TypeError, ValueError):
+        yield _("Enter the start and the end of the range as numbers.")
+        return
+    if not start < end:
+        yield _("The start of the range must be lower than its end.")
+    try:
+        step = float(spec.get("step") if spec.get("step") not in (None, "") else 1)
+    except (TypeError, ValueError):
+        step = 0
+    if not step > 0:
+        yield _("The increment of the range must be a number greater than zero.")
+
+
+def cascade_parent(spec: dict) -> str | None:
+    """The field a select's choices depend on, when its filter is the designer's (and
+    XLSForm's) plain cascade `{"==": [{"var": "choice.P"}, {"var": "P"}]}`; else None."""
+    rule = spec.get("choice_filter") if spec.get("kind") in SELECTS else None
+    if not isinstance(rule, dict) or list(rule) != ["=="] or not isinstance(rule["=="], list):
+        return None
+    if len(rule["=="]) != 2 or not all(isinstance(x, dict) for x in rule["=="]):
+        return None
+    column, answer = (side.get("var") for side in rule["=="])
+    if not isinstance(column, str) or not isinstance(answer, str):
+        return None
+    prefix = CHOICE_SCOPE + "."
+    if column != prefix + answer:
+        return None
+    return answer
+
+
+def _default_problem(spec: dict, step: dict) -> str | None:
+    """Why the default answer is not an answer the field accepts (None when it is)."""
+    raw = spec.get("default")
+    kind = spec.get("kind")
+    if raw in (None, "") or isinstance(raw, dict) or kind not in COERCERS:
+        return None  # none, or JSON Logic computed when the question is first shown
+    if kind in (MULTICHOICE, RANK) and isinstance(raw, str):
+        raw = raw.split()
+    try:
+        COERCERS[kind](Field(spec.get("key", ""), kind, spec, step.get("key", "")), raw)
+    except Invalid as error:
+        return _("The default answer is not valid: %s") % error
+    return None
 
 
 def _block_errors(error, schema: dict) -> list[dict]:

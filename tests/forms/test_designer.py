@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail.models import Revision
 
 from forms.blocks import simple_field_blocks
@@ -188,3 +189,200 @@ def test_a_zone_administrator_may_not_pick_the_region_as_owner(client, make_memb
     response = client.post(reverse("forms_designer:new"), {"title": "X", "owner": region_org.pk})
     assert response.status_code == 200
     assert not FormDefinition.objects.filter(title="X").exists()
+
+
+def new_definition(client, region_org, title="Domanda di sostegno"):
+    client.post(reverse("forms_designer:new"), {"title": title, "owner": region_org.pk})
+    definition = FormDefinition.objects.get(title=title)
+    schema, revision = designer_schema(client, definition)
+    schema["steps"][0]["title"] = label("Situazione")
+    return definition, schema, revision
+
+
+def refused(client, definition, schema, revision) -> list[dict]:
+    before = revisions(definition)
+    response = post_save(client, definition, schema, revision)
+    assert response.status_code == 400, response.content
+    assert revisions(definition) == before
+    return response.json()["errors"]
+
+
+def where(step: str, field_label: str) -> str:
+    """The start of a designer message: the step and the field, by their labels."""
+    return f"{gettext('step “%s”') % step}, {gettext('field “%s”') % field_label}: "
+
+
+def scale(**settings) -> dict:
+    return field("disagio", "range", label=label("Disagio percepito"), **settings)
+
+
+def test_a_range_is_saved_only_with_start_below_end_and_a_positive_increment(regional, region_org):
+    definition, schema, revision = new_definition(regional, region_org)
+    cases = [
+        ({"end": 5}, "Enter the start and the end of the range as numbers."),
+        ({"start": 5, "end": 1}, "The start of the range must be lower than its end."),
+        ({"start": 1, "end": 1}, "The start of the range must be lower than its end."),
+        (
+            {"start": 1, "end": 5, "step": 0},
+            "The increment of the range must be a number greater than zero.",
+        ),
+        (
+            {"start": 1, "end": 5, "step": -1},
+            "The increment of the range must be a number greater than zero.",
+        ),
+    ]
+    for settings, message in cases:
+        schema["steps"][0]["fields"] = [scale(**settings)]
+        errors = refused(regional, definition, schema, revision)
+        # one precise message, naming the step and the field by their labels, in Italian
+        assert errors == [
+            {
+                "step": "passo_1",
+                "field": "disagio",
+                "message": where("Situazione", "Disagio percepito") + gettext(message),
+            }
+        ], settings
+    schema["steps"][0]["fields"] = [scale(start=1, end=9, step=2)]
+    assert post_save(regional, definition, schema, revision).status_code == 200
+    assert regional.post(reverse("forms_designer:publish", args=[definition.pk])).status_code == 200
+    saved = definition.versions.get().schema["steps"][0]["fields"][0]
+    assert (saved["start"], saved["end"], saved["step"]) == (1, 9, 2)
+
+
+def test_validation_rules_need_a_condition_and_a_message_and_errors_point_at_the_field(
+    regional, region_org
+):
+    definition, schema, revision = new_definition(regional, region_org)
+    at_least_3 = {">=": [{"var": "disagio"}, 3]}
+    cases = [
+        (
+            [{"rule": None, "message": label("Almeno 3")}],
+            gettext("Validation rule %(n)s has no condition: build it or remove the rule.")
+            % {"n": 1},
+        ),
+        (
+            [
+                {"rule": at_least_3, "message": label("Almeno 3")},
+                {"rule": at_least_3, "message": {"it": " ", "en": ""}},
+            ],
+            gettext("Validation rule %(n)s needs a message to show when it does not hold.")
+            % {"n": 2},
+        ),
+        (
+            [{"rule": {">=": [{"var": "manca"}, 3]}, "message": label("Almeno 3")}],
+            gettext("The logic names “%s”, which is not a field of the form.") % "manca",
+        ),
+    ]
+    for rules, message in cases:
+        schema["steps"][0]["fields"] = [scale(start=1, end=9, validations={"rules": rules})]
+        errors = refused(regional, definition, schema, revision)
+        assert [(e["step"], e["field"]) for e in errors] == [("passo_1", "disagio")], errors
+        assert errors[0]["message"] == where("Situazione", "Disagio percepito") + message
+    rules = [{"rule": at_least_3, "message": label("Almeno 3")}]
+    schema["steps"][0]["fields"] = [scale(start=1, end=9, validations={"rules": rules})]
+    assert post_save(regional, definition, schema, revision).status_code == 200
+
+
+def test_a_rule_of_a_groups_field_points_at_that_field(regional, region_org):
+    definition, schema, revision = new_definition(regional, region_org)
+    age = field(
+        "eta",
+        "integer",
+        label=label("Età"),
+        validations={"rules": [{"rule": {">=": [{"var": "row.eta"}, 0]}, "message": label("")}]},
+    )
+    schema["steps"][0]["fields"] = [field("nucleo", "group", label=label("Nucleo"), fields=[age])]
+    errors = refused(regional, definition, schema, revision)
+    assert [(e["step"], e["field"]) for e in errors] == [("passo_1", "eta")]
+    assert errors[0]["message"].startswith(where("Situazione", "Età"))
+
+
+def test_each_choice_of_a_cascading_select_names_the_answer_it_goes_with(regional, region_org):
+    definition, schema, revision = new_definition(regional, region_org)
+    province = field(
+        "provincia",
+        "choice",
+        label=label("Provincia"),
+        choices=[
+            {"value": "pg", "label": label("Perugia")},
+            {"value": "tr", "label": label("Terni")},
+        ],
+    )
+    town = field(
+        "comune",
+        "choice",
+        label=label("Comune"),
+        choice_filter={"==": [{"var": "choice.provincia"}, {"var": "provincia"}]},
+        choices=[
+            {"value": "assisi", "label": label("Assisi"), "columns": {"provincia": "pg"}},
+            {"value": "narni", "label": label("Narni")},
+        ],
+    )
+    schema["steps"][0]["fields"] = [province, town]
+    errors = refused(regional, definition, schema, revision)
+    expected = gettext(
+        "The choice “%(choice)s” is never offered: pick the answer to “%(field)s” it goes with."
+    ) % {"choice": "Narni", "field": "Provincia"}
+    assert errors == [
+        {
+            "step": "passo_1",
+            "field": "comune",
+            "message": where("Situazione", "Comune") + expected,
+        }
+    ]
+    town["choices"][1]["columns"] = {"provincia": "tr"}
+    town["or_other"] = True  # "Altro" has no province: it would never be offered
+    errors = refused(regional, definition, schema, revision)
+    assert [(e["step"], e["field"]) for e in errors] == [("passo_1", "comune")]
+    assert errors[0]["message"].endswith(
+        gettext("“Other” cannot be offered when the choices depend on another answer.")
+    )
+    del town["or_other"]
+    assert post_save(regional, definition, schema, revision).status_code == 200
+    assert regional.post(reverse("forms_designer:publish", args=[definition.pk])).status_code == 200
+    published = definition.versions.get().schema["steps"][0]["fields"]
+    assert published[1]["choice_filter"] == town["choice_filter"]
+    assert published[1]["choices"][1]["columns"] == {"provincia": "tr"}
+
+
+def test_the_designer_edits_the_other_flag_alone(regional, region_org):
+    definition, schema, revision = new_definition(regional, region_org)
+    need = field(
+        "bisogno",
+        "choice",
+        label=label("Bisogno"),
+        or_other=True,
+        choices=[{"value": "casa", "label": label("Casa")}],
+    )
+    schema["steps"][0]["fields"] = [need]
+    assert post_save(regional, definition, schema, revision).status_code == 200
+    assert regional.post(reverse("forms_designer:publish", args=[definition.pk])).status_code == 200
+    published = definition.versions.get().schema["steps"][0]["fields"]
+    # "Altro" and its text box come with the flag when saved, and are not edited apart
+    assert [f["key"] for f in published] == ["bisogno", "bisogno_other"]
+    assert [c["value"] for c in published[0]["choices"]] == ["casa", "other"]
+    edited, _revision = designer_schema(regional, definition)
+    assert [f["key"] for f in edited["steps"][0]["fields"]] == ["bisogno"]
+    assert [c["value"] for c in edited["steps"][0]["fields"][0]["choices"]] == ["casa"]
+    assert edited["steps"][0]["fields"][0]["or_other"] is True
+
+
+def test_a_default_answer_must_be_an_answer_of_the_field(regional, region_org):
+    definition, schema, revision = new_definition(regional, region_org)
+    schema["steps"][0]["fields"] = [
+        field("nascita", "date", label=label("Nascita"), default="ieri")
+    ]
+    errors = refused(regional, definition, schema, revision)
+    assert [(e["step"], e["field"]) for e in errors] == [("passo_1", "nascita")]
+    assert errors[0]["message"].startswith(where("Situazione", "Nascita"))
+    assert gettext("The default answer is not valid: %s") % "" in errors[0]["message"]
+    schema["steps"][0]["fields"] = [
+        field("nascita", "date", label=label("Nascita"), default="2000-01-31"),
+        field("ora", "time", label=label("Ora"), default="09:30"),
+        field("scala", "range", label=label("Scala"), start=0, end=10, default=4),
+        field("nota", "hidden", label=label("Origine"), default="sportello"),
+    ]
+    assert post_save(regional, definition, schema, revision).status_code == 200
+    assert regional.post(reverse("forms_designer:publish", args=[definition.pk])).status_code == 200
+    published = definition.versions.get().schema["steps"][0]["fields"]
+    assert [f.get("default") for f in published] == ["2000-01-31", "09:30", "4", "sportello"]

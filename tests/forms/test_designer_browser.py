@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 from wagtail.models import Revision
 
@@ -168,3 +169,188 @@ def test_a_refused_save_writes_nothing_and_shows_the_message(page):
     assert Revision.objects.for_instance(definition).count() == revisions
     assert FormDefinition.objects.count() == definitions
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+def test_range_rule_and_repeatable_group_by_clicking_then_published(page, width, height):
+    """A range set by typing its numbers, a validation rule built with the condition builder,
+    a repeatable group previewed with one row and another added, all saved and published."""
+    page.set_viewport_size({"width": width, "height": height})
+    definition = start(page, f"Domanda di sostegno {width}")
+    step = page.locator("#qd-steps .qd-step").first
+
+    # 1. a range: start, end and increment typed; a wrong start is named next to the numbers
+    page.locator('#qd-kinds [data-kind="range"]').click()
+    label_selected(page, "Disagio percepito")
+    problem = panel(page).locator('[data-problem="range"]')
+    expect(problem).to_be_hidden()  # a new range starts valid
+    panel(page).locator('[data-prop="start"]').fill("10")
+    expect(problem).to_have_text(gettext("The start must be lower than the end."))
+    expect(panel(page).locator('[data-prop="start"]')).to_have_attribute("aria-invalid", "true")
+    panel(page).locator('[data-prop="start"]').fill("1")
+    panel(page).locator('[data-prop="end"]').fill("9")
+    panel(page).locator('[data-prop="step"]').fill("0")
+    expect(problem).to_have_text(gettext("The increment must be greater than zero."))
+    panel(page).locator('[data-prop="step"]').fill("2")
+    expect(problem).to_be_hidden()
+
+    # 2. a validation rule, built by clicking: valid if the range is at least 3
+    panel(page).locator('[data-action="add-rule"]').click()
+    rule = panel(page).locator('[data-rule="0"]')
+    condition = rule.locator('[data-logic="rule"]')
+    condition.locator('[data-ref="c:add"]').click()
+    condition.locator('[data-ref="c.0:field"]').select_option("value|disagio_percepito")
+    condition.locator('[data-ref="c.0:cmp"]').select_option(">=")
+    condition.locator('[data-ref="c.0:value"]').fill("3")
+    expect(condition.locator(".siso-cb__sentence")).to_contain_text("Disagio percepito")
+    rule.locator('[data-prop="rule-message"]').fill("Indicare almeno 3")
+
+    # 3. a repeatable group with two fields, added with the group's own button
+    page.locator('#qd-kinds [data-kind="group"]').click()
+    label_selected(page, "Componenti del nucleo")
+    group = step.locator('.qd-card[data-key="componenti_del_nucleo"]')
+    group.locator(".qd-add select").select_option("text")
+    group.locator('[data-action="add-field"]').click()
+    label_selected(page, "Nome")
+    group.locator(".qd-add select").select_option("integer")
+    group.locator('[data-action="add-field"]').click()
+    label_selected(page, "Età")
+    expect(group.locator(".qd-fields--group .qd-card")).to_have_count(2)
+
+    # 4. the preview: the range's slider, the group with one row, then "Aggiungi una riga"
+    preview = page.locator("#qd-preview-body")
+    slider = preview.locator('[data-input="disagio_percepito"]')
+    expect(slider).to_have_attribute("min", "1")
+    expect(slider).to_have_attribute("max", "9")
+    expect(slider).to_have_attribute("step", "2")
+    shown = preview.locator('[data-preview="componenti_del_nucleo"]')
+    rows = shown.locator("[data-row]")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator('[data-input="nome"]')).to_be_visible()
+    expect(rows.first.locator('[data-input="eta"]')).to_be_visible()
+    shown.locator('[data-action="add-row"]').click()
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1).locator('[data-input="nome"]')).to_be_focused()
+    rows.nth(1).locator('[data-input="nome"]').fill("Anna")
+    expect(rows.nth(1)).to_contain_text(gettext("Row %(number)s") % {"number": 2})
+
+    assert axe_violations(page) == []
+
+    # 5. save and publish: the version holds what was set
+    page.locator("#qd-save").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+    page.locator("#qd-publish").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\b1\b"))
+    expect(page.locator("#qd-errors")).to_be_hidden()
+
+    fields = definition.versions.get().schema["steps"][0]["fields"]
+    assert [f["key"] for f in fields] == ["disagio_percepito", "componenti_del_nucleo"]
+    scale = fields[0]
+    assert scale["kind"] == "range"
+    assert (scale["start"], scale["end"], scale["step"]) == (1, 9, 2)
+    assert scale["validations"]["rules"] == [
+        {
+            "rule": {">=": [{"var": "disagio_percepito"}, 3]},
+            "message": {"it": "Indicare almeno 3", "en": ""},
+        }
+    ]
+    assert fields[1]["kind"] == "group"
+    assert [(f["key"], f["kind"]) for f in fields[1]["fields"]] == [
+        ("nome", "text"),
+        ("eta", "integer"),
+    ]
+
+
+def test_every_kind_of_the_palette_is_added_saved_and_published(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    definition = start(page, "Tutti i tipi di campo")
+    kinds = page.locator("#qd-kinds [data-kind]").evaluate_all(
+        "(buttons) => buttons.map((b) => b.dataset.kind)"
+    )
+    kinds.remove("group")
+    for kind in [*kinds, "group"]:  # the group last: what follows a group's field goes in it
+        page.locator(f'#qd-kinds [data-kind="{kind}"]').click()
+        if kind in ("choice", "multichoice", "rank"):
+            panel(page).locator('[data-action="add-choice"]').click()
+            panel(page).locator('[data-prop="choice"]').last.fill("Prima")
+    group = page.locator('#qd-steps .qd-card[data-key="gruppo_ripetibile"]')
+    group.locator(".qd-add select").select_option("text")
+    group.locator('[data-action="add-field"]').click()
+    page.locator("#qd-save").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+    page.locator("#qd-publish").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\b1\b"))
+    expect(page.locator("#qd-errors")).to_be_hidden()
+    fields = definition.versions.get().schema["steps"][0]["fields"]
+    assert [f["kind"] for f in fields] == [*kinds, "group"]
+
+
+def test_a_cascading_select_and_other_are_set_by_clicking_and_previewed(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    definition = start(page, "Residenza e servizi")
+    add_choice = panel(page).locator('[data-action="add-choice"]')
+
+    page.locator('#qd-kinds [data-kind="choice"]').click()
+    label_selected(page, "Provincia")
+    for index, name in enumerate(["Perugia", "Terni"]):
+        add_choice.click()
+        panel(page).locator('[data-prop="choice"]').nth(index).fill(name)
+    page.locator('#qd-kinds [data-kind="choice"]').click()
+    label_selected(page, "Comune")
+    for index, name in enumerate(["Assisi", "Narni"]):
+        add_choice.click()
+        panel(page).locator('[data-prop="choice"]').nth(index).fill(name)
+
+    # the towns depend on the province: each says with which province it is offered
+    panel(page).locator('[data-prop="choice_filter"]').select_option("provincia")
+    parents = panel(page).locator('[data-prop="choice-parent"]')
+    expect(parents).to_have_count(2)
+    never = gettext("This choice is never offered: pick the answer it goes with.")
+    expect(panel(page).get_by_text(never).first).to_be_visible()
+    parents.nth(0).select_option("perugia")
+    parents.nth(1).select_option("terni")
+    expect(panel(page).get_by_text(never)).to_have_count(2)
+    expect(panel(page).get_by_text(never).first).to_be_hidden()
+    expect(panel(page).locator('[data-prop="or_other"]')).to_have_count(0)
+
+    # a multiple choice with "Altro" and a box to write it in
+    page.locator('#qd-kinds [data-kind="multichoice"]').click()
+    label_selected(page, "Servizi richiesti")
+    add_choice.click()
+    panel(page).locator('[data-prop="choice"]').first.fill("Mensa")
+    panel(page).locator('[data-prop="or_other"]').check()
+
+    preview = page.locator("#qd-preview-body")
+    towns = preview.locator('[data-preview="comune"]')
+    preview.get_by_label("Perugia").check()
+    expect(towns.get_by_label("Assisi")).to_be_visible()
+    expect(towns.get_by_label("Narni")).to_be_hidden()
+    preview.get_by_label("Terni").check()
+    expect(towns.get_by_label("Assisi")).to_be_hidden()
+    expect(towns.get_by_label("Narni")).to_be_visible()
+    services = preview.locator('[data-preview="servizi_richiesti"]')
+    other_text = services.locator('[data-input="servizi_richiesti_other"]')
+    expect(other_text).to_be_hidden()
+    services.get_by_label("Altro", exact=True).check()
+    expect(other_text).to_be_visible()
+
+    assert axe_violations(page) == []
+
+    page.locator("#qd-save").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+    page.locator("#qd-publish").click()
+    expect(page.locator("#qd-status")).to_have_text(re.compile(r"\b1\b"))
+    fields = definition.versions.get().schema["steps"][0]["fields"]
+    town = fields[1]
+    assert town["choice_filter"] == {"==": [{"var": "choice.provincia"}, {"var": "provincia"}]}
+    assert [c["columns"] for c in town["choices"]] == [
+        {"provincia": "perugia"},
+        {"provincia": "terni"},
+    ]
+    assert fields[2]["or_other"] is True
+    assert [f["key"] for f in fields] == [
+        "provincia",
+        "comune",
+        "servizi_richiesti",
+        "servizi_richiesti_other",
+    ]

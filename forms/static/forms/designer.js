@@ -16,10 +16,15 @@
 
   var KIND_NAMES = {};
   setup.kinds.forEach(function (k) { KIND_NAMES[k.kind] = k.label; });
-  var NUMBERS = ["integer", "decimal"];
+  var NUMBERS = ["integer", "decimal", "range"];
   var WITH_CHOICES = setup.with_choices || ["choice", "multichoice"];
-  // The kinds the condition builder knows by name; any other answer compares as text.
+  var SELECTS = ["choice", "multichoice"]; // may offer "Altro" and depend on another answer
+  var OTHER = setup.other || { value: "other", label: { it: "Altro" }, text: { it: "Specificare altro" } };
+  // The kinds the condition builder knows by name; others compare as the kind they resemble.
   var BUILDER_TYPES = ["integer", "decimal", "text", "date", "boolean", "choice", "multichoice"];
+  var BUILDER_ALIASES = { range: "decimal", rank: "multichoice" };
+  // Kinds whose default answer the panel offers, and the input it is typed in.
+  var DEFAULT_INPUTS = { text: "text", textarea: "text", email: "email", phone: "text", tax_code: "text", date: "date", time: "time", datetime: "datetime-local" };
   var WITH_MIN_MAX = ["integer", "decimal", "date", "multichoice", "group"];
   var nextId = 1;
   var state = { selected: null, dirty: false, errors: [], revision: setup.revision, previewStep: 0, answers: {}, addKind: {} };
@@ -84,19 +89,31 @@
     var rename = function (holder) {
       ["visible_if", "computed"].forEach(function (name) { if (holder[name] != null) holder[name] = renameVar(holder[name], old, key); });
       if (holder.required && typeof holder.required === "object") holder.required = renameVar(holder.required, old, key);
+      ((holder.validations || {}).rules || []).forEach(function (r) { if (r.rule != null) r.rule = renameVar(r.rule, old, key); });
+      if (holder.choice_filter != null) {
+        // a cascade reads the parent's answer and the choices' column named after it
+        holder.choice_filter = renameVar(renameVar(holder.choice_filter, old, key), "choice." + old, "choice." + key);
+        (holder.choices || []).forEach(function (c) {
+          if (c.columns && Object.prototype.hasOwnProperty.call(c.columns, old)) { c.columns[key] = c.columns[old]; delete c.columns[old]; }
+        });
+      }
     };
     schema.steps.forEach(rename);
     allFields().forEach(rename);
   }
   function newField(kind) {
     var spec = { _id: nextId++, key: "", kind: kind, label: { it: "", en: "" } };
-    if (kind !== "note") {
+    if (kind === "hidden") {
+      spec.default = "";
+      spec.computed = null;
+    } else if (kind !== "note") {
       Object.assign(spec, { help: { it: "", en: "" }, required: false, visible_if: null, computed: null, prefill: null, validations: {} });
     } else {
       spec.visible_if = null;
     }
     if (WITH_CHOICES.indexOf(kind) >= 0) spec.choices = [];
     if (kind === "decimal") spec.decimal_places = 2;
+    if (kind === "range") { spec.start = 0; spec.end = 10; spec.step = 1; }
     if (kind === "group") { spec.fields = []; spec.min_rows = null; spec.max_rows = null; }
     spec.label.it = KIND_NAMES[kind] || kind;
     spec.key = uniqueKey(slug(spec.label.it));
@@ -376,13 +393,21 @@
     }
     return out;
   }
+  function builderType(kind) { return BUILDER_TYPES.indexOf(kind) >= 0 ? kind : BUILDER_ALIASES[kind] || "text"; }
+  function choicesOf(f) {
+    var out = (f.choices || []).slice();
+    if (f.or_other && SELECTS.indexOf(f.kind) >= 0 && !out.some(function (c) { return String(c.value) === OTHER.value; })) {
+      out.push({ value: OTHER.value, label: OTHER.label });
+    }
+    return out;
+  }
   function term(name, f) {
-    var entry = { name: name, label: it(f.label) || f.key, type: BUILDER_TYPES.indexOf(f.kind) >= 0 ? f.kind : "text" };
-    if (f.choices) entry.choices = f.choices.map(function (c) { return { value: c.value, label: it(c.label) || c.value }; });
+    var entry = { name: name, label: it(f.label) || f.key, type: builderType(f.kind) };
+    if (f.choices) entry.choices = choicesOf(f).map(function (c) { return { value: c.value, label: it(c.label) || c.value }; });
     return entry;
   }
   // A logic property: a textarea the condition builder drives (raw JSON stays editable).
-  function logicBox(name, labelText, value, mode, onvalue, vocab) {
+  function logicBox(name, labelText, value, mode, onvalue, vocab, lead) {
     var area = el("textarea", { rows: "3", class: "qd-logic", "data-mode": mode });
     area.id = fieldId();
     area.value = value == null ? "" : JSON.stringify(value);
@@ -397,7 +422,7 @@
     var wrap = el("div", { class: "qd-prop qd-prop--logic", "data-logic": name }, [el("label", { for: area.id, text: labelText }), area, problem]);
     setTimeout(function () {
       if (window.SisoConditions && window.SisoConditions.mount && area.isConnected) {
-        try { window.SisoConditions.mount(area, { vocabulary: vocab, mode: mode }); } catch (e) { /* the textarea stays usable */ }
+        try { window.SisoConditions.mount(area, { vocabulary: vocab, mode: mode, lead: lead }); } catch (e) { /* the textarea stays usable */ }
       }
     }, 0);
     return wrap;
@@ -449,15 +474,28 @@
       }
       changed(); refreshCanvasSoon();
     }, { "data-prop": "label" })));
-    if (spec.kind !== "note") {
+    var extra = [];
+    if (spec.kind === "hidden") {
+      // a value recorded with the answers and never shown: a constant, or computed
+      if (spec.default && typeof spec.default === "object") { // computed when sent
+        body.appendChild(logicBox("default", T.hidden_value, spec.default, "value", function (v) { spec.default = v == null ? "" : v; changed(); }, vocabulary(spec, group)));
+      } else {
+        body.appendChild(row(T.hidden_value, input(spec.default, function (v) { spec.default = v; changed(); }, { "data-prop": "default" })));
+      }
+      body.appendChild(logicBox("computed", T.computed, spec.computed, "value", function (v) { spec.computed = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
+    } else if (spec.kind !== "note") {
       body.appendChild(row(T.help, input(it(spec.help), function (v) { spec.help = pair(v, spec.help); changed(); refreshCanvasSoon(); })));
       requiredControl(body, spec, group);
       if (WITH_CHOICES.indexOf(spec.kind) >= 0) choicesEditor(body, spec);
+      if (SELECTS.indexOf(spec.kind) >= 0) selectExtras(body, spec, group, extra);
       limits(body, spec);
+      defaultControl(body, spec, group);
       body.appendChild(logicBox("visible_if", T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
-      if (spec.kind !== "group" && spec.kind !== "file") {
+      if (["group", "file", "image", "geopoint", "address", "rank"].indexOf(spec.kind) < 0) {
         body.appendChild(logicBox("computed", T.computed, spec.computed, "value", function (v) { spec.computed = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
       }
+      if (spec.kind !== "group") rulesEditor(body, spec, group, extra);
+      messagesControl(body, spec, extra);
       body.appendChild(row(T.prefill, selectBox(setup.prefill, spec.prefill, function (v) { spec.prefill = v || null; changed(); })));
       if (!group) {
         body.appendChild(row(T.fact, selectBox(setup.facts, spec.fact, function (v) { if (v) spec.fact = v; else delete spec.fact; changed(); })));
@@ -466,10 +504,10 @@
       body.appendChild(logicBox("visible_if", T.visible_if, spec.visible_if, "condition", function (v) { spec.visible_if = v; changed(); refreshCanvasSoon(); }, vocabulary(spec, group)));
     }
     keyInput = input(spec.key, function (v) { setKey(spec, v.trim()); spec._keyLocked = true; changed(); refreshCanvasSoon(); }, { "data-prop": "key" });
-    var extra = [row(T.key, keyInput, T.key_help), row(T.label_en, input((spec.label || {}).en, function (v) { spec.label = { it: it(spec.label), en: v }; changed(); }))];
-    if (spec.kind !== "note") {
+    extra.unshift(row(T.key, keyInput, T.key_help), row(T.label_en, input((spec.label || {}).en, function (v) { spec.label = { it: it(spec.label), en: v }; changed(); })));
+    if (spec.kind !== "note" && spec.kind !== "hidden") {
       var checks = spec.validations = spec.validations || {};
-      extra.push(row(T.help_en, input((spec.help || {}).en, function (v) { spec.help = { it: it(spec.help), en: v }; changed(); })));
+      extra.splice(2, 0, row(T.help_en, input((spec.help || {}).en, function (v) { spec.help = { it: it(spec.help), en: v }; changed(); })));
       if (["text", "textarea", "email", "phone", "tax_code"].indexOf(spec.kind) >= 0) {
         extra.push(row(T.min_length, numberInput(checks.min_length, function (v) { setCheck(spec, "min_length", v); })));
         extra.push(row(T.max_length, numberInput(checks.max_length, function (v) { setCheck(spec, "max_length", v); })));
@@ -478,17 +516,25 @@
     }
     body.appendChild(advanced(extra));
   }
-  function numberInput(value, onvalue) {
+  function numberInput(value, onvalue, attrs) {
     return input(value, function (v) {
       var text = v.trim().replace(",", ".");
       onvalue(text === "" || isNaN(Number(text)) ? null : Number(text));
-    }, { inputmode: "decimal" });
+    }, Object.assign({ inputmode: "decimal" }, attrs || {}));
   }
   function setCheck(spec, name, value) {
     spec.validations = spec.validations || {};
     if (value === null || value === undefined || value === "") delete spec.validations[name];
     else spec.validations[name] = value;
     changed(); refreshCanvasSoon();
+  }
+  // {it, en} texts that are left out when both are empty
+  function setPair(holder, name, language, text) {
+    var value = Object.assign({ it: "", en: "" }, holder[name] || {});
+    value[language] = text;
+    if (!value.it && !value.en) delete holder[name];
+    else holder[name] = value;
+    changed();
   }
   function requiredControl(body, spec, group) {
     var current = spec.required === true ? "yes" : spec.required ? "when" : "no";
@@ -516,8 +562,24 @@
     body.appendChild(when);
     showWhen();
   }
+
+  // ---- choices, "Altro" and cascading selects ----------------------------------------------
+  // The field a select's choices depend on, when its filter is the plain cascade (as
+  // designer_rules.cascade_parent reads it): {"==": [{"var": "choice.P"}, {"var": "P"}]}.
+  function cascadeParent(spec) {
+    var rule = spec.choice_filter;
+    if (!rule || typeof rule !== "object" || Array.isArray(rule) || Object.keys(rule).length !== 1 || !Array.isArray(rule["=="]) || rule["=="].length !== 2) return null;
+    var column = rule["=="][0] && rule["=="][0].var, answer = rule["=="][1] && rule["=="][1].var;
+    return typeof answer === "string" && column === "choice." + answer ? answer : null;
+  }
+  function topField(key) {
+    var found = null;
+    schema.steps.forEach(function (step) { step.fields.forEach(function (f) { if (f.key === key) found = f; }); });
+    return found;
+  }
   function choicesEditor(body, spec) {
     var list = el("ol", { class: "qd-choices" });
+    var parent = SELECTS.indexOf(spec.kind) >= 0 ? topField(cascadeParent(spec)) : null;
     function draw() {
       list.textContent = "";
       spec.choices.forEach(function (choice, index) {
@@ -533,23 +595,89 @@
           }
           changed(); refreshCanvasSoon();
         } });
-        list.appendChild(el("li", {}, [
+        var item = el("li", {}, [
           el("label", { for: id, class: "qd-choice__label", text: fmt(T.choice_n, { n: index + 1 }) }), text,
           el("button", { type: "button", class: "button button-small button-secondary no", "aria-label": fmt(T.remove_choice_named, { n: index + 1 }), onclick: function () {
             spec.choices.splice(index, 1); changed(); draw(); refreshCanvasSoon();
           } }, [T.remove])
-        ]));
+        ]);
+        if (parent) item.appendChild(parentAnswer(choice, parent));
+        list.appendChild(item);
       });
+    }
+    // With a cascade, each choice says with which answer of the other field it is offered.
+    function parentAnswer(choice, parentSpec) {
+      var id = fieldId(), warnId = id + "-warn";
+      var current = (choice.columns || {})[parentSpec.key];
+      var warn = el("p", { id: warnId, class: "qd-error qd-choice__warn", text: T.never_offered });
+      var box = selectBox([["", T.choose]].concat(choicesOf(parentSpec).map(function (c) { return [String(c.value), it(c.label) || String(c.value)]; })), current, function (v) {
+        choice.columns = Object.assign({}, choice.columns || {});
+        if (v) choice.columns[parentSpec.key] = v; else delete choice.columns[parentSpec.key];
+        if (!Object.keys(choice.columns).length) delete choice.columns;
+        warn.hidden = !!v;
+        box.setAttribute("aria-invalid", v ? "false" : "true");
+        changed(); refreshCanvasSoon();
+      });
+      box.id = id;
+      box.setAttribute("data-prop", "choice-parent");
+      box.setAttribute("aria-describedby", warnId);
+      box.setAttribute("aria-invalid", current ? "false" : "true");
+      warn.hidden = !!current;
+      return el("div", { class: "qd-choice__parent" }, [el("label", { for: id, class: "qd-choice__label", text: fmt(T.shown_with, { name: it(parentSpec.label) || parentSpec.key }) }), box, warn]);
     }
     draw();
     body.appendChild(el("fieldset", { class: "qd-prop" }, [el("legend", { text: T.choices }), list,
       el("button", { type: "button", class: "button button-small", "data-action": "add-choice", onclick: function () {
         spec.choices.push({ value: "scelta_" + (spec.choices.length + 1), label: { it: "", en: "" }, _new: true });
         changed(); draw(); refreshCanvasSoon();
-        var inputs = list.querySelectorAll("input"); inputs[inputs.length - 1].focus();
+        var inputs = list.querySelectorAll('input[data-prop="choice"]'); inputs[inputs.length - 1].focus();
       } }, [T.add_choice])
     ]));
   }
+  // "Altro" and the cascade: which other answer the offered choices depend on.
+  // The two exclude each other (as in pyxform): "Altro" belongs to no answer of the other field.
+  function selectExtras(body, spec, group, extra) {
+    var id = fieldId();
+    if (spec.or_other || spec.choice_filter == null) {
+      body.appendChild(el("div", { class: "qd-prop qd-check" }, [
+        el("input", { type: "checkbox", id: id, "data-prop": "or_other", checked: spec.or_other ? true : null, onchange: function (event) {
+          if (event.target.checked) spec.or_other = true; else delete spec.or_other;
+          changed(); renderPanel(); refreshCanvasSoon();
+          var again = document.querySelector('#qd-panel-body [data-prop="or_other"]');
+          if (again) again.focus();
+        } }),
+        el("label", { for: id, text: T.or_other })
+      ]));
+    }
+    if (spec.or_other && spec.choice_filter == null) return;
+    var parent = cascadeParent(spec);
+    if (spec.choice_filter != null && !parent) {
+      // a filter of another shape (an XLSForm's): kept, and edited with the builder
+      var columns = {};
+      (spec.choices || []).forEach(function (c) { Object.keys(c.columns || {}).forEach(function (name) { columns[name] = true; }); });
+      var vocab = vocabulary(spec, group).concat(Object.keys(columns).map(function (name) { return { name: "choice." + name, label: name, type: "text" }; }));
+      extra.push(logicBox("choice_filter", T.choice_filter, spec.choice_filter, "condition", function (v) { spec.choice_filter = v; changed(); refreshCanvasSoon(); }, vocab));
+      return;
+    }
+    var candidates = [];
+    schema.steps.forEach(function (step) { step.fields.forEach(function (f) { if (f !== spec && f.kind === "choice") candidates.push(f); }); });
+    if (!candidates.length && !parent) return;
+    var options = [["", T.no_filter]].concat(candidates.map(function (f) { return [f.key, it(f.label) || f.key]; }));
+    var box = selectBox(options, parent, function (v) {
+      (spec.choices || []).forEach(function (c) {
+        if (parent && c.columns) { delete c.columns[parent]; if (!Object.keys(c.columns).length) delete c.columns; }
+      });
+      if (v) spec.choice_filter = { "==": [{ "var": "choice." + v }, { "var": v }] };
+      else delete spec.choice_filter;
+      changed(); renderPanel(); refreshCanvasSoon();
+      var again = document.querySelector('#qd-panel-body [data-prop="choice_filter"]');
+      if (again) again.focus();
+    });
+    box.setAttribute("data-prop", "choice_filter");
+    body.appendChild(row(T.filter_by, box));
+  }
+
+  // ---- limits, range, files ----------------------------------------------------------------
   function limits(body, spec) {
     var checks = spec.validations = spec.validations || {};
     if (WITH_MIN_MAX.indexOf(spec.kind) >= 0 && spec.kind !== "group") {
@@ -562,25 +690,142 @@
       body.appendChild(row(labels[0], make("min")));
       body.appendChild(row(labels[1], make("max")));
     }
+    if (spec.kind === "range") rangeControls(body, spec);
     if (spec.kind === "decimal") {
       body.appendChild(row(T.decimal_places, selectBox([0, 1, 2, 3, 4, 5, 6].map(function (n) { return [n, String(n)]; }), spec.decimal_places == null ? 2 : spec.decimal_places, function (v) { spec.decimal_places = Number(v); changed(); })));
     }
     if (spec.kind === "group") {
-      body.appendChild(row(T.min_rows, numberInput(spec.min_rows, function (v) { spec.min_rows = v; changed(); })));
-      body.appendChild(row(T.max_rows, numberInput(spec.max_rows, function (v) { spec.max_rows = v; changed(); })));
+      body.appendChild(row(T.min_rows, numberInput(spec.min_rows, function (v) { spec.min_rows = v; changed(); refreshCanvasSoon(); })));
+      body.appendChild(row(T.max_rows, numberInput(spec.max_rows, function (v) { spec.max_rows = v; changed(); refreshCanvasSoon(); })));
     }
-    if (spec.kind === "file") {
-      body.appendChild(row(T.extensions, input((checks.extensions || []).join(", "), function (v) {
-        var list = v.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    if (spec.kind === "file" || spec.kind === "image") {
+      body.appendChild(row(spec.kind === "image" ? T.image_extensions : T.extensions, input((checks.extensions || []).join(", "), function (v) {
+        var list = v.split(",").map(function (s) { return s.trim().replace(/^\./, "").toLowerCase(); }).filter(Boolean);
         setCheck(spec, "extensions", list.length ? list : null);
       })));
       body.appendChild(row(T.max_size_kb, numberInput(checks.max_size ? checks.max_size / 1024 : null, function (v) { setCheck(spec, "max_size", v ? Math.round(v * 1024) : null); })));
     }
   }
+  // What is wrong with a range's numbers (as designer_rules checks them), or "".
+  function rangeProblem(spec) {
+    if (typeof spec.start !== "number" || typeof spec.end !== "number") return T.range_missing;
+    if (!(spec.start < spec.end)) return T.range_order;
+    if (spec.step != null && !(spec.step > 0)) return T.range_step_positive;
+    return "";
+  }
+  function rangeControls(body, spec) {
+    var problemId = fieldId();
+    var problem = el("p", { id: problemId, class: "qd-error", "data-problem": "range", "aria-live": "polite" });
+    var boxes = [];
+    function check() {
+      var message = rangeProblem(spec);
+      problem.textContent = message;
+      problem.hidden = !message;
+      boxes.forEach(function (box) { box.setAttribute("aria-invalid", message ? "true" : "false"); });
+    }
+    [["start", T.range_start], ["end", T.range_end], ["step", T.range_step]].forEach(function (part) {
+      var box = numberInput(spec[part[0]], function (v) {
+        spec[part[0]] = v;
+        check(); changed(); refreshCanvasSoon();
+      }, { "data-prop": part[0], "aria-describedby": problemId });
+      boxes.push(box);
+      body.appendChild(row(part[1], box));
+    });
+    body.appendChild(problem);
+    check();
+  }
+
+  // ---- default answer, validation rules, messages -----------------------------------------
+  function defaultControl(body, spec, group) {
+    var kind = spec.kind, control;
+    var set = function (v) { if (v === null || v === undefined || v === "") delete spec.default; else spec.default = v; changed(); refreshCanvasSoon(); };
+    if (spec.default && typeof spec.default === "object") { // a default computed when first shown
+      body.appendChild(logicBox("default", T.default, spec.default, "value", set, vocabulary(spec, group)));
+      return;
+    }
+    if (DEFAULT_INPUTS[kind]) {
+      control = input(spec.default, function (v) { set(v.trim()); }, { type: DEFAULT_INPUTS[kind], "data-prop": "default" });
+    } else if (NUMBERS.indexOf(kind) >= 0) {
+      control = numberInput(spec.default, set, { "data-prop": "default" });
+    } else if (kind === "boolean") {
+      var now = spec.default == null ? "" : String(spec.default) === "true" || spec.default === true ? "true" : "false";
+      control = selectBox([["", T.no_default], ["true", T.yes], ["false", T.no]], now, set);
+    } else if (kind === "choice") {
+      control = selectBox([["", T.no_default]].concat(choicesOf(spec).map(function (c) { return [String(c.value), it(c.label) || String(c.value)]; })), spec.default, set);
+    } else if (kind === "multichoice") {
+      var picked = String(spec.default || "").split(/\s+/).filter(Boolean);
+      var name = "qd-default-" + spec._id;
+      var boxes = choicesOf(spec).map(function (c) {
+        var id = fieldId();
+        return el("span", { class: "qd-radio" }, [
+          el("input", { type: "checkbox", id: id, name: name, value: String(c.value), checked: picked.indexOf(String(c.value)) >= 0 ? true : null, onchange: function () {
+            var now = Array.prototype.filter.call(document.getElementsByName(name), function (b) { return b.checked; }).map(function (b) { return b.value; });
+            set(now.join(" "));
+          } }),
+          el("label", { for: id, text: it(c.label) || String(c.value) })
+        ]);
+      });
+      if (!boxes.length) return;
+      body.appendChild(el("fieldset", { class: "qd-prop" }, [el("legend", { text: T.default })].concat(boxes, [el("p", { class: "help", text: T.default_help })])));
+      return;
+    } else {
+      return; // files, images, positions, addresses, rankings and groups start empty
+    }
+    if (!control.getAttribute("data-prop")) control.setAttribute("data-prop", "default");
+    body.appendChild(row(T.default, control, T.default_help));
+  }
+  // The field's validation rules: each a condition built by clicking and its message.
+  function rulesEditor(body, spec, group, extra) {
+    var checks = spec.validations = spec.validations || {};
+    var list = el("ol", { class: "qd-rules" });
+    var english = el("div", { class: "qd-rules__en" });
+    function draw() {
+      list.textContent = "";
+      english.textContent = "";
+      (checks.rules || []).forEach(function (rule, index) {
+        var n = index + 1;
+        var item = el("li", { class: "qd-rule", "data-rule": String(index) }, [
+          logicBox("rule", fmt(T.rule_n, { n: n }), rule.rule, "condition", function (v) { rule.rule = v; changed(); }, vocabulary(null, group), T.valid_if),
+          row(T.rule_message, input(it(rule.message), function (v) { rule.message = pair(v, rule.message); changed(); }, { "data-prop": "rule-message" })),
+          el("button", { type: "button", class: "button button-small button-secondary no", "data-action": "remove-rule", "aria-label": fmt(T.remove_rule_named, { n: n }), onclick: function () {
+            checks.rules.splice(index, 1);
+            if (!checks.rules.length) delete checks.rules;
+            changed(); draw();
+            add.focus();
+          } }, [T.remove])
+        ]);
+        list.appendChild(item);
+        english.appendChild(row(fmt(T.rule_message_en, { n: n }), input((rule.message || {}).en, function (v) { rule.message = { it: it(rule.message), en: v }; changed(); })));
+      });
+    }
+    var add = el("button", { type: "button", class: "button button-small", "data-action": "add-rule", onclick: function () {
+      checks.rules = checks.rules || [];
+      checks.rules.push({ rule: null, message: { it: "", en: "" } });
+      changed(); draw();
+      // the new rule's builder is mounted right after: its first button gets the focus
+      setTimeout(function () {
+        var last = list.querySelector('.qd-rule:last-child [data-ref="c:add"]');
+        if (last) last.focus();
+      }, 0);
+    } }, [T.add_rule]);
+    draw();
+    body.appendChild(el("fieldset", { class: "qd-prop qd-rules-box", "data-prop": "rules" }, [el("legend", { text: T.rules }), el("p", { class: "help", text: T.rules_help }), list, add]));
+    extra.push(english);
+  }
+  function messagesControl(body, spec, extra) {
+    var names = spec.kind === "group" ? ["required_message"] : ["required_message", "constraint_message"];
+    body.appendChild(el("fieldset", { class: "qd-prop" }, [el("legend", { text: T.messages })].concat(names.map(function (name) {
+      return row(T[name], input(it(spec[name]), function (v) { setPair(spec, name, "it", v); }, { "data-prop": name }));
+    }))));
+    names.forEach(function (name) {
+      extra.push(row(T[name + "_en"], input((spec[name] || {}).en, function (v) { setPair(spec, name, "en", v); })));
+    });
+  }
 
   // ---- preview ----------------------------------------------------------------------------
   function number(text) {
     if (text === "" || text == null) return null;
+    if (typeof text === "number") return isFinite(text) ? text : null;
     var typed = String(text).replace(/[\s\u00a0]/g, "");
     if (/^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/.test(typed)) typed = typed.replace(/\./g, "").replace(",", ".");
     else if (!/^[+-]?\d*\.\d+$/.test(typed)) return null;
@@ -596,36 +841,89 @@
     var result = apply(rule, scope);
     return result === BROKEN ? true : jsonLogic.truthy(result);
   }
+  function computedValue(rule, scope) {
+    var value = apply(rule, scope);
+    return value === BROKEN || value === undefined || (typeof value === "number" && !isFinite(value)) ? null : value;
+  }
   function typed(spec, raw) {
     if (raw == null || raw === "") return null;
     if (NUMBERS.indexOf(spec.kind) >= 0) return number(raw);
-    if (spec.kind === "boolean") return raw === "true";
+    if (spec.kind === "boolean") return raw === true || raw === "true";
     if (spec.kind === "tax_code") return String(raw).toUpperCase();
-    if (spec.kind === "multichoice") return raw.length ? raw : null;
+    if (spec.kind === "multichoice" || spec.kind === "rank") return raw.length ? raw : null;
+    if (spec.kind === "geopoint") {
+      var lat = number(raw.lat), lon = number(raw.lon);
+      return lat === null || lon === null ? null : { lat: lat, lon: lon };
+    }
     return raw;
+  }
+  // The preview's answers: `holder` is state.answers, or one row of a group (state.answers[group]).
+  function rawOf(spec, holder) {
+    if (Object.prototype.hasOwnProperty.call(holder, spec.key)) return holder[spec.key];
+    var given = spec.default;
+    if (given && typeof given === "object") given = null; // computed by the wizard when shown
+    if (given == null || given === "") return spec.kind === "rank" ? (spec.choices || []).map(function (c) { return String(c.value); }) : null;
+    if (spec.kind === "multichoice") return String(given).split(/\s+/).filter(Boolean);
+    if (spec.kind === "boolean") return String(given) === "true" ? "true" : "false";
+    return String(given);
+  }
+  function rowsOf(group) {
+    var rows = state.answers[group.key];
+    if (!Array.isArray(rows)) {
+      rows = state.answers[group.key] = [];
+      var count = Math.max(1, Number(group.min_rows) || 0);
+      for (var i = 0; i < count; i++) rows.push({});
+    }
+    return rows;
+  }
+  // One field's value as the wizard's logic sees it: empty when hidden, computed when computed.
+  function valueOf(spec, holder, scope, shown) {
+    var visible = spec.visible_if == null || holds(spec.visible_if, scope);
+    shown[spec.key] = visible;
+    if (!visible || spec.kind === "note") return null;
+    if (spec.computed != null) return computedValue(spec.computed, scope);
+    return typed(spec, rawOf(spec, holder));
+  }
+  function otherValue(spec, value, holder) {
+    var picked = Array.isArray(value) ? value.indexOf(OTHER.value) >= 0 : value === OTHER.value;
+    return picked ? typed({ kind: "text" }, holder[spec.key + "_other"]) : null;
+  }
+  // A group's rows: each row's fields read the form's answers and their own row ("row.x").
+  function evaluateRows(group, scope) {
+    return rowsOf(group).map(function (holder, index) {
+      var values = {}, shown = {};
+      group.fields.forEach(function (c) { values[c.key] = typed(c, rawOf(c, holder)); });
+      for (var pass = 0; pass < 3; pass++) {
+        group.fields.forEach(function (c) {
+          var inRow = Object.assign({}, scope, { row: values, row_index: index });
+          values[c.key] = valueOf(c, holder, inRow, shown);
+          if (c.or_other) values[c.key + "_other"] = otherValue(c, values[c.key], holder);
+        });
+      }
+      return { values: values, shown: shown, scope: Object.assign({}, scope, { row: values, row_index: index }) };
+    });
   }
   // The answers as the wizard's logic sees them: hidden fields empty, computed values filled.
   function evaluate() {
-    var scope = {}, shown = {};
+    var scope = {}, shown = {}, rows = {};
     var tops = [];
     schema.steps.forEach(function (step) { step.fields.forEach(function (f) { tops.push({ step: step, spec: f }); }); });
-    tops.forEach(function (t) { scope[t.spec.key] = typed(t.spec, state.answers[t.spec.key]); });
+    tops.forEach(function (t) { scope[t.spec.key] = t.spec.kind === "group" ? null : typed(t.spec, rawOf(t.spec, state.answers)); });
     for (var pass = 0; pass < 4; pass++) { // computed values may read each other (no cycles: the server checks)
       tops.forEach(function (t) {
         var spec = t.spec;
-        var visible = (t.step.visible_if == null || holds(t.step.visible_if, scope)) &&
-          (spec.visible_if == null || holds(spec.visible_if, scope));
-        shown[spec.key] = visible;
-        if (!visible) { scope[spec.key] = null; return; }
-        if (spec.computed != null) {
-          var value = apply(spec.computed, scope);
-          scope[spec.key] = value === BROKEN || value === undefined || (typeof value === "number" && !isFinite(value)) ? null : value;
-        } else {
-          scope[spec.key] = typed(spec, state.answers[spec.key]);
+        if (t.step.visible_if != null && !holds(t.step.visible_if, scope)) { shown[spec.key] = false; scope[spec.key] = null; return; }
+        if (spec.kind === "group") {
+          shown[spec.key] = spec.visible_if == null || holds(spec.visible_if, scope);
+          rows[spec.key] = shown[spec.key] ? evaluateRows(spec, scope) : [];
+          scope[spec.key] = shown[spec.key] ? rows[spec.key].map(function (r) { return r.values; }) : null;
+          return;
         }
+        scope[spec.key] = valueOf(spec, state.answers, scope, shown);
+        if (spec.or_other) scope[spec.key + "_other"] = otherValue(spec, scope[spec.key], state.answers);
       });
     }
-    return { scope: scope, shown: shown };
+    return { scope: scope, shown: shown, rows: rows };
   }
   function shownValue(value) {
     if (value === null || value === undefined) return "";
@@ -633,21 +931,23 @@
     if (typeof value === "boolean") return value ? T.yes : T.no;
     return String(value);
   }
-  function previewControl(spec) {
-    var id = "qd-preview-" + spec._id;
-    var answer = state.answers[spec.key];
-    var set = function (v) { state.answers[spec.key] = v; updatePreview(); };
-    if (spec.kind === "note") return el("p", { class: "qd-note", text: it(spec.label) });
+  // One field of the preview; `holder` keeps its answer, `prefix` makes its ids unique in a row.
+  function previewControl(spec, holder, prefix) {
+    var id = "qd-preview-" + prefix + spec._id;
+    var answer = rawOf(spec, holder);
+    var set = function (v) { holder[spec.key] = v; updatePreview(); };
+    if (spec.kind === "note") return el("p", { class: "qd-note", "data-preview": spec.key, text: it(spec.label) });
+    if (spec.kind === "hidden") return null;
     var labelText = it(spec.label) || spec.key;
     var required = el("span", { class: "qd-required", "data-required": spec.key });
     var help = it(spec.help) ? el("p", { class: "help", text: it(spec.help) }) : null;
     if (spec.kind === "choice" || spec.kind === "boolean" || spec.kind === "multichoice") {
-      var options = spec.kind === "boolean" ? [{ value: "true", label: { it: T.yes } }, { value: "false", label: { it: T.no } }] : (spec.choices || []);
+      var options = spec.kind === "boolean" ? [{ value: "true", label: { it: T.yes } }, { value: "false", label: { it: T.no } }] : choicesOf(spec);
       var multi = spec.kind === "multichoice";
-      return el("fieldset", { class: "qd-preview__field", "data-preview": spec.key }, [el("legend", {}, [labelText, required])].concat(options.map(function (c, i) {
+      var box = el("fieldset", { class: "qd-preview__field", "data-preview": spec.key }, [el("legend", {}, [labelText, required])].concat(options.map(function (c, i) {
         var oid = id + "-" + i;
         var checked = multi ? (answer || []).indexOf(String(c.value)) >= 0 : answer === String(c.value);
-        return el("span", { class: "qd-radio" }, [
+        return el("span", { class: "qd-radio", "data-option": String(c.value) }, [
           el("input", { type: multi ? "checkbox" : "radio", name: id, id: oid, value: String(c.value), checked: checked ? true : null, onchange: function (event) {
             if (!multi) { set(event.target.value); return; }
             var picked = Array.prototype.filter.call(document.getElementsByName(id), function (b) { return b.checked; }).map(function (b) { return b.value; });
@@ -656,17 +956,69 @@
           el("label", { for: oid, text: it(c.label) || String(c.value) })
         ]);
       })).concat([help]));
+      if (spec.or_other && SELECTS.indexOf(spec.kind) >= 0) {
+        var otherId = id + "-other";
+        var other = el("input", { type: "text", id: otherId, "data-input": spec.key + "_other", value: holder[spec.key + "_other"] || "", oninput: function (event) { holder[spec.key + "_other"] = event.target.value; updatePreview(); } });
+        box.appendChild(el("div", { class: "qd-preview__other", "data-preview": spec.key + "_other" }, [el("label", { for: otherId, text: it(OTHER.text) }), other]));
+      }
+      return box;
     }
-    if (spec.kind === "group") {
-      return el("fieldset", { class: "qd-preview__field", "data-preview": spec.key }, [el("legend", { text: labelText }), el("p", { class: "help", text: fmt(T.group_preview, { n: (spec.fields || []).length }) })]);
+    if (spec.kind === "group") return previewGroup(spec, labelText, help);
+    if (spec.kind === "rank") {
+      var order = (answer || []).map(function (v) { return (spec.choices || []).filter(function (c) { return String(c.value) === v; })[0]; }).filter(Boolean);
+      return el("fieldset", { class: "qd-preview__field", "data-preview": spec.key }, [el("legend", {}, [labelText, required]), el("p", { class: "help", text: T.rank_help }),
+        el("ol", { class: "qd-rank" }, order.map(function (c) { return el("li", { text: it(c.label) || String(c.value) }); })), help]);
     }
-    var attrs = { id: id, type: spec.kind === "date" ? "date" : spec.kind === "email" ? "email" : spec.kind === "file" ? "file" : "text", "data-input": spec.key };
+    if (spec.kind === "geopoint") {
+      var point = answer && typeof answer === "object" ? answer : {};
+      var parts = [["lat", T.latitude], ["lon", T.longitude]].map(function (part) {
+        var pid = id + "-" + part[0];
+        return el("span", { class: "qd-preview__part" }, [el("label", { for: pid, text: part[1] }), el("input", { type: "text", id: pid, inputmode: "decimal", value: point[part[0]] || "", oninput: function (event) {
+          var now = Object.assign({}, rawOf(spec, holder) || {}); now[part[0]] = event.target.value; set(now);
+        } })]);
+      });
+      return el("fieldset", { class: "qd-preview__field", "data-preview": spec.key }, [el("legend", {}, [labelText, required])].concat(parts, [help]));
+    }
+    if (spec.kind === "range") {
+      var low = Math.min(Number(spec.start) || 0, Number(spec.end) || 0), high = Math.max(Number(spec.start) || 0, Number(spec.end) || 0);
+      var shownNumber = el("output", { for: id, class: "qd-range__value", text: answer == null || answer === "" ? "—" : shownValue(number(answer)) });
+      var slider = el("input", { type: "range", id: id, "data-input": spec.key, min: String(low), max: String(high), step: String(spec.step > 0 ? spec.step : 1) });
+      slider.value = answer == null || answer === "" ? String(spec.start != null ? spec.start : low) : String(number(answer));
+      slider.addEventListener("input", function (event) { shownNumber.textContent = shownValue(Number(event.target.value)); set(event.target.value); });
+      return el("div", { class: "qd-preview__field qd-range", "data-preview": spec.key }, [el("label", { for: id }, [labelText, required]), slider, shownNumber, help]);
+    }
+    var types = { date: "date", time: "time", datetime: "datetime-local", email: "email", file: "file", image: "file" };
+    var attrs = { id: id, type: types[spec.kind] || "text", "data-input": spec.key };
+    if (spec.kind === "image") attrs.accept = "image/*";
     if (NUMBERS.indexOf(spec.kind) >= 0) attrs.inputmode = "decimal";
     if (spec.computed != null) attrs.readonly = true;
-    var box = spec.kind === "textarea" ? el("textarea", { id: id, rows: "2", "data-input": spec.key }) : el("input", attrs);
-    if (spec.kind !== "file") box.value = answer == null ? "" : answer;
-    box.addEventListener("input", function (event) { if (spec.computed == null) set(event.target.value); });
-    return el("div", { class: "qd-preview__field", "data-preview": spec.key }, [el("label", { for: id }, [labelText, required]), box, help]);
+    var field = spec.kind === "textarea" ? el("textarea", { id: id, rows: "2", "data-input": spec.key }) : el("input", attrs);
+    if (attrs.type !== "file") field.value = answer == null ? "" : answer;
+    field.addEventListener("input", function (event) { if (spec.computed == null) set(event.target.value); });
+    return el("div", { class: "qd-preview__field", "data-preview": spec.key }, [el("label", { for: id }, [labelText, required]), field, help]);
+  }
+  // A repeatable group: its rows, each with the group's fields, and "Aggiungi una riga".
+  function previewGroup(spec, labelText, help) {
+    var rows = rowsOf(spec);
+    var least = Number(spec.min_rows) || 0, most = Number(spec.max_rows) || 0;
+    var box = el("fieldset", { class: "qd-preview__field qd-preview__group", "data-preview": spec.key }, [el("legend", { text: labelText }), help]);
+    rows.forEach(function (holder, index) {
+      var legend = fmt(T.row_n, { number: index + 1 });
+      var item = el("fieldset", { class: "qd-preview__row", "data-row": String(index) }, [el("legend", { text: legend })]);
+      spec.fields.forEach(function (child) { var control = previewControl(child, holder, spec._id + "-" + index + "-"); if (control) item.appendChild(control); });
+      item.appendChild(el("button", { type: "button", class: "button button-small button-secondary", "data-action": "remove-row", "aria-label": T.remove_row + " (" + legend + ")", disabled: rows.length <= Math.max(least, 1) ? true : null, onclick: function () {
+        rows.splice(index, 1); renderPreview();
+        var again = document.querySelector('#qd-preview-body [data-preview="' + spec.key + '"] [data-action="add-row"]');
+        if (again) again.focus();
+      } }, [T.remove_row]));
+      box.appendChild(item);
+    });
+    box.appendChild(el("button", { type: "button", class: "button button-small", "data-action": "add-row", disabled: most && rows.length >= most ? true : null, onclick: function () {
+      rows.push({}); renderPreview();
+      var added = document.querySelector('#qd-preview-body [data-preview="' + spec.key + '"] [data-row="' + (rows.length - 1) + '"] input, #qd-preview-body [data-preview="' + spec.key + '"] [data-row="' + (rows.length - 1) + '"] textarea');
+      if (added) added.focus();
+    } }, [T.add_row]));
+    return box;
   }
   function renderPreview() {
     var picker = document.getElementById("qd-preview-step");
@@ -679,8 +1031,35 @@
     body.textContent = "";
     var step = schema.steps[state.previewStep];
     if (!step) return;
-    step.fields.forEach(function (spec) { body.appendChild(previewControl(spec)); });
+    step.fields.forEach(function (spec) { var control = previewControl(spec, state.answers, ""); if (control) body.appendChild(control); });
     updatePreview();
+  }
+  // Show, hide and fill one field's box of the preview from the evaluated answers.
+  function showField(box, spec, values, shown, scope) {
+    if (!box) return;
+    box.hidden = shown[spec.key] === false;
+    if (spec.computed != null) {
+      var field = box.querySelector("[data-input]");
+      if (field) field.value = shownValue(values[spec.key]);
+    }
+    var mark = box.querySelector("[data-required]");
+    if (mark) {
+      var req = spec.required === true || (spec.required && typeof spec.required === "object" && apply(spec.required, scope) !== BROKEN && jsonLogic.truthy(apply(spec.required, scope)));
+      mark.textContent = req ? " (" + T.badge_required + ")" : "";
+    }
+    if (spec.or_other) {
+      var other = box.querySelector('[data-preview="' + spec.key + '_other"]');
+      var value = values[spec.key];
+      if (other) other.hidden = !(Array.isArray(value) ? value.indexOf(OTHER.value) >= 0 : value === OTHER.value);
+    }
+    if (spec.choice_filter != null) { // cascading selects: an option the filter leaves out is not offered
+      choicesOf(spec).forEach(function (c) {
+        var option = box.querySelector('[data-option="' + CSS.escape(String(c.value)) + '"]');
+        if (!option) return;
+        var inScope = Object.assign({}, scope, { choice: Object.assign({}, c.columns || {}, { name: String(c.value) }) });
+        option.hidden = String(c.value) !== OTHER.value && !holds(spec.choice_filter, inScope);
+      });
+    }
   }
   function updatePreview() {
     var result = evaluate();
@@ -696,18 +1075,16 @@
     }
     note.textContent = hiddenStep ? T.step_hidden : "";
     step.fields.forEach(function (spec) {
-      var box = document.querySelector('#qd-preview-body [data-preview="' + spec.key + '"]');
-      if (!box) return;
-      box.hidden = result.shown[spec.key] === false;
-      if (spec.computed != null) {
-        var field = box.querySelector("[data-input]");
-        if (field) field.value = shownValue(result.scope[spec.key]);
-      }
-      var mark = box.querySelector("[data-required]");
-      if (mark) {
-        var req = spec.required === true || (spec.required && typeof spec.required === "object" && apply(spec.required, result.scope) !== BROKEN && jsonLogic.truthy(apply(spec.required, result.scope)));
-        mark.textContent = req ? " (" + T.badge_required + ")" : "";
-      }
+      var box = previewBody.querySelector(':scope > [data-preview="' + spec.key + '"]');
+      showField(box, spec, result.scope, result.shown, result.scope);
+      if (spec.kind !== "group" || !box) return;
+      (result.rows[spec.key] || []).forEach(function (r, index) {
+        var item = box.querySelector(':scope > [data-row="' + index + '"]');
+        if (!item) return;
+        spec.fields.forEach(function (child) {
+          showField(item.querySelector(':scope > [data-preview="' + child.key + '"]'), child, r.values, r.shown, r.scope);
+        });
+      });
     });
   }
 
