@@ -1,8 +1,11 @@
 """Unmet needs: an open need with no running intervention of its category for too long.
 Pure: it works on plain records, fetched by `detection`.
 
-A need waits from the day it was noted, or from the last day an intervention of its category
-covered the person, whichever is later. Intervention periods include their last day.
+A need waits from its first day without support: the day it was noted, or the day after the
+last day an intervention of its category covered the person, whichever is later. That day
+counts as 0 days waited, so a need noted on a day and one whose intervention ended the day
+before wait alike. Intervention periods include their last day. An alert is raised when the
+days waited are more than the threshold (with 60: on the 61st day after that first day).
 """
 
 from __future__ import annotations

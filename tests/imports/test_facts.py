@@ -156,3 +156,55 @@ def test_a_tax_code_unknown_to_the_registry_is_rejected_by_row(english, perugia,
         ),
     ]
     assert Fact.objects.filter(kind="income").count() == 1
+
+
+def test_a_rental_starting_after_the_reference_date_is_current_only_from_its_start(perugia, rossi):
+    """A row's own dates decide: a contract signed for next month is not rent paid today."""
+    from siso_platform.monitoring import fact_sheet
+
+    mario = rossi["Mario"]
+    starts = datetime.date(2026, 3, 1)  # after the file's reference date (31 January)
+    contract = {
+        "contract_id": "RC9",
+        "tenant_tax_code": mario.tax_code,
+        "owner_tax_code": "12345678903",
+        "address": "Via Roma 3",
+        "yearly_rent": "7200",
+        "start": starts.isoformat(),
+        "end": "2030-02-28",
+    }
+    text = csv_text("rentals", [contract])
+    run_import("rentals", text, perugia)
+
+    [(key, _value, began, ended)] = facts(mario, "rental")
+    assert (key, began, ended) == ("RC9", starts, None)
+    day_before, first_day = starts - datetime.timedelta(days=1), starts
+    assert not mario.facts.current(on=day_before).filter(kind="rental").exists()
+    assert mario.facts.current(on=first_day).filter(kind="rental").exists()
+    household = mario.household_memberships.get().household
+    assert fact_sheet.sheet(household, on=JAN)["rent_yearly"] == 0
+    assert fact_sheet.sheet(household, on=day_before)["rentals"] == []
+    assert fact_sheet.sheet(household, on=first_day)["rent_yearly"] == 7200.0
+
+    # The same file again, and a later one after the start, change nothing.
+    assert run_import("rentals", text, perugia).rows_unchanged == 1
+    assert run_import("rentals", text, perugia, on=JUN).rows_unchanged == 1
+    assert [f[2] for f in facts(mario, "rental")] == [starts]
+
+
+def test_a_rental_that_began_before_the_reference_date_keeps_its_start(perugia, rossi):
+    mario = rossi["Mario"]
+    contract = {
+        "contract_id": "RC10",
+        "tenant_tax_code": mario.tax_code,
+        "owner_tax_code": "12345678903",
+        "address": "Via Roma 3",
+        "yearly_rent": "7200",
+        "start": JAN.isoformat(),  # on the reference date itself
+    }
+    run_import("rentals", csv_text("rentals", [contract]), perugia)
+    assert [f[2] for f in facts(mario, "rental")] == [JAN]
+    assert mario.facts.current(on=JAN).filter(kind="rental").exists()
+    assert (
+        not mario.facts.current(on=JAN - datetime.timedelta(days=1)).filter(kind="rental").exists()
+    )

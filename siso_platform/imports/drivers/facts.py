@@ -1,9 +1,11 @@
 """Local taxes, property, rentals and income: facts about registered persons.
 
 Each row states one fact (a kind, a key that tells concurrent facts apart, a value) as of
-the run's reference date. The same value again changes nothing; a new value closes the
-period of the one before. Absence from a file is not evidence: a property sold or a
-contract ended says so with its end date, which closes the fact's period once it has passed.
+the run's reference date, or from the row's own start when it gives one (a contract that
+begins next month is not current before it begins). The same value again changes nothing; a
+new value closes the period of the one before. Absence from a file is not evidence: a
+property sold or a contract ended says so with its end date, which closes the fact's period
+once it has passed.
 """
 
 import datetime
@@ -73,7 +75,9 @@ class FactDriver(Driver):
                     counts.add("updated")
                 continue
             if fact is None:
-                begins = min(began, reference_date) if began else reference_date
+                # The row's own start decides (a contract signed for next month is not
+                # current today); without one, the fact holds from the reference date.
+                begins = began or reference_date
                 counts.add("inserted")
             else:
                 in_effect = fact.valid_to is None or fact.valid_to > reference_date
