@@ -126,6 +126,8 @@ def _logic(schema: dict) -> list[Problem]:
                 check(f"{base}.{attribute}", spec[attribute], group)
         if spec.get("choice_filter") is not None:
             check(f"{base}.choice_filter", spec["choice_filter"], group, choices=True)
+        if isinstance(spec.get("default"), dict):  # a default computed when shown
+            check(f"{base}.default", spec["default"], group)
         required = spec.get("required", False)
         if not isinstance(required, bool) and required is not None:
             check(f"{base}.required", required, group)

@@ -62,7 +62,7 @@ class Writer:
         """An operand: parenthesised unless it is a single token or a call."""
         text = self.write(logic)
         simple = not isinstance(logic, dict) or any(
-            _is_op(logic, op) for op in ("var", "today", "reduce", "if", "!", "!!", "cat")
+            _is_op(logic, op) for op in ("var", "today", "now", "reduce", "if", "!", "!!", "cat")
         )
         if isinstance(logic, int | float) and not isinstance(logic, bool) and logic < 0:
             simple = False
@@ -128,6 +128,8 @@ class Writer:
             return self.if_(args)
         if op == "today" and not args:
             return "today()"
+        if op == "now" and not args:
+            return "now()"
         if op == "cat":
             if len(args) == 1:
                 return f"string({self.write(args[0])})"

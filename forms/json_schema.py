@@ -28,9 +28,16 @@ from .schema import (
     RANK,
     TAX_CODE,
     TIME,
+    Field,
     text,
 )
-from .validation import PHONE_PATTERN, POSTCODE_PATTERN, TAX_CODE_PATTERN, TIME_PATTERN
+from .validation import (
+    PHONE_PATTERN,
+    POSTCODE_PATTERN,
+    TAX_CODE_PATTERN,
+    TIME_PATTERN,
+    default_answer,
+)
 
 METADATA_FORMATS = {"start": "date-time", "end": "date-time", "today": "date"}
 
@@ -88,8 +95,13 @@ def _property(spec: dict, language: str) -> dict:
         prop["description"] = description
     if spec.get("computed") is not None or kind == HIDDEN:
         prop["readOnly"] = True
-    if spec.get("default") not in (None, ""):
-        prop["default"] = spec["default"]
+    default = spec.get("default")
+    if default not in (None, "") and not isinstance(default, dict):
+        # As the answer is stored: a number, a list of choices for a multichoice or a rank.
+        # A default computed when the question is shown (JSON Logic) is no constant.
+        value = default if kind == HIDDEN else default_answer(Field(spec["key"], kind, spec, ""))
+        if value is not None:
+            prop["default"] = value
     if kind == HIDDEN:
         if spec.get("computed") is None:  # a computed value may be of any type
             prop["type"] = ["string", "number"]

@@ -23,6 +23,8 @@ operation                      result
 ``{"days_between": [a, b]}``   days from ``a`` to ``b`` (negative when ``b`` is earlier)
 ``{"months_between": [a, b]}`` whole months from ``a`` to ``b``
 ``{"today": []}``              today's date as ``YYYY-MM-DD``
+``{"now": []}``                the date and time to the minute as ``YYYY-MM-DDTHH:MM``
+                               (the ``now`` given to `evaluate`, else the local time)
 ``{"add_days": [date, n]}``    the date ``n`` days after ``date``, as ``YYYY-MM-DD``
 =============================  ==========================================================
 
@@ -77,6 +79,9 @@ _MAX_SAFE = 2.0**53
 
 _TODAY: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
     "forms_logic_today", default=None
+)
+_NOW: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "forms_logic_now", default=None
 )
 
 
@@ -692,6 +697,11 @@ def _op_today(data, *_):
     return _today().isoformat()
 
 
+def _op_now(data, *_):
+    now = _NOW.get() or datetime.datetime.now()
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
 def _op_add_days(data, value=_U, n=_U, *_):
     start = _date(value)
     if start is None or isinstance(n, bool):
@@ -738,6 +748,7 @@ _OPS = {
     "days_between": _op_days_between,
     "months_between": _op_months_between,
     "today": _op_today,
+    "now": _op_now,
     "add_days": _op_add_days,
 }
 
@@ -892,13 +903,22 @@ def _apply(logic, data):
     return logic
 
 
-def evaluate(logic, data, *, today: datetime.date | None = None):
+def evaluate(
+    logic, data, *, today: datetime.date | None = None, now: datetime.datetime | None = None
+):
     """The value of a JSON Logic expression over `data`, as json-logic-js computes it.
 
     `today` fixes the date the domain operations `age` and `today` use (default: the
-    system date). Raises `LogicError` for an unknown operation or a malformed expression.
+    system date), `now` the time `now` gives (default: the system's local time). Raises
+    `LogicError` for an unknown operation or a malformed expression.
     """
     try:
+        if now is not None:
+            token = _NOW.set(now)
+            try:
+                return evaluate(logic, data, today=today)
+            finally:
+                _NOW.reset(token)
         if today is None and _TODAY.get() is None:  # the common case, without a context switch
             result = _apply(logic, data)
         else:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +126,11 @@ class RangeInput(forms.Widget):
 
 
 class RankInput(forms.Widget):
-    """The choices in order, each with buttons to move it up or down; posted in order."""
+    """The choices in order, each with buttons to move it up or down; posted in order.
+
+    As in ODK Collect (https://docs.getodk.org/form-question-types/#rank-widget) an order
+    nobody touched is no answer: the order counts once a choice is moved (the page then
+    ticks "I accept this order") or that box is ticked to keep the order shown."""
 
     def __init__(self, choices: list[tuple[str, str]], attrs=None):
         super().__init__(attrs)
@@ -134,6 +139,7 @@ class RankInput(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         labels = dict(self.choices)
         order = [v for v in value or () if v in labels] if isinstance(value, list) else []
+        ranked = bool(order)
         order += [v for v, _label in self.choices if v not in order]
         items = format_html_join(
             "",
@@ -149,13 +155,28 @@ class RankInput(forms.Widget):
                 for v in order
             ),
         )
+        id_ = self.build_attrs(self.attrs, attrs).get("id", "")
         return format_html(
-            '<ol class="rank ps-3" id="{}" data-rank>{}</ol>',
-            self.build_attrs(self.attrs, attrs).get("id", ""),
+            '<ol class="rank ps-3" id="{}" data-rank>{}</ol>'
+            '<div class="form-check"><input class="form-check-input" type="checkbox" '
+            'name="{}" id="{}" value="1" data-ranked{}>'
+            '<label class="form-check-label" for="{}">{}</label></div>',
+            id_,
             items,
+            self.marker(name),
+            f"{id_}{SEP}ranked",
+            mark_safe(" checked") if ranked else "",
+            f"{id_}{SEP}ranked",
+            _("I accept this order"),
         )
 
+    @staticmethod
+    def marker(name: str) -> str:
+        return f"{name}{SEP}ranked"
+
     def value_from_datadict(self, data, files, name):
+        if not data.get(self.marker(name)):
+            return []  # an order nobody accepted is no answer
         return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
 

@@ -248,6 +248,8 @@ def evaluation_order(steps: list[Step], by_key: dict[str, Field]) -> list[Field]
             for _name, expression in item.logic_items():
                 if _name in ("visible_if", "computed", "choice_filter"):
                     deps |= dependencies(expression)
+            if item.kind == HIDDEN and isinstance(item.default, dict):  # computed when sent
+                deps |= dependencies(item.default)
             for child in item.fields:  # a row's logic reads form fields too
                 for _name, expression in child.logic_items():
                     if _name in ("visible_if", "computed", "choice_filter"):

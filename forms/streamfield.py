@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from .schema import GROUP, HIDDEN, NOTE, RANGE, SELECTS, WITH_CHOICES, with_other, without_other
@@ -39,7 +40,7 @@ def _field(block: dict) -> dict:
     if kind == HIDDEN:
         spec["computed"] = value.get("computed")
         if value.get("default") not in (None, ""):
-            spec["default"] = value["default"]
+            spec["default"] = _default(value["default"])
         return spec
     spec["help"] = _pair(value, "help")
     required = value.get("required", "no")
@@ -51,7 +52,7 @@ def _field(block: dict) -> dict:
         spec["fact"] = value["fact"]
     spec["validations"] = _validations(value.get("validations") or {}, value)
     if value.get("default") not in (None, ""):
-        spec["default"] = value["default"]
+        spec["default"] = _default(value["default"])
     for name in ("required_message", "constraint_message"):
         if any(_pair(value, name).values()):
             spec[name] = _pair(value, name)
@@ -161,7 +162,7 @@ def _field_block(spec: dict) -> dict:
         value["visible_if"] = spec.get("visible_if")
         return _block(kind, value)
     if kind == HIDDEN:
-        value["default"] = _text(spec.get("default"))
+        value["default"] = _default_text(spec.get("default"))
         value["computed"] = spec.get("computed")
         return _block(kind, value)
     required = spec.get("required", False)
@@ -186,7 +187,7 @@ def _field_block(spec: dict) -> dict:
             for rule in rules
         ],
     }
-    value["default"] = _text(spec.get("default"))
+    value["default"] = _default_text(spec.get("default"))
     for name in ("required_message", "constraint_message"):
         value.update(_unpair(spec.get(name), name))
     if kind in WITH_CHOICES:
@@ -216,6 +217,26 @@ def _field_block(spec: dict) -> dict:
         value["max_rows"] = spec.get("max_rows")
         value["fields"] = [_field_block(child) for child in without_other(spec.get("fields") or [])]
     return _block(kind, value)
+
+
+def _default(typed: str):
+    """A default answer as typed in the admin: text, or JSON Logic written as a JSON object
+    (`{"today": []}`), computed when the question is first shown."""
+    text_ = str(typed)
+    if text_.lstrip().startswith("{"):
+        try:
+            logic = json.loads(text_)
+        except ValueError:
+            return typed
+        if isinstance(logic, dict) and len(logic) == 1:
+            return logic
+    return typed
+
+
+def _default_text(value) -> str:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return _text(value)
 
 
 def _text(value) -> str:

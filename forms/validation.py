@@ -100,7 +100,7 @@ def validate(form: CompiledForm | dict, answers: dict, *, today: datetime.date |
         elif item.computed is not None:
             data[item.key] = _compute(item.computed, data, today)
         elif item.kind == HIDDEN:
-            data[item.key] = _hidden(item)
+            data[item.key] = _hidden(item, data, today)
         elif item.kind != NOTE:
             data[item.key] = _clean_field(item, answers.get(item.key), errors, item.key)
     # Requirements and validations read the final data, so a rule may look at any field.
@@ -147,7 +147,7 @@ def _clean_group(item: Field, raw, data, errors, today) -> list | None:
             if child.computed is not None:
                 row[child.key] = _compute(child.computed, scope, today)
             elif child.kind == HIDDEN:
-                row[child.key] = _hidden(child)
+                row[child.key] = _hidden(child, scope, today)
             elif child.kind != NOTE:
                 row[child.key] = _clean_field(child, raw_row.get(child.key), errors, path)
         for child in shown:
@@ -169,10 +169,21 @@ def _clean_field(item: Field, raw, errors, path: str):
         return None
 
 
-def default_answer(item: Field):
+def default_answer(
+    item: Field,
+    data: dict | None = None,
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+):
     """A field's `default` as its cleaned value (what a new answer starts from), or None when
-    there is none or it is not a valid answer of the field."""
+    there is none or it is not a valid answer of the field.
+
+    A default that is JSON Logic (XLSForm's `today()`, `now()`, `${other}`...) is computed
+    over `data` (the answers known when the question is first shown), at `today` and `now`."""
     raw = item.default
+    if isinstance(raw, dict):
+        raw = dynamic_value(item, data or {}, today=today, now=now)
     if _is_empty(raw) or item.kind not in COERCERS:
         return None
     if item.kind in (MULTICHOICE, RANK) and isinstance(raw, str):
@@ -183,9 +194,32 @@ def default_answer(item: Field):
         return None
 
 
-def _hidden(item: Field):
-    """A hidden field stores its constant (`default`); nothing is typed into it."""
+def dynamic_value(item: Field, data: dict, *, today=None, now=None):
+    """The value of a JSON Logic default, fitted to a date or a date and time as ODK fits
+    `now()` into a date question (its day) and `today()` into a date and time (midnight)."""
+    try:
+        value = logic.evaluate(item.default, data, today=today, now=now)
+    except logic.LogicError:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str) and item.kind == DATE and re.match(r"\d{4}-\d{2}-\d{2}T", value):
+        return value[:10]
+    if (
+        isinstance(value, str)
+        and item.kind == DATETIME
+        and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return f"{value}T00:00"
+    return value
+
+
+def _hidden(item: Field, data: dict, today):
+    """A hidden field stores its constant (`default`); nothing is typed into it. A default
+    that is JSON Logic is computed when the answers are sent."""
     value = item.default
+    if isinstance(value, dict):
+        value = dynamic_value(item, data, today=today)
     return None if value in (None, "") else value
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.storage.base import BaseStorage
@@ -198,7 +199,12 @@ class FillWizard(WizardView):
             if item.computed is not None and item.key in cleaned:
                 known[item.key] = cleaned[item.key]
             elif new and known.get(item.key) is None and item.default not in (None, ""):
-                known[item.key] = default_answer(item)
+                # A default in JSON Logic reads what is known, the defaults above it included
+                # (as ODK fills them in order when the form opens); today() and now() are the
+                # region's time (TIME_ZONE, Europe/Rome), not the server's.
+                known[item.key] = cleaned[item.key] = default_answer(
+                    item, cleaned, today=timezone.localdate(), now=timezone.localtime()
+                )
         return initial_for(step_, known)
 
     def process_step(self, form):

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
+from pyxform.utils import default_is_dynamic
 from pyxform.xls2json_backends import xlsx_to_dict
 
 from .schema import KEY_PATTERN, KINDS, SELECTS, with_other
@@ -121,7 +122,11 @@ SISO_OVERRIDES = {
     "computed": "calculation",
     "choice_filter": "choice_filter",
     "validations": "constraint",
+    "default": "default",
 }
+# pyxform's type names for the kinds whose literal defaults may hold a "-" (see
+# pyxform.utils.default_is_dynamic): a date is a value, not a subtraction.
+PYXFORM_TYPES = {"date": "date", "datetime": "dateTime", "geopoint": "geopoint"}
 SHEETS = ("settings", "choices", "survey")  # the order problems are listed in
 FIRST_ROW = 2  # sheet row number of the first data row (row 1 holds the headers)
 
@@ -556,7 +561,7 @@ class Importer:
         if kind == "text" and "multiline" in row.get("appearance").lower().split():
             kind = "textarea"
         spec = self.base_spec(name, kind, row)
-        self.extras(row, spec)
+        self.extras(row, spec, stack)
         if or_other and kind in SELECTS:
             spec["or_other"] = True
         if list_name is not None:
@@ -569,7 +574,9 @@ class Importer:
             return None
         if kind == "hidden":  # a constant: only its value is kept
             keep = ("key", "kind", "label", "computed", "default")
-            return {key: spec[key] for key in keep if key in spec}
+            for key in [key for key in spec if key not in keep]:  # in place: a job fills it
+                del spec[key]
+            return spec
         if row.get("choice_filter"):
             if kind not in SELECTS or list_name is None:
                 self.problem(row, _("only a select may have a choice_filter."), "choice_filter")
@@ -603,10 +610,19 @@ class Importer:
             return " ".join(words[:-1]), True
         return type_, False
 
-    def extras(self, row: Row, spec: dict) -> None:
-        """`default`, `required_message` and `constraint_message`, kept when given."""
-        if row.get("default"):
-            spec["default"] = row.get("default")
+    def extras(self, row: Row, spec: dict, stack: list[Context]) -> None:
+        """`default`, `required_message` and `constraint_message`, kept when given.
+
+        A default pyxform deems dynamic (`today()`, `now()`, `${other}`, an expression: see
+        https://xlsform.org/en/#default and https://docs.getodk.org/form-logic/#default-values)
+        is not a value: it becomes JSON Logic computed when the question is first shown, or,
+        when it cannot be translated, is left out with a note in the import report."""
+        default = row.get("default")
+        if default and default_is_dynamic(default, PYXFORM_TYPES.get(spec["kind"])):
+            job = self.pending(row, "default", spec["key"], stack)
+            self.jobs.append((spec, "dynamic_default", job))
+        elif default:
+            spec["default"] = default
         for column in ("required_message", "constraint_message"):
             message = row.text(column)
             if any(message.values()):
@@ -681,7 +697,9 @@ class Importer:
 
     # expressions
 
-    def expression(self, job: Pending, mode: str = "logic", columns=frozenset()):
+    def expression(self, job: Pending, mode: str = "logic", columns=frozenset(), skip=False):
+        """The JSON Logic of `job`, or None after recording why: a problem of the workbook, or
+        (`skip`) a note of the import report, when the form can do without it."""
         try:
             if mode == "choices":
                 return choice_filter_to_json_logic(
@@ -699,6 +717,13 @@ class Importer:
                 job.expression, fields=self.fields, current=job.current, group=job.group
             )
         except XPathError as error:
+            if skip:
+                # Translators: an XLSForm default the import leaves out (ODK computes it when
+                # the form opens); then why. Keep "default" as written (a column's name).
+                note = _("%(where)s: the default %(expression)s is left out: %(error)s.")
+                values = {"where": job.row.where(job.column), "expression": repr(job.expression)}
+                self.notes.append(note % {**values, "error": error})
+                return None
             # Translators: an expression's problem (see forms/xpath.py), then the expression.
             message = _("%(error)s in %(expression)s.")
             self.problem(
@@ -729,6 +754,10 @@ class Importer:
                 result = self.expression(job, "choices", columns | {"name"})
                 if result is not None:
                     spec["choice_filter"] = result
+            elif attribute == "dynamic_default":
+                result = self.expression(how, skip=True)
+                if result is not None:
+                    spec["default"] = result  # JSON Logic: a value computed, not a text
             elif attribute == "max_rows":
                 result = self.expression(how)
                 if result is not None:

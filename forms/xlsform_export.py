@@ -23,9 +23,11 @@ import json
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from pyxform.utils import default_is_dynamic
 
 from . import schema as canonical
 from .json_logic_xpath import NoXPath, to_xpath, validations_xpath
+from .xlsform import PYXFORM_TYPES
 from .xpath import (
     FieldRef,
     XPathError,
@@ -109,6 +111,7 @@ SURVEY_COLUMNS = [
     "siso::computed",
     "siso::choice_filter",
     "siso::validations",
+    "siso::default",
     "siso::extra",
 ]
 # (survey column, schema attribute): where the importer reads the JSON the XPath cannot hold.
@@ -118,6 +121,7 @@ OVERRIDES = {
     "calculation": "computed",
     "choice_filter": "choice_filter",
     "constraint": "validations",
+    "default": "default",
 }
 
 
@@ -284,9 +288,11 @@ class Exporter:
             )
         default = spec.get("default")
         extra_keys = set()
-        if isinstance(default, str):
+        if isinstance(default, dict):  # computed when shown: XPath, as XLSForm writes today()
+            self.expression(row, "default", default, current=key, group=group)
+        elif isinstance(default, str) and not default_is_dynamic(default, PYXFORM_TYPES.get(kind)):
             row["default"] = default
-        elif default is not None:
+        elif default is not None:  # a text ODK would compute (`f(x)`), or not a text
             extra_keys.add("default")
         if kind == canonical.HIDDEN:
             if spec.get("computed") is not None:
@@ -450,8 +456,12 @@ def reads_back_as_is(key: str, value) -> bool:
         return exact_text(value, True)
     if key == "choices":
         return isinstance(value, list) and all(exact_choice(choice) for choice in value)
-    if key == "default":
-        return value is None or (isinstance(value, str) and value.strip() == value)
+    if key == "default":  # JSON Logic goes to the `default` column as XPath (or siso::default)
+        return (
+            value is None
+            or isinstance(value, dict)
+            or (isinstance(value, str) and value.strip() == value)
+        )
     return True
 
 

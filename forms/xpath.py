@@ -571,6 +571,9 @@ class Translator:
     def fn_today(self, node: Call) -> Out:
         return Out({"today": []}, DATE)
 
+    def fn_now(self, node: Call) -> Out:
+        return Out({"now": []}, STRING)  # a date and time: compared as text, as ISO strings
+
     def fn_date(self, node: Call) -> Out:
         value = self.emit(node.args[0])
         if isinstance(value.logic, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.logic):
@@ -651,6 +654,7 @@ FUNCTION_ARITY: dict[str, int | tuple[int, int | None]] = {
     "count": 1,
     "sum": 1,
     "today": 0,
+    "now": 0,
     "date": 1,
     "if": 3,
     "not": 1,

@@ -541,9 +541,20 @@ def test_operations():
         "var missing missing_some if ?: == === != !== ! !! or and > >= < <= max min + - * / %"
         " map filter reduce all none some merge in cat substr log".split()
     )
-    domain = {"age", "days_between", "months_between", "today", "add_days"}
+    domain = {"age", "days_between", "months_between", "today", "now", "add_days"}
     assert isinstance(OPERATIONS, frozenset)
     assert standard | domain == OPERATIONS
+
+
+def test_now_is_the_given_time_then_the_local_time_to_the_minute():
+    # XLSForm's now() (https://xlsform.org/en/#default): a date and time, to the minute as
+    # the `datetime` kind stores it.
+    at = datetime.datetime(2026, 12, 4, 9, 30, 59)
+    assert evaluate({"now": []}, None, now=at) == "2026-12-04T09:30"
+    assert evaluate({"cat": [{"now": []}]}, None, now=at) == "2026-12-04T09:30"
+    before = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M")
+    value = evaluate({"now": []}, None)
+    assert before <= value <= datetime.datetime.now().strftime("%Y-%m-%dT%H:%M")
 
 
 def test_nan_compares_like_javascript():

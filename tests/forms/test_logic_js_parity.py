@@ -189,3 +189,13 @@ def test_today_and_age_without_date_use_the_local_date(tmp_path):
             evaluate({"age": ["2000-01-01"]}, None, today=before),
             evaluate({"age": ["2000-01-01"]}, None, today=after),
         }
+
+
+def test_now_gives_the_same_local_minute_in_the_browser(tmp_path):
+    before = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M")
+    (js_now,) = run_node(tmp_path, [({"now": []}, None)])
+    python = evaluate({"now": []}, None)
+    after = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M")
+    assert before <= python <= after
+    for js in (js_now["module"], js_now["page"]):
+        assert before <= js["value"] <= after

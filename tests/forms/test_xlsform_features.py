@@ -233,7 +233,7 @@ def test_the_app_gets_the_new_kinds_in_its_json_schema():
     assert props["priorities"]["minItems"] == 3
     assert props["need"]["enum"] == ["food", "rent", "other"] and "need_other" in props
     assert props["visit_time"]["pattern"] and props["start"]["readOnly"]
-    assert props["source"]["readOnly"] and props["children"]["default"] == "0"
+    assert props["source"]["readOnly"] and props["children"]["default"] == 0  # as stored
 
 
 # Through the admin's path and the wizard ------------------------------------------------------
@@ -291,6 +291,7 @@ def test_the_wizard_shows_the_widgets_prefills_the_default_and_the_forms_message
             "visit_at": "2026-12-04T09:30",
             "pain": "6",
             "priorities": ["work", "home", "health"],
+            "priorities__ranked": "1",  # moved (the page ticks it) or accepted as shown
             "where__lat": "43,1107",
             "where__lon": "12,3908",
             "photo": photo,

@@ -5,6 +5,7 @@
  *   {"days_between": [from, to]}  days from `from` to `to` (negative when `to` is earlier)
  *   {"months_between": [from, to]} whole months from `from` to `to`
  *   {"today": []}                 today's date (the browser's local date) as YYYY-MM-DD
+ *   {"now": []}                   the local date and time to the minute, YYYY-MM-DDTHH:MM
  *   {"add_days": [date, n]}       the date n days after date, as YYYY-MM-DD
  *
  * Dates are ISO "YYYY-MM-DD" strings. A null, missing or unparseable date, or an n that is
@@ -126,6 +127,15 @@
     return isoDate(localToday());
   }
 
+  function now() {
+    var moment = new Date();
+    var time = [moment.getHours(), moment.getMinutes()].map(function (part) {
+      return String(part).padStart(2, "0");
+    });
+    return isoDate({ y: moment.getFullYear(), m: moment.getMonth() + 1, d: moment.getDate() }) +
+      "T" + time.join(":");
+  }
+
   function addDays(value, n) {
     var start = parseDate(value);
     var days;
@@ -149,6 +159,7 @@
   jsonLogic.add_operation("days_between", daysBetween);
   jsonLogic.add_operation("months_between", monthsBetween);
   jsonLogic.add_operation("today", today);
+  jsonLogic.add_operation("now", now);
   jsonLogic.add_operation("add_days", addDays);
   return jsonLogic;
 });

@@ -22,9 +22,11 @@
     var kind = box.getAttribute("data-kind");
     var inputs = box.querySelectorAll("input, select, textarea");
     if (kind === "multichoice" || kind === "rank") {
-      if (kind === "rank") {
+      if (kind === "rank") {  // an order nobody moved nor accepted is no answer (as in ODK)
+        var accepted = box.querySelector("[data-ranked]");
+        if (accepted && !accepted.checked) return null;
         var order = [];
-        inputs.forEach(function (i) { order.push(i.value); });
+        inputs.forEach(function (i) { if (i.type === "hidden") order.push(i.value); });
         return order.length ? order : null;
       }
       var picked = [];
@@ -144,6 +146,8 @@
       if (!other) return;
       if (button.getAttribute("data-move") === "-1") item.parentNode.insertBefore(item, other);
       else item.parentNode.insertBefore(other, item);
+      var accepted = button.closest("[data-kind]").querySelector("[data-ranked]");
+      if (accepted) accepted.checked = true;  // moving a choice is ranking
       button.focus();
       update();
       return;
