@@ -43,11 +43,15 @@ def test_the_xlsform_widgets_work_live(open_page, client, draft_url, size):
     expect(answer).to_have_value("3")
     expect(page.locator('[data-key="pain"] output')).to_have_text("3")
 
-    # rank: the first choice moved down
+    # rank: untouched it is no answer (docs.getodk.org/form-question-types/#rank-widget);
+    # moving the first choice down ranks it, and the page ticks "I accept this order"
     order = page.locator('[data-key="priorities"] input[type="hidden"]')
+    accepted = page.locator('[data-key="priorities"] [data-ranked]')
     assert order.evaluate_all("xs => xs.map(x => x.value)") == ["health", "work", "home"]
+    expect(accepted).not_to_be_checked()
     page.locator('[data-key="priorities"] li').first.locator('[data-move="1"]').click()
     assert order.evaluate_all("xs => xs.map(x => x.value)") == ["work", "health", "home"]
+    expect(accepted).to_be_checked()
 
     # cascading select: the municipalities of the province picked
     narni, assisi = page.get_by_label("Narni"), page.get_by_label("Assisi")

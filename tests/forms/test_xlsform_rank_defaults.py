@@ -17,6 +17,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from freezegun import freeze_time
 from openpyxl import load_workbook
@@ -251,7 +252,7 @@ def test_the_filled_in_date_is_saved_as_an_answer_and_may_be_changed(filling):
 def test_an_untouched_required_rank_is_unanswered(filling):
     filling.post({"adults": "1"})
     html = filling.page.content.decode()
-    assert _("I accept this order") in html and "data-ranked" in html
+    assert escape(_("I accept this order")) in html and "data-ranked" in html
     assert "data-ranked checked" not in html  # nobody has ranked yet
     filling.post(untouched())
     assert filling.step == "visita"
