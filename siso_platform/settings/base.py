@@ -341,6 +341,13 @@ REPORTING_MIN_PERSONS = read("REPORTING_MIN_PERSONS")
 # SECRET_KEY. Without it, flat exports are refused; dev and test set a fixed dev-only value.
 SISO_PSEUDONYM_KEY = read("SISO_PSEUDONYM_KEY")
 
+# The SIUSS e-service INPS calls through PDND (siuss/waas/, docs/siuss.md): a voucher signed by
+# one of these keys, for this audience and issuer and one of these purposes; unset, it refuses all.
+PDND_JWKS = read("PDND_JWKS")
+PDND_AUDIENCE = read("PDND_AUDIENCE")
+PDND_ISSUER = read("PDND_ISSUER")
+PDND_PURPOSE_IDS = read("PDND_PURPOSE_IDS")
+
 # The headless CMS (wagtail's API at /api/cms/) serves published pages to anyone.
 WAGTAILAPI_BASE_URL = read("WAGTAILAPI_BASE_URL") or WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100  # the 92 municipalities' offices in one page

@@ -231,6 +231,26 @@ VARIABLES: list[Variable] = [
         ),
     ),
     *_declare(
+        "SIUSS e-service for INPS (docs/siuss.md)",
+        Variable(
+            "PDND_JWKS",
+            "PDND's public keys that sign the vouchers: a JWKS file's path or an `https://` "
+            "URL (fetched and kept 10 minutes); without it the e-service refuses every call.",
+        ),
+        Variable(
+            "PDND_AUDIENCE",
+            "The `aud` a voucher must carry: the e-service's audience registered on PDND; "
+            "`{ente}` stands for the ente's code when each ente has its own.",
+        ),
+        Variable("PDND_ISSUER", "The `iss` a voucher must carry: PDND's issuer."),
+        Variable(
+            "PDND_PURPOSE_IDS",
+            "The PDND purposes (`purposeId`) whose vouchers are accepted, comma-separated: "
+            "INPS's purposes for the SIUSS feed.",
+            kind="list",
+        ),
+    ),
+    *_declare(
         "E-mail",
         Variable(
             "EMAIL_BACKEND",
