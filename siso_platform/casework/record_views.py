@@ -17,7 +17,7 @@ from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Membership, Role
 from siso_platform.audit import log as audit
 
-from . import diary_views, record, register_lookup, visibility
+from . import attestation_views, diary_views, record, register_lookup, visibility
 from .models import CaseStatus, NeedStatus
 
 TAX_CODE = re.compile(r"^([A-Z0-9]{16}|\d{11})$")
@@ -158,6 +158,9 @@ def person(request, pk):
         "can_change": scoping.can_change_person(request.user, subject),
         **diary_views.person_context(request.user, subject),
     }
+    if context["record"].whole:
+        household = context["record"].household
+        context.update(attestation_views.person_context(request.user, subject, household))
     return render(request, "casework/person.html", context)
 
 
@@ -183,5 +186,10 @@ def household(request, pk):
     return render(
         request,
         "casework/household.html",
-        {"household": item, "record": data, "visible": visible},
+        {
+            "household": item,
+            "record": data,
+            "visible": visible,
+            **attestation_views.household_context(request.user, item),
+        },
     )

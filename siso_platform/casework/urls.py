@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import diary_views, list_views, prints, record_views, subject_access, work_views
+from . import (
+    attestation_views,
+    diary_views,
+    list_views,
+    prints,
+    record_views,
+    subject_access,
+    work_views,
+)
 
 app_name = "casework"
 urlpatterns = [
@@ -18,6 +26,13 @@ urlpatterns = [
     ),
     path("persons/<int:person_pk>/accesses/new/", work_views.new_access, name="new_access"),
     path("households/<int:pk>/", record_views.household, name="household"),
+    path("households/<int:pk>/isee/", attestation_views.household_isee, name="household_isee"),
+    path("persons/<int:pk>/isee/", attestation_views.person_isee, name="person_isee"),
+    path(
+        "persons/<int:pk>/invalidity/",
+        attestation_views.person_invalidity,
+        name="person_invalidity",
+    ),
     path("cases/", list_views.cases, name="cases"),
     path("accesses/<int:pk>/", work_views.access, name="access"),
     path("accesses/<int:pk>/intake/", work_views.access_intake, name="access_intake"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siso_platform.casework.models import Case, CaseStatus, Intervention, Need, NeedStatus
 from siso_platform.id_sets import among
+from siso_platform.people import attestations
 from siso_platform.people.models import Fact, FactKind, Household, HouseholdMembership
 
 FACT_KINDS = frozenset(
@@ -65,8 +66,15 @@ FIELDS = [
     _field("over_75", "number", _("Members aged 75 or more.")),
     _field("disabled_members", "number", _("Members with a disability on record.")),
     _field("dependent_members", "number", _("Members dependent on others.")),
-    _field("isee", "number", _("The ISEE of the latest year declared, or null.")),
-    _field("isee_year", "text", _("The year of that ISEE.")),
+    _field(
+        "isee",
+        "number",
+        _(
+            "The household's ISEE in effect: of the latest DSU year, a corrente before an "
+            "ordinario; null when none is valid on the date."
+        ),
+    ),
+    _field("isee_year", "text", _("The DSU year of that ISEE.")),
     _field(
         "income",
         "object",
@@ -367,13 +375,18 @@ def build(
 
 
 def _isee(fact: dict, current: dict | None) -> dict | None:
-    """The ISEE of the latest year on record (an ISEE is declared once a year)."""
-    amount = _number(fact["value"].get("isee"))
-    if amount is None:
+    """The general ISEE in effect (facts come current on the sheet's date, so an expired
+    attestation never reaches here): the latest DSU year, an ISEE corrente before an
+    ordinary one, then the latest issued (`people.attestations`). An ISEE for minors or for
+    social and health care is not the household's general ISEE."""
+    value = fact["value"] if isinstance(fact["value"], dict) else {"isee": fact["value"]}
+    amount = _number(value.get("isee"))
+    order = attestations.general_isee_order(fact["key"], value, fact.get("valid_from"))
+    if amount is None or not order:
         return current
-    if current is not None and current["year"] >= fact["key"]:
+    if current is not None and current["order"] >= order:
         return current
-    return {"isee": amount, "year": fact["key"]}
+    return {"isee": amount, "year": order[0], "order": order}
 
 
 def _intervention(row: dict) -> dict:
@@ -443,7 +456,7 @@ def sheets(household_ids: Iterable[int], *, on: datetime.date) -> dict[int, dict
         for row in (
             Fact.objects.current(on)
             .filter(query)
-            .values("person_id", "household_id", "kind", "key", "value")
+            .values("person_id", "household_id", "kind", "key", "value", "valid_from")
         ):
             if row["kind"] in FACT_KINDS:
                 facts_of[belongs(row)].append(row)
