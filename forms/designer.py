@@ -58,7 +58,7 @@ TEXT = {
     "or_other": gettext_lazy("Offer “Other” with a box to write it in"),
     "range_end": pgettext_lazy("range", "End"),
     "range_missing": gettext_lazy("Enter the start and the end as numbers."),
-    "range_order": gettext_lazy("The start must be lower than the end."),
+    "range_order": gettext_lazy("The start and the end must differ."),
     "range_start": pgettext_lazy("range", "Start"),
     "range_step": pgettext_lazy("range", "Increment"),
     "range_step_positive": gettext_lazy("The increment must be greater than zero."),

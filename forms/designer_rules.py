@@ -188,8 +188,8 @@ def _range_settings(spec: dict):
     except (KeyError, TypeError, ValueError):
         yield _("Enter the start and the end of the range as numbers.")
         return
-    if not start < end:
-        yield _("The start of the range must be lower than its end.")
+    if start == end:  # a descending range is ODK's too: only an empty one is refused
+        yield _("The start and the end of the range must differ.")
     try:
         step = float(spec.get("step") if spec.get("step") not in (None, "") else 1)
     except (TypeError, ValueError):

@@ -216,12 +216,11 @@ def scale(**settings) -> dict:
     return field("disagio", "range", label=label("Disagio percepito"), **settings)
 
 
-def test_a_range_is_saved_only_with_start_below_end_and_a_positive_increment(regional, region_org):
+def test_a_range_is_saved_only_with_distinct_ends_and_a_positive_increment(regional, region_org):
     definition, schema, revision = new_definition(regional, region_org)
     cases = [
         ({"end": 5}, "Enter the start and the end of the range as numbers."),
-        ({"start": 5, "end": 1}, "The start of the range must be lower than its end."),
-        ({"start": 1, "end": 1}, "The start of the range must be lower than its end."),
+        ({"start": 1, "end": 1}, "The start and the end of the range must differ."),
         (
             {"start": 1, "end": 5, "step": 0},
             "The increment of the range must be a number greater than zero.",
@@ -242,11 +241,12 @@ def test_a_range_is_saved_only_with_start_below_end_and_a_positive_increment(reg
                 "message": where("Situazione", "Disagio percepito") + gettext(message),
             }
         ], settings
-    schema["steps"][0]["fields"] = [scale(start=1, end=9, step=2)]
+    # a descending range, as ODK allows it (9, 7, ... 1)
+    schema["steps"][0]["fields"] = [scale(start=9, end=1, step=2)]
     assert post_save(regional, definition, schema, revision).status_code == 200
     assert regional.post(reverse("forms_designer:publish", args=[definition.pk])).status_code == 200
     saved = definition.versions.get().schema["steps"][0]["fields"][0]
-    assert (saved["start"], saved["end"], saved["step"]) == (1, 9, 2)
+    assert (saved["start"], saved["end"], saved["step"]) == (9, 1, 2)
 
 
 def test_validation_rules_need_a_condition_and_a_message_and_errors_point_at_the_field(

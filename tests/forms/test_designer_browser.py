@@ -184,8 +184,8 @@ def test_range_rule_and_repeatable_group_by_clicking_then_published(page, width,
     label_selected(page, "Disagio percepito")
     problem = panel(page).locator('[data-problem="range"]')
     expect(problem).to_be_hidden()  # a new range starts valid
-    panel(page).locator('[data-prop="start"]').fill("10")
-    expect(problem).to_have_text(gettext("The start must be lower than the end."))
+    panel(page).locator('[data-prop="start"]').fill("10")  # the end is 10 too: an empty range
+    expect(problem).to_have_text(gettext("The start and the end must differ."))
     expect(panel(page).locator('[data-prop="start"]')).to_have_attribute("aria-invalid", "true")
     panel(page).locator('[data-prop="start"]').fill("1")
     panel(page).locator('[data-prop="end"]').fill("9")

@@ -709,7 +709,7 @@
   // What is wrong with a range's numbers (as designer_rules checks them), or "".
   function rangeProblem(spec) {
     if (typeof spec.start !== "number" || typeof spec.end !== "number") return T.range_missing;
-    if (!(spec.start < spec.end)) return T.range_order;
+    if (spec.start === spec.end) return T.range_order;
     if (spec.step != null && !(spec.step > 0)) return T.range_step_positive;
     return "";
   }
