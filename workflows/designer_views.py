@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from forms.host import host
@@ -59,6 +59,30 @@ def strings() -> dict:
             "connect": _("Draw an arrow to another step"),
             "delete": _("Remove"),
         },
+        "append": {
+            "user": pgettext("add after a step", "Task done by a person"),
+            "service": pgettext("add after a step", "Automatic action"),
+            "exclusive": pgettext("add after a step", "Decision"),
+            "parallel": pgettext("add after a step", "Parallel branch"),
+            "timer": pgettext("add after a step", "Wait"),
+            "end": pgettext("add after a step", "End"),
+        },
+        "appendTitle": _("Add after this element"),
+        "added": _("Added: %(kind)s. Type its name; its properties follow in the panel."),
+        "outgoing": _("Arrows leaving this element"),
+        "arrowTo": _("Arrow to %(name)s"),
+        "otherwiseShort": _("otherwise"),
+        "withCondition": _("with a condition"),
+        "backTo": _("Back to %(name)s"),
+        "connectTitle": _("Connect to…"),
+        "connectLabel": _("Draw an arrow from this element to"),
+        "chooseTarget": _("Choose an element"),
+        "connect": _("Connect"),
+        "connected": _("Arrow drawn from %(source)s to %(target)s."),
+        "cannotConnect": _("These two elements cannot be connected."),
+        "remove": _("Remove this element"),
+        "removeArrow": _("Remove this arrow"),
+        "removed": _("Removed: %(name)s."),
         "assignee": _("Who does it"),
         "role": _("Role"),
         "within": _("Within"),

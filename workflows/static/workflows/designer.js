@@ -64,6 +64,8 @@
     ["service", "bpmn:ServiceTask", "activity", "bpmn-icon-service-task"],
   ];
   const TOOLS = ["hand-tool", "lasso-tool", "global-connect-tool", "tool-separator"];
+  // Entries that work from the keyboard are buttons (bpmn-js draws divs unless told).
+  const BUTTON = '<button type="button" class="entry" draggable="true"></button>';
 
   function SisoPalette(palette, create) {
     palette.registerProvider(500, this);
@@ -79,7 +81,13 @@
             group: group,
             className: className,
             title: S.palette[name],
-            action: { dragstart: start, click: start },
+            html: BUTTON,
+            action: {
+              dragstart: start,
+              // Enter or Space on the button (a click of no pointer) places the step itself:
+              // after the selected one, or under the diagram.
+              click: (event) => (event && event.detail === 0 ? addFromPalette(name) : start(event)),
+            },
           };
         });
         return kept;
@@ -104,6 +112,7 @@
               group: "model",
               className: className,
               title: S.palette[name],
+              html: BUTTON,
               action: {
                 click: (event, source) => autoPlace.append(source, makeShape(shapeType, timer)),
                 dragstart: (event, source) =>
@@ -115,7 +124,9 @@
         if (entries.connect && node && type !== "bpmn:EndEvent") {
           kept.connect = Object.assign({}, entries.connect, { title: S.palette.connect });
         }
-        if (entries.delete) kept.delete = Object.assign({}, entries.delete, { title: S.palette.delete });
+        if (entries.delete) {
+          kept.delete = Object.assign({}, entries.delete, { title: S.palette.delete, html: BUTTON });
+        }
         return kept;
       };
     };
@@ -444,6 +455,7 @@
     if (element && element.type === "bpmn:BoundaryEvent" && element.host) element = element.host;
     if (!element || element.type === "label" || element.type === "bpmn:Process") {
       panel.appendChild(el("p", { text: S.nothing }));
+      markSelected(null);
       return;
     }
     const kind = kindOf(element);
@@ -457,6 +469,321 @@
     problemsOf(element.id).forEach((message) =>
       panel.appendChild(el("p", { class: "siso-designer__problem", text: message })),
     );
+    (kind === "flow" ? arrowTools(element) : nodeTools(element)).forEach((node) =>
+      panel.appendChild(node),
+    );
+    markSelected(element);
+  }
+
+  // --- without a mouse: the list of elements, and adding, connecting, removing -------------
+  // Everything the canvas does by pointer is also a button or a select in the page: the list
+  // of the diagram's elements selects one; the panel adds a step after it (bpmn-js's
+  // autoPlace, as the small menu does), draws an arrow to another step (modeling.connect),
+  // goes along its arrows and removes it. The diagram stays the one source of what is saved.
+
+  const list = byId("designer-elements");
+
+  function isNode(element) {
+    const bo = element && element.businessObject;
+    return (
+      !!bo &&
+      !element.waypoints &&
+      element.type !== "label" &&
+      element.type !== "bpmn:BoundaryEvent" &&
+      typeof bo.$instanceOf === "function" &&
+      bo.$instanceOf("bpmn:FlowNode")
+    );
+  }
+
+  function flows(element, direction) {
+    return (element[direction] || []).filter((flow) => flow.type === "bpmn:SequenceFlow");
+  }
+
+  function flowOrder() {
+    // From the start along the arrows (breadth first), then whatever no arrow reaches.
+    const nodes = service("elementRegistry").filter(isNode);
+    const byPlace = (a, b) => a.x - b.x || a.y - b.y;
+    const seen = new Set();
+    const order = [];
+    const starts = nodes.filter((node) => node.type === "bpmn:StartEvent").sort(byPlace);
+    const sources = nodes
+      .filter((node) => node.type !== "bpmn:StartEvent" && !flows(node, "incoming").length)
+      .sort(byPlace);
+    const visit = (start) => {
+      const todo = [start];
+      while (todo.length) {
+        const node = todo.shift();
+        if (!node || seen.has(node.id)) continue;
+        seen.add(node.id);
+        order.push(node);
+        flows(node, "outgoing").forEach((flow) => todo.push(flow.target));
+      }
+    };
+    starts.concat(sources).forEach(visit);
+    nodes.filter((node) => !seen.has(node.id)).sort(byPlace).forEach(visit);
+    return order;
+  }
+
+  function describe(element) {
+    const kind = S.kinds[element.type] || element.type;
+    const name = title(element);
+    return name ? kind + ": " + name : kind + " (" + element.id + ")";
+  }
+
+  function nameOf(element) {
+    return title(element) || (S.kinds[element.type] || element.type) + " (" + element.id + ")";
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function show(element) {
+    service("selection").select(element);
+    const canvas = service("canvas");
+    if (canvas.scrollToElement) canvas.scrollToElement(element);
+  }
+
+  function listButtons() {
+    return Array.from(list.querySelectorAll("button[data-element-id]"));
+  }
+
+  function markSelected(element) {
+    // The selected element is the list's current item and its one stop of Tab.
+    const buttons = listButtons();
+    const id = element && isNode(element) ? element.id : null;
+    let stop = buttons.find((button) => button.dataset.elementId === id);
+    const focused = buttons.find((button) => button === document.activeElement);
+    stop = focused || stop || buttons[0];
+    buttons.forEach((button) => {
+      if (button.dataset.elementId === id) button.setAttribute("aria-current", "true");
+      else button.removeAttribute("aria-current");
+      button.tabIndex = button === stop ? 0 : -1;
+    });
+  }
+
+  function renderList() {
+    const focusedId = list.contains(document.activeElement) ? document.activeElement.dataset.elementId : null;
+    list.replaceChildren();
+    const nodes = flowOrder();
+    if (!nodes.length) {
+      const first = el("button", { type: "button", class: "button button-small", text: S.palette.start });
+      first.addEventListener("click", () => add("start", null));
+      list.appendChild(el("li", {}, [first]));
+    }
+    nodes.forEach((node) => {
+      const button = el("button", {
+        type: "button",
+        class: "siso-designer__element",
+        "data-element-id": node.id,
+        text: describe(node),
+      });
+      button.addEventListener("click", () => show(node));
+      list.appendChild(el("li", {}, [button]));
+    });
+    const again = focusedId && listButtons().find((button) => button.dataset.elementId === focusedId);
+    if (again) again.focus();
+    markSelected(service("selection").get()[0]);
+  }
+
+  list.addEventListener("keydown", (event) => {
+    // Arrow keys, Home and End move along the list; Enter or Space selects.
+    const buttons = listButtons();
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = {
+      ArrowDown: at + 1,
+      ArrowRight: at + 1,
+      ArrowUp: at - 1,
+      ArrowLeft: at - 1,
+      Home: 0,
+      End: buttons.length - 1,
+    }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = buttons[Math.max(0, Math.min(buttons.length - 1, to))];
+    buttons.forEach((button) => (button.tabIndex = button === next ? 0 : -1));
+    next.focus();
+  });
+
+  function placeUnder(shape) {
+    // Under everything drawn, at the left edge of the diagram.
+    const nodes = service("elementRegistry").filter(isNode);
+    let position = { x: 200, y: 200 };
+    if (nodes.length) {
+      const left = Math.min(...nodes.map((node) => node.x));
+      const bottom = Math.max(...nodes.map((node) => node.y + node.height));
+      position = { x: left + shape.width / 2, y: bottom + 60 + shape.height / 2 };
+    }
+    return service("modeling").createShape(shape, position, service("canvas").getRootElement());
+  }
+
+  function add(name, source) {
+    const [, type] = CREATABLE.find(([which]) => which === name);
+    const shape = makeShape(type, name === "timer");
+    const created = source ? service("autoPlace").append(source, shape) : placeUnder(shape);
+    const editing = service("directEditing");
+    if (editing.isActive()) editing.cancel(); // its name is typed in the panel instead
+    show(created);
+    say(S.added.replace("%(kind)s", S.kinds[created.type] || created.type));
+    const input = panel.querySelector('[name="name"]');
+    if (input) input.focus();
+    return created;
+  }
+
+  function appendable(element) {
+    return isNode(element) && element.type !== "bpmn:EndEvent";
+  }
+
+  function addFromPalette(name) {
+    const selected = service("selection").get();
+    const source = selected.length === 1 && appendable(selected[0]) ? selected[0] : null;
+    return add(name, name === "start" ? null : source);
+  }
+
+  function heading(text) {
+    counter += 1;
+    const id = "designer-tools-" + counter;
+    return [id, el("h3", { id: id, class: "siso-designer__tools-title", text: text })];
+  }
+
+  function arrowButton(flow) {
+    const target = flow.target;
+    let text = S.arrowTo.replace("%(name)s", target ? nameOf(target) : "?");
+    const source = flow.source;
+    if (source && source.businessObject.default === flow.businessObject) text += " · " + S.otherwiseShort;
+    else if (title(flow)) text += " · " + title(flow);
+    else if (siso.readCondition && siso.readCondition(flow)) text += " · " + S.withCondition;
+    const button = el("button", {
+      type: "button",
+      class: "button button-small button-secondary",
+      "data-flow-id": flow.id,
+      text: text,
+    });
+    button.addEventListener("click", () => {
+      show(flow);
+      const first = panel.querySelector("input, select, textarea");
+      if (first) first.focus();
+    });
+    return button;
+  }
+
+  function removeButton(element, text) {
+    const button = el("button", { type: "button", class: "button button-small no", "data-designer-remove": true, text: text });
+    button.addEventListener("click", () => {
+      const ids = listButtons().map((item) => item.dataset.elementId);
+      const at = ids.indexOf(element.id);
+      const name = element.waypoints ? S.kinds[element.type] : nameOf(element);
+      const back = element.waypoints ? element.source : null;
+      service("modeling").removeElements([element]);
+      say(S.removed.replace("%(name)s", name));
+      if (back && service("elementRegistry").get(back.id)) {
+        show(back);
+        const again = panel.querySelector("[data-designer-connect]") || panel.querySelector("button");
+        if (again) again.focus();
+        return;
+      }
+      const buttons = listButtons();
+      const next = buttons[Math.max(0, Math.min(at, buttons.length - 1))] || list.querySelector("button");
+      if (next) next.focus();
+    });
+    return button;
+  }
+
+  function nodeTools(element) {
+    const tools = [];
+    const outgoing = flows(element, "outgoing");
+    if (outgoing.length) {
+      const [id, head] = heading(S.outgoing);
+      const items = el("ul", { class: "siso-designer__tools-list", "aria-labelledby": id });
+      outgoing.forEach((flow) => items.appendChild(el("li", {}, [arrowButton(flow)])));
+      tools.push(el("div", { class: "siso-designer__tools" }, [head, items]));
+    }
+    if (appendable(element)) {
+      const [id, head] = heading(S.appendTitle);
+      const group = el("div", { class: "siso-designer__buttons", role: "group", "aria-labelledby": id });
+      ["user", "exclusive", "parallel", "timer", "end", "service"].forEach((name) => {
+        const button = el("button", {
+          type: "button",
+          class: "button button-small button-secondary",
+          "data-designer-append": name,
+          text: S.append[name],
+        });
+        button.addEventListener("click", () => add(name, element));
+        group.appendChild(button);
+      });
+      tools.push(el("div", { class: "siso-designer__tools" }, [head, group]));
+
+      const rules = service("bpmnRules");
+      const reached = new Set(outgoing.map((flow) => flow.target && flow.target.id));
+      const targets = flowOrder().filter(
+        (other) => other.id !== element.id && !reached.has(other.id) && rules.canConnect(element, other),
+      );
+      if (targets.length) {
+        const [, connectHead] = heading(S.connectTitle);
+        const choice = select(
+          [{ value: "", label: S.chooseTarget }].concat(
+            targets.map((other) => ({ value: other.id, label: describe(other) })),
+          ),
+          "",
+          () => {},
+          "connect_to",
+        );
+        const button = el("button", {
+          type: "button",
+          class: "button button-small",
+          "data-designer-connect": true,
+          text: S.connect,
+        });
+        button.addEventListener("click", () => {
+          const target = choice.value && service("elementRegistry").get(choice.value);
+          if (!target) {
+            say(S.chooseTarget);
+            choice.focus();
+            return;
+          }
+          const flow = service("modeling").connect(element, target);
+          if (!flow) {
+            say(S.cannotConnect);
+            return;
+          }
+          say(S.connected.replace("%(source)s", nameOf(element)).replace("%(target)s", nameOf(target)));
+          render(element);
+          const made = panel.querySelector('[data-flow-id="' + flow.id + '"]');
+          if (made) made.focus();
+        });
+        tools.push(
+          el("div", { class: "siso-designer__tools" }, [
+            connectHead,
+            field(S.connectLabel, choice),
+            button,
+          ]),
+        );
+      }
+    }
+    tools.push(el("div", { class: "siso-designer__tools" }, [removeButton(element, S.remove)]));
+    return tools;
+  }
+
+  function arrowTools(flow) {
+    const tools = [];
+    const source = flow.source;
+    if (source) {
+      const back = el("button", {
+        type: "button",
+        class: "button button-small button-secondary",
+        "data-designer-back": true,
+        text: S.backTo.replace("%(name)s", nameOf(source)),
+      });
+      back.addEventListener("click", () => {
+        show(source);
+        const again = panel.querySelector('[data-flow-id="' + flow.id + '"]');
+        if (again) again.focus();
+      });
+      tools.push(back);
+    }
+    tools.push(removeButton(flow, S.removeArrow));
+    return [el("div", { class: "siso-designer__tools siso-designer__buttons" }, tools)];
   }
 
   // --- problems on the diagram --------------------------------------------------------------
@@ -598,7 +925,9 @@
       dirty = true;
       status.textContent = S.unsaved;
     });
+    eventBus.on("commandStack.changed", renderList);
     render(null);
+    renderList();
     document.querySelectorAll("[data-designer-save]").forEach((button) =>
       button.addEventListener("click", () => send(data.save_url)),
     );
