@@ -26,6 +26,7 @@ urlpatterns = [
     path("third-sector/", include("siso_platform.thirdsector.urls")),
     path("procedures/", include("workflows.urls")),
     path("notifiche/", include("siso_platform.notifications.urls")),
+    path("siuss-flows/", include("siso_platform.siuss.desk_urls")),
     path("forms/", include("forms.urls")),
     path("api/cms/", cms_api.urls),
     path("api/", include("api.urls")),

@@ -140,6 +140,9 @@ RULES = [
     rule(r"^casework/submissions/", "scoped", EVERYONE, why="answers as PDF, as forms/"),
     rule(r"^casework/", "scoped", {ZA, OP, SW, TS}),
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
+    rule(r"^siuss-flows/$", "roles", {RA, ZA, SW}, why="the SIUSS desk; the region: counts"),
+    rule(r"^siuss-flows/bulk/$", "roles", {ZA}, why="the bulk XML names every beneficiary"),
+    rule(r"^siuss-flows/", "scoped", {ZA, SW}, why="trying a zone's flow again (POST)"),
     rule(r"^monitoring/", "scoped", {ZA, OP, SW}),
     rule(r"^third-sector/reports/\S+/attachments/\S+/$", "scoped", {ZA, OP, SW, TS}),
     rule(
@@ -317,6 +320,7 @@ PLACE_OBJECT_BY_NAME = {
     "import_runs:roll_back": "import_run",
     "thirdsector:attach": "report",
     "thirdsector:attachment": "attachment",
+    "siuss_desk:retry": "flow",
 }
 
 
@@ -327,7 +331,7 @@ def _process_of(place: Place):
 MISSING = Place(*([999_999] * 9))  # ids of records that do not exist
 MISSING.submission = MISSING.draft = "00000000-0000-0000-0000-000000000000"
 MISSING.attachment = 999_999
-MISSING.note = MISSING.document = MISSING.appointment = 999_999
+MISSING.note = MISSING.document = MISSING.appointment = MISSING.flow = 999_999
 
 
 def _object_id(pattern: Pattern, param: str, place: Place) -> tuple[object, str] | None:
@@ -450,6 +454,24 @@ def _more_records(place: Place, operator) -> None:
     ).uuid
     place.draft = Draft.objects.create(version=version, subject=person, owner=operator).uuid
     _diary_records(place, person, operator)
+    place.flow = _siuss_flow(place)
+
+
+def _siuss_flow(place: Place) -> int:
+    """A blocked SIUSS flow of the place's benefit, on its zone's desk."""
+    from siso_platform.siuss.models import Flow, FlowKind, FlowState
+
+    case = Case.objects.select_related("office__municipality").get(pk=place.case)
+    municipality = case.office.municipality
+    return Flow.objects.create(
+        kind=FlowKind.PS_PSA_SINA,
+        state=FlowState.BLOCKED,
+        ente_code=municipality.cadastral_code,
+        ente_name=f"Comune di {municipality.name}",
+        zone_id=case.zone_id,
+        intervention_id=place.intervention,
+        blocked_reason="Manca il codice INPS",
+    ).pk
 
 
 def _diary_records(place: Place, person: Person, operator) -> None:

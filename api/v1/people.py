@@ -6,6 +6,8 @@ reach them, and that case's needs and interventions (no household, facts or ques
 """
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -13,8 +15,9 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from api.pagination import NewestFirstCursorPagination
@@ -22,9 +25,13 @@ from siso_platform.accounts import scoping
 from siso_platform.casework import record as social_record
 from siso_platform.casework import visibility
 from siso_platform.casework.record_views import search_persons
+from siso_platform.people import actions as people_actions
+from siso_platform.people import attestations
+from siso_platform.people import visibility as people_visibility
 from siso_platform.people.models import Fact, Household, HouseholdMembership, Person
+from siso_platform.people.rules import IseeKind
 
-from .common import ERRORS, AuditedReads, audit_read, requires
+from .common import ERRORS, AuditedReads, audit_read, household_members, requires, validation_error
 
 
 class MunicipalitySerializer(serializers.Serializer):
@@ -162,6 +169,97 @@ class RecordSerializer(serializers.Serializer):
     facts = FactSerializer(many=True, help_text="Current facts (ISEE, income, property, ...).")
 
 
+# --- ISEE attestations and civil-invalidity verdicts (docs/casework.md) ----------------------
+
+
+class IseeSerializer(serializers.Serializer):
+    """An ISEE attestation as INPS issues it; `in_effect` and `general` are read-only."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=IseeKind.choices)
+    value = serializers.DecimalField(
+        max_digits=9, decimal_places=2, coerce_to_string=False, help_text="The ISEE, in euro."
+    )
+    dsu_protocol = serializers.CharField(max_length=40)
+    dsu_year = serializers.IntegerField()
+    issued_on = serializers.DateField()
+    valid_until = serializers.DateField(help_text="The last day of validity (included).")
+    in_effect = serializers.BooleanField(read_only=True, help_text="In effect today.")
+    general = serializers.BooleanField(
+        read_only=True, help_text="The ISEE the household's means test reads today."
+    )
+    source = serializers.CharField(read_only=True)
+    household = serializers.IntegerField(read_only=True, allow_null=True)
+    person = serializers.IntegerField(read_only=True, allow_null=True)
+
+    @staticmethod
+    def of(isee: attestations.Isee, general_pk, today) -> dict:
+        value = isee.value
+        return {
+            "id": isee.fact.pk,
+            "kind": isee.kind,
+            "value": value.get("isee"),
+            "dsu_protocol": value.get("dsu_protocol", ""),
+            "dsu_year": value.get("dsu_year"),
+            "issued_on": attestations.day_of(value.get("issued_on")) or isee.fact.valid_from,
+            "valid_until": isee.valid_until,
+            "in_effect": isee.current_on(today),
+            "general": isee.fact.pk == general_pk,
+            "source": isee.fact.source,
+            "household": isee.fact.household_id,
+            "person": isee.fact.person_id,
+        }
+
+
+class InvaliditySerializer(serializers.Serializer):
+    """A civil-invalidity verdict; `in_effect` is read-only."""
+
+    id = serializers.IntegerField(read_only=True)
+    percent = serializers.IntegerField()
+    accompanying_allowance = serializers.BooleanField(default=False)
+    verdict_on = serializers.DateField()
+    revision_on = serializers.DateField(required=False, allow_null=True, default=None)
+    in_effect = serializers.BooleanField(read_only=True)
+    source = serializers.CharField(read_only=True)
+
+    @staticmethod
+    def of(fact: Fact, today) -> dict:
+        value = fact.value or {}
+        return {
+            "id": fact.pk,
+            "percent": value.get("civil_invalidity_percent"),
+            "accompanying_allowance": bool(value.get("accompanying_allowance")),
+            "verdict_on": fact.valid_from,
+            "revision_on": attestations.day_of(value.get("revision_on")),
+            "in_effect": fact.valid_from <= today
+            and (fact.valid_to is None or fact.valid_to > today),
+            "source": fact.source,
+        }
+
+
+def _isee_list(subject) -> list[dict]:
+    today = timezone.localdate()
+    general = attestations.current_isee_fact(subject, on=today)
+    return [
+        IseeSerializer.of(isee, general.pk if general else None, today)
+        for isee in attestations.isee_history(subject, on=today)
+    ]
+
+
+def _fact_permission(request) -> None:
+    needed = people_visibility.RECORD if request.method == "POST" else people_visibility.READ
+    if not request.user.has_perm(needed):
+        raise PermissionDenied()
+
+
+def _write(request, write):
+    try:
+        fact, created = write()
+    except DjangoValidationError as error:
+        raise validation_error(error) from error
+    return fact, created
+
+
 class ByNamePagination(NewestFirstCursorPagination):
     # Names are not unique: the id after them keeps a cursor's position exact.
     ordering = ("last_name", "first_name", "pk")
@@ -217,6 +315,50 @@ class PersonViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
         audit_read(request, person, [person], _("social record"))
         return Response(RecordSerializer(found).data)
 
+    @extend_schema(
+        methods=["GET"],
+        responses={200: InvaliditySerializer(many=True), 404: NOT_FOUND},
+        description="The person's civil-invalidity verdicts, newest first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=InvaliditySerializer,
+        responses={
+            201: InvaliditySerializer,
+            200: InvaliditySerializer,
+            400: ERRORS,
+            404: NOT_FOUND,
+        },
+        description="Record a civil-invalidity verdict (the same one again answers 200).",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="invalidity", pagination_class=None)
+    def invalidity(self, request, pk=None):
+        """The person's civil invalidity: read the verdicts, or record one."""
+        _fact_permission(request)
+        person = self.get_object()
+        if not visibility.sees_whole_record(request.user, person):
+            raise NotFound()
+        today = timezone.localdate()
+        if request.method == "POST":
+            person = get_object_or_404(
+                people_visibility.persons_to_record(request.user), pk=person.pk
+            )
+            given = InvaliditySerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            fact, created = _write(
+                request,
+                lambda: people_actions.record_invalidity(
+                    person, by=request.user, **given.validated_data
+                ),
+            )
+            return Response(
+                InvaliditySerializer.of(fact, today),
+                status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            )
+        audit_read(request, person, [person], _("civil invalidity"))
+        rows = [InvaliditySerializer.of(f, today) for f in attestations.invalidity_history(person)]
+        return Response(InvaliditySerializer(rows, many=True).data)
+
 
 class HouseholdSerializer(serializers.ModelSerializer):
     municipality = MunicipalitySerializer()
@@ -264,3 +406,40 @@ class HouseholdViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
 
     def persons_of(self, households) -> list[int]:
         return [m.person_id for household in households for m in _current_members(household)]
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: IseeSerializer(many=True), 404: NOT_FOUND},
+        description="The household's ISEE attestations, newest first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=IseeSerializer,
+        responses={201: IseeSerializer, 200: IseeSerializer, 400: ERRORS, 404: NOT_FOUND},
+        description="Record an ISEE attestation (the same one again answers 200, unchanged).",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="isee", pagination_class=None)
+    def isee(self, request, pk=None):
+        """The household's ISEE: read them, or record one from the attestation."""
+        _fact_permission(request)
+        household = self.get_object()
+        if request.method == "POST":
+            household = get_object_or_404(
+                people_visibility.households_to_record(request.user), pk=household.pk
+            )
+            given = IseeSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            fact, created = _write(
+                request,
+                lambda: people_actions.record_isee(
+                    household, by=request.user, **given.validated_data
+                ),
+            )
+            today = timezone.localdate()
+            general = attestations.current_isee_fact(household, on=today)
+            body = IseeSerializer.of(
+                attestations.Isee(fact), general.pk if general else None, today
+            )
+            return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        audit_read(request, household, household_members([household]), _("household ISEE"))
+        return Response(IseeSerializer(_isee_list(household), many=True).data)

@@ -186,7 +186,7 @@ def _record_isee(request, subject, *, person=None, household=None, back):
 
 
 @login_required
-@permission_required(people_visibility.RECORD, raise_exception=True)
+@permission_required(("casework.view_case", people_visibility.RECORD), raise_exception=True)
 def household_isee(request, pk):
     household = get_object_or_404(
         people_visibility.households_to_record(request.user)
@@ -202,7 +202,7 @@ def household_isee(request, pk):
 
 
 @login_required
-@permission_required(people_visibility.RECORD, raise_exception=True)
+@permission_required(("casework.view_case", people_visibility.RECORD), raise_exception=True)
 def person_isee(request, pk):
     person = get_object_or_404(people_visibility.persons_to_record(request.user), pk=pk)
     household = _household_of(person, timezone.localdate())
@@ -216,7 +216,7 @@ def person_isee(request, pk):
 
 
 @login_required
-@permission_required(people_visibility.RECORD, raise_exception=True)
+@permission_required(("casework.view_case", people_visibility.RECORD), raise_exception=True)
 def person_invalidity(request, pk):
     person = get_object_or_404(people_visibility.persons_to_record(request.user), pk=pk)
     form = InvalidityForm(request.POST or None)

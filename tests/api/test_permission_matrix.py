@@ -28,6 +28,10 @@ GET    /api/v1/persons/{id}/                                 403 200 200 200 200
 GET    /api/v1/persons/{id}/record/                          403 200 200 200 200 200 403
 GET    /api/v1/households/                                   403 200 200 200 200 200 403
 GET    /api/v1/households/{id}/                              403 200 200 200 200 404 403
+GET    /api/v1/households/{id}/isee/                         403 200 200 200 200 403 403
+POST   /api/v1/households/{id}/isee/                         403 400 400 400 400 403 403
+GET    /api/v1/persons/{id}/invalidity/                      403 200 200 200 200 403 403
+POST   /api/v1/persons/{id}/invalidity/                      403 400 400 400 400 403 403
 GET    /api/v1/accesses/                                     403 200 200 200 403 403 403
 GET    /api/v1/accesses/{id}/                                403 200 200 200 403 403 403
 GET    /api/v1/cases/                                        403 200 200 200 403 200 403
