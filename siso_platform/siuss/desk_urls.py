@@ -1,0 +1,12 @@
+"""The zone's SIUSS desk in the operators' workspace (`desk_views.py`)."""
+
+from django.urls import path
+
+from . import desk_views
+
+app_name = "siuss_desk"
+urlpatterns = [
+    path("", desk_views.flows, name="flows"),
+    path("<int:pk>/retry/", desk_views.retry, name="retry"),
+    path("bulk/", desk_views.bulk, name="bulk"),
+]
