@@ -138,6 +138,12 @@ RULES = [
         why="the data subject's access request (art. 15 GDPR): the zone answers it",
     ),
     rule(r"^casework/submissions/", "scoped", EVERYONE, why="answers as PDF, as forms/"),
+    rule(
+        r"^casework/(households|persons)/<int:pk>/(isee|invalidity)/$",
+        "scoped",
+        STAFF,
+        why="recording ISEE and civil invalidity: the zone's staff, never a body",
+    ),
     rule(r"^casework/", "scoped", {ZA, OP, SW, TS}),
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
     rule(r"^siuss-flows/$", "roles", {RA, ZA, SW}, why="the SIUSS desk; the region: counts"),
