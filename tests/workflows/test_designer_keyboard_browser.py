@@ -253,10 +253,17 @@ def test_the_palette_adds_and_the_panel_removes_with_the_keyboard(open_page, adm
     expect(page.locator("#designer-status")).to_contain_text(gettext("Removed: %(name)s.")[:5])
     assert page.evaluate("document.activeElement.dataset.elementId") in listed(page)
 
+    # bpmn-js's own keys on the focused diagram: Ctrl+Z brings the wait back, in the list too.
+    tab_to(page, page.locator('#designer-canvas svg[tabindex="0"]'), backwards=True)
+    page.keyboard.press("Control+z")
+    expect(page.locator(f'{LIST} button[data-element-id="{wait}"]')).to_have_count(1)
+    page.keyboard.press("Control+y")
+    expect(page.locator(f'{LIST} button[data-element-id="{wait}"]')).to_have_count(0)
+
     # The small menu beside the selected step is made of buttons as well.
     pad = page.locator('.djs-context-pad button[data-action="siso.append.exclusive"]')
     expect(pad).to_have_count(0)  # nothing selected any more
-    tab_to(page, page.locator(f'{LIST} button[tabindex="0"]'), backwards=True)
+    tab_to(page, page.locator(f'{LIST} button[tabindex="0"]'))
     page.keyboard.press("Enter")
     expect(pad).to_be_visible()
     expect(page.locator(f'{PANEL} [data-designer-append="exclusive"]')).to_have_text(

@@ -925,7 +925,21 @@
       dirty = true;
       status.textContent = S.unsaved;
     });
-    eventBus.on("commandStack.changed", renderList);
+    // Changed on the diagram (moved, undone, removed by its key): the panel follows; a change
+    // made from the panel itself (its handlers run synchronously) leaves it as it is.
+    let fromPanel = false;
+    ["change", "input", "click", "keydown"].forEach((type) =>
+      panel.addEventListener(type, () => {
+        fromPanel = true;
+        setTimeout(() => (fromPanel = false), 0);
+      }, true),
+    );
+    eventBus.on("commandStack.changed", () => {
+      renderList();
+      if (!fromPanel && !panel.contains(document.activeElement)) {
+        render(service("selection").get()[0]);
+      }
+    });
     render(null);
     renderList();
     document.querySelectorAll("[data-designer-save]").forEach((button) =>
