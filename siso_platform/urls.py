@@ -30,6 +30,8 @@ urlpatterns = [
     path("forms/", include("forms.urls")),
     path("api/cms/", cms_api.urls),
     path("api/", include("api.urls")),
+    # the SIUSS e-service INPS calls through PDND: a voucher, never a session (docs/siuss.md)
+    path("waas/", include("siso_platform.siuss.waas.urls")),
 ]
 
 if settings.DEBUG:

@@ -158,6 +158,8 @@ RULES = [
     rule(r"^procedures/", "scoped", EVERYONE),
     rule(r"^notifiche/", "roles", EVERYONE, why="one's own; an item out of scope is 404"),
     rule(r"^forms/", "scoped", EVERYONE),
+    # --- INPS's SIUSS e-service: a PDND voucher, never a session (401 to every role) ---
+    rule(r"^waas/", "roles", NOBODY, why="INPS's e-service: PDND vouchers only"),
 ]
 
 
@@ -415,6 +417,7 @@ def _any_id(pattern: Pattern, param: str, world) -> object:
         "key": "documento",
         "revision_id_a": "earliest",
         "revision_id_b": "latest",
+        "codice_ente": "G478",  # Perugia, an ente whose SIUSS e-service exists
     }
     return values.get(param, 1)
 
@@ -513,7 +516,7 @@ def _diary_records(place: Place, person: Person, operator) -> None:
 
 # --- probing ---------------------------------------------------------------------------------
 
-REFUSED = {302, 403, 404, 405}
+REFUSED = {302, 401, 403, 404, 405}  # 401: the SIUSS e-service, which knows no session
 
 
 @dataclass

@@ -282,3 +282,42 @@ def build_pending(*, zone=None, today: datetime.date | None = None) -> dict:
     for state, count in flows.values_list("state").annotate(n=Count("pk")):
         counts[state] = count
     return counts
+
+
+# INPS's verdicts (POST /esiti of the e-service) --------------------------------------------
+
+
+def record_outcome(
+    flow: Flow,
+    code: str,
+    *,
+    description: str = "",
+    acquisition_id: str = "",
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Record INPS's verdict on a flow it received: OK makes it accepted, with SIUSS's
+    acquisition id; DATI_NON_TROVATI, RICHIESTA_INVALIDA or ERRORE_GENERICO make it rejected,
+    with INPS's description, and so on the zone's worklist (to be fixed and sent again as a new
+    flow). The same verdict again changes nothing (INPS may notify it more than once); a
+    different one replaces it. Returns whether the flow changed."""
+    from .models import Outcome  # here, beside its only use: the verdicts section of the file
+
+    outcome = Outcome(code)
+    accepted = outcome == Outcome.OK
+    wanted = {
+        "state": FlowState.ACCEPTED if accepted else FlowState.REJECTED,
+        "outcome": outcome.value,
+        "outcome_description": description,
+        "siuss_acquisition_id": acquisition_id if accepted else "",
+    }
+    with transaction.atomic():
+        locked = Flow.objects.select_for_update().get(pk=flow.pk)
+        if all(getattr(locked, name) == value for name, value in wanted.items()):
+            return False
+        for name, value in wanted.items():
+            setattr(locked, name, value)
+        locked.outcome_at = at or timezone.now()
+        locked.save(update_fields=[*wanted, "outcome_at", "updated_at"])
+    for name in (*wanted, "outcome_at", "updated_at"):
+        setattr(flow, name, getattr(locked, name))
+    return True
