@@ -11,10 +11,14 @@ class SiussConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from forms.models import Submission
         from siso_platform.casework.models import Intervention
 
-        from .signals import queue_intervention_flows
+        from .signals import queue_assessment_flows, queue_intervention_flows
 
         post_save.connect(
             queue_intervention_flows, sender=Intervention, dispatch_uid="siuss_intervention_flows"
+        )
+        post_save.connect(
+            queue_assessment_flows, sender=Submission, dispatch_uid="siuss_assessment_flows"
         )

@@ -34,11 +34,13 @@ from . import iso3166
 
 ITALY = "380"
 CENT = Decimal("0.01")
-# Assessments filled as questionnaires (issue 21): their answers, keyed by INPS's attribute
-# names with INPS's codes as values, feed the flows. Until they are seeded no submission has
-# these slugs: the SINA block is left out and SINBA flows wait for their assessment.
+# Assessments filled as questionnaires (`assessments.py`, seeded for the region): their answers,
+# keyed by INPS's attribute names with INPS's codes as values, feed the flows. A person without
+# one has no SINA block; a minor's SINBA flow waits for its assessment.
 SINA_FORM = "valutazione-sina"
 SINBA_FORM = "valutazione-sinba"
+# SINBA's dates are MM/YYYY; the questionnaire asks for a date (YYYY-MM-DD), sent as its month.
+MONTH_YEAR = ("DataPrimaSegnalazione", "DataSegnalazione", "DataProvvedimentoGiudiziario")
 
 MEANS_TEST = {MeansTest.ISEE: "1", MeansTest.OTHER: "2", MeansTest.NONE: "4"}
 CHARACTER = {BenefitCharacter.PERIODIC: "1", BenefitCharacter.ONE_OFF: "2"}
@@ -481,11 +483,17 @@ def ps_flow(intervention: Intervention, *, today: datetime.date | None = None) -
 
 
 def assessment(person: Person, slug: str) -> dict | None:
-    """The answers of the person's latest assessment questionnaire `slug`, or None."""
+    """The answers of the person's latest assessment questionnaire `slug` (the regional one or a
+    zone's variant of it), or None."""
+    from django.db.models import Q
+
     from forms.models import Submission
 
     submission = (
-        Submission.objects.filter(version__definition__slug=slug, subject=person)
+        Submission.objects.filter(
+            Q(version__definition__slug=slug) | Q(version__definition__based_on__slug=slug),
+            subject=person,
+        )
         .order_by("-submitted_at", "-pk")
         .first()
     )
@@ -581,6 +589,18 @@ def _family(person: Person, on: datetime.date) -> tuple[list[str], int]:
     return sorted(codes), len(others) + 1
 
 
+def month_year(value) -> str:
+    """SINBA's MM/YYYY from a date answer (YYYY-MM-DD); MM/YYYY stays as it is."""
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[5:7]}/{text[:4]}"
+    return text
+
+
+def _sinba_value(name: str, value) -> str:
+    return month_year(value) if name in MONTH_YEAR else str(value)
+
+
 def sinba_flow(case: Case, *, today: datetime.date | None = None) -> SinbaFlow:
     """The SINBA flow of a minor's taking in charge, or `Missing`."""
     today = today or timezone.localdate()
@@ -624,9 +644,13 @@ def sinba_flow(case: Case, *, today: datetime.date | None = None) -> SinbaFlow:
     _refuse(record, problems)
 
     attributes = {"IDBeneficiario": key}
-    attributes.update({name: str(answers[name]) for name in SINBA_REQUIRED})
+    attributes.update({name: _sinba_value(name, answers[name]) for name in SINBA_REQUIRED})
     attributes.update(
-        {name: str(answers[name]) for name in SINBA_OPTIONAL if answers.get(name) not in (None, "")}
+        {
+            name: _sinba_value(name, answers[name])
+            for name in SINBA_OPTIONAL
+            if answers.get(name) not in (None, "")
+        }
     )
     if "NumeroComponentiISEE" not in attributes and 1 <= size <= 9:
         attributes["NumeroComponentiISEE"] = str(size)

@@ -4,14 +4,15 @@ from django.utils.translation import gettext as _
 from forms import publishing as form_publishing
 from forms.models import FormVersion
 from siso_platform.casework import procedures
+from siso_platform.siuss import assessments
 from workflows import publishing
 from workflows.models import WorkflowVersion
 
 
 class Command(BaseCommand):
     help = _(
-        "Publish the regional procedure templates and their questionnaires "
-        "(what is already published is left alone)."
+        "Publish the regional procedure templates, their questionnaires and the SINA and SINBA "
+        "assessments (what is already published is left alone)."
     )
 
     def handle(self, *args, **options):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         versions_before = set(WorkflowVersion.objects.values_list("pk", flat=True))
         try:
             versions = procedures.seed()
+            assessments.seed()
         except (LookupError, form_publishing.PublishRefused, publishing.PublishRefused) as error:
             raise CommandError(_("Procedures not published: %s") % error) from None
         new_forms = FormVersion.objects.exclude(pk__in=forms_before).select_related("definition")
