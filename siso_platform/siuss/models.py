@@ -9,6 +9,7 @@ A ready flow is never changed: a change to a sent benefit is a new flow (`supers
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FlowKind(models.TextChoices):
@@ -21,8 +22,8 @@ ID_TYPE = {FlowKind.PS_PSA_SINA: "PS", FlowKind.SINBA: "SINBA"}
 
 
 class Operation(models.TextChoices):
-    INSERT = "I", _("insert")
-    CANCEL = "C", _("cancel")
+    INSERT = "I", pgettext_lazy("SIUSS operation", "insert")
+    CANCEL = "C", pgettext_lazy("SIUSS operation", "cancel")
 
 
 class FlowState(models.TextChoices):
