@@ -354,6 +354,8 @@ def _refused(client, path="/waas/G478/v1/flussi?since=0"):
     response = client.get(path)
     body = _is_problem(response, 401)
     assert response["WWW-Authenticate"].startswith("Bearer")
+    if response.wsgi_request.headers.get("Authorization", "").startswith("Bearer "):
+        assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     return body
 
 
@@ -386,6 +388,7 @@ def test_a_voucher_that_fails_any_check_is_a_401(pdnd, keys, flows, claims):
 
 
 def test_no_voucher_a_broken_one_or_another_scheme_is_a_401(pdnd, keys, flows, make_member):
+    assert Client().get("/waas/G478/v1/status")["WWW-Authenticate"] == "Bearer"
     _refused(Client())
     _refused(Client(HTTP_AUTHORIZATION="Bearer not-a-jwt"))
     _refused(Client(HTTP_AUTHORIZATION="Token 0123456789abcdef"))
@@ -435,6 +438,38 @@ def test_a_new_key_in_the_jwks_file_is_read_without_a_restart(pdnd, keys, flows)
     os.utime(path, ns=(stamp, stamp))
     assert inps(keys, key="stranger", kid="rotated").get("/waas/G478/v1/status").status_code == 200
     _refused(inps(keys), "/waas/G478/v1/status")  # the old key is gone
+
+
+def test_keys_from_an_url_are_kept_and_fetched_again_for_a_new_kid(pdnd, keys, flows, monkeypatch):
+    def jwks(*names):
+        published = []
+        for name in names:
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(keys[name].public_key()))
+            published.append({**jwk, "kid": name})
+        return json.dumps({"keys": published})
+
+    fetched = []
+    served = {"body": jwks("pdnd")}
+    monkeypatch.setattr(auth, "_fetch", lambda url: fetched.append(url) or served["body"])
+    pdnd.PDND_JWKS = "https://interop.example/.well-known/jwks.json"
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(auth.time, "monotonic", lambda: clock["now"])
+    status = "/waas/G478/v1/status"
+    for _ in range(3):
+        assert inps(keys, kid="pdnd").get(status).status_code == 200
+        clock["now"] += 10
+    assert len(fetched) == 1  # kept
+    served["body"] = jwks("pdnd", "stranger")  # PDND adds a key
+    clock["now"] += 10
+    _refused(inps(keys, key="stranger", kid="stranger"), status)  # looked for a minute ago
+    assert len(fetched) == 1
+    clock["now"] += 61
+    assert inps(keys, key="stranger", kid="stranger").get(status).status_code == 200
+    assert len(fetched) == 2
+    served["body"] = "not json"  # a failed fetch keeps the keys it had
+    clock["now"] += auth.KEYS_LIFETIME + 1
+    assert inps(keys, kid="pdnd").get(status).status_code == 200
+    assert len(fetched) == 3
 
 
 def test_the_audience_may_name_no_ente(pdnd, keys, flows):

@@ -41,6 +41,10 @@ class Refused(Exception):
     """Why a voucher is not accepted (in the caller's words, for the problem's detail)."""
 
 
+class NoVoucher(Refused):
+    """No bearer token at all (RFC 6750: the challenge then names no error)."""
+
+
 @dataclass(frozen=True)
 class Voucher:
     """Who calls: the PDND client and the purpose of the voucher it presented."""
@@ -141,7 +145,7 @@ KEYS = _Keys()
 def _bearer(authorization: str) -> str:
     scheme, _space, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Refused(_("A PDND voucher is required (Authorization: Bearer)."))
+        raise NoVoucher(_("A PDND voucher is required (Authorization: Bearer)."))
     return token.strip()
 
 

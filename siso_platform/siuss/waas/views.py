@@ -109,7 +109,9 @@ def _answer(view, methods, request, code: str) -> HttpResponse:
             401,
             gettext("Unauthorised"),
             str(refusal.args[0]),
-            WWW_Authenticate='Bearer error="invalid_token"',
+            WWW_Authenticate=(
+                "Bearer" if isinstance(refusal, auth.NoVoucher) else 'Bearer error="invalid_token"'
+            ),
         )
     found = ente(code)
     if found is None:
