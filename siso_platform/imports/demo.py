@@ -11,7 +11,7 @@ from . import profiles_io, runs, samples
 from .models import ImportRun
 
 PROFILE_NAME = "Comune di Perugia - anagrafe"
-ORDER = ("registry", "income", "local_taxes", "property", "rentals")
+ORDER = ("registry", "income", "local_taxes", "property", "rentals", "isee")
 
 
 def registry_profile(municipality):

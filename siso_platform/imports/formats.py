@@ -27,6 +27,11 @@ class Column:
     example: str
     choices: tuple[str, ...] = ()
     max_length: int = 200
+    # Other spellings of the choices (compared without case, spaces, dashes and dots).
+    aliases: tuple[tuple[str, str], ...] = ()
+    # An amount also read in the Italian way (12.345,67), whatever the file's dialect, and
+    # kept exact (a Decimal, not rounded): its own checks say how many decimals it may have.
+    italian_amount: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,73 @@ INCOME = SourceFormat(
     ),
 )
 
+ISEE_KINDS = ("ordinario", "sociosanitario", "minorenni", "corrente")
+# How INPS's attestations and the CAFs' exports write the kinds (after dropping an "ISEE"
+# in front, case, spaces, dashes and dots).
+ISEE_KIND_ALIASES = (
+    ("standard", "ordinario"),
+    ("ord", "ordinario"),
+    ("sociosanitarioresidenze", "sociosanitario"),
+    ("sociosanitarioresidenziale", "sociosanitario"),
+    ("prestazionisociosanitarie", "sociosanitario"),
+    ("persociosanitarie", "sociosanitario"),
+    ("residenze", "sociosanitario"),
+    ("minori", "minorenni"),
+    ("perminorenni", "minorenni"),
+    ("perminori", "minorenni"),
+    ("prestazioniaiminorenni", "minorenni"),
+    ("prestazioniperminorenni", "minorenni"),
+    ("minorenniconmulti", "minorenni"),
+)
+
+ISEE = SourceFormat(
+    "isee",
+    _("ISEE attestations (attestazioni ISEE)"),
+    (
+        Column(
+            "tax_code",
+            Kind.TAX_CODE,
+            True,
+            _("Codice fiscale of the declarant or beneficiary: the ISEE is their household's"),
+            "RSSMRA80A01G478P",
+        ),
+        Column(
+            "dsu_protocol",
+            Kind.TEXT,
+            True,
+            _("DSU protocol number, as on the attestation"),
+            "INPS-ISEE-2026-00123456A-00",
+            max_length=40,
+        ),
+        Column("dsu_year", Kind.INTEGER, True, _("Year of the DSU"), "2026"),
+        Column(
+            "isee_kind",
+            Kind.CHOICE,
+            True,
+            _("Kind of ISEE (INPS's spellings accepted, e.g. “ISEE Socio-sanitario”, “minori”)"),
+            "ordinario",
+            ISEE_KINDS,
+            aliases=ISEE_KIND_ALIASES,
+        ),
+        Column(
+            "isee_value",
+            Kind.DECIMAL,
+            True,
+            _("ISEE value in euro, 12345.67 or 12.345,67, up to 9999999.99"),
+            "12345.67",
+            italian_amount=True,
+        ),
+        Column("issued_on", Kind.DATE, True, _("Date the attestation was issued"), "2026-01-15"),
+        Column(
+            "valid_until",
+            Kind.DATE,
+            True,
+            _("Last day of validity, as on the attestation"),
+            "2026-12-31",
+        ),
+    ),
+)
+
 FORMATS: dict[str, SourceFormat] = {
-    f.name: f for f in (REGISTRY, LOCAL_TAXES_FORMAT, PROPERTY, RENTALS, INCOME)
+    f.name: f for f in (REGISTRY, LOCAL_TAXES_FORMAT, PROPERTY, RENTALS, INCOME, ISEE)
 }

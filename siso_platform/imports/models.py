@@ -23,6 +23,7 @@ class Source(models.TextChoices):
     PROPERTY = "property", _("real-estate property")
     RENTALS = "rentals", _("rental contracts")
     INCOME = "income", _("income")
+    ISEE = "isee", _("ISEE attestations")
 
 
 class MappingProfile(ClusterableModel):

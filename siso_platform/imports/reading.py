@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,9 @@ NOTE_PREFIX = "_"
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# 12.345,67 / 12345,67 / 1.234.567: an amount written the Italian way.
+_ITALIAN_AMOUNT = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+")
+_ALIAS_NOISE = re.compile(r"[^0-9a-z]")
 
 
 class FileProblem(ValueError):
@@ -169,6 +173,32 @@ def _number_parser(dialect: Dialect) -> Callable[[str], float]:
     return parse
 
 
+def _italian_amount_parser(dialect: Dialect) -> Callable[[str], Decimal]:
+    """An exact amount in the file's own format or written the Italian way (12.345,67)."""
+    parse_number = _number_parser(dialect)
+
+    def parse(text: str) -> Decimal:
+        compact = text.replace(" ", "").replace("\u00a0", "")
+        if dialect.thousands_separator != "," and _ITALIAN_AMOUNT.fullmatch(compact):
+            compact = compact.replace(".", "").replace(",", ".")
+        else:
+            parse_number(compact)  # the file's own format, or ValueError
+            if dialect.thousands_separator:
+                compact = compact.replace(dialect.thousands_separator, "")
+            compact = compact.replace(dialect.decimal_separator, ".")
+        try:
+            return Decimal(compact)
+        except InvalidOperation:
+            raise ValueError(text) from None
+
+    return parse
+
+
+def _alias_key(text: str) -> str:
+    key = _ALIAS_NOISE.sub("", text.lower())
+    return key[4:] if key.startswith("isee") and len(key) > 4 else key
+
+
 def _field_converter(column: Column, dialect: Dialect) -> Callable[[str], object]:
     """A function from the cell's text to its value, raising ValueError(message)."""
     if column.kind == Kind.TAX_CODE:
@@ -201,6 +231,22 @@ def _field_converter(column: Column, dialect: Dialect) -> Callable[[str], object
             return value
 
         return date
+    if column.kind == Kind.DECIMAL and column.italian_amount:
+        parse_amount = _italian_amount_parser(dialect)
+
+        def amount(text: str) -> Decimal:
+            try:
+                value = parse_amount(text)
+            except ValueError:
+                raise ValueError(
+                    _("“%(value)s” is not an amount in euro (e.g. 12345.67 or 12.345,67).")
+                    % {"value": text}
+                ) from None
+            if value < 0:
+                raise ValueError(_("The amount cannot be negative."))
+            return value
+
+        return amount
     if column.kind == Kind.DECIMAL:
         parse_number = _number_parser(dialect)
 
@@ -233,11 +279,15 @@ def _field_converter(column: Column, dialect: Dialect) -> Callable[[str], object
         return integer
     if column.kind == Kind.CHOICE:
         allowed = {choice.lower(): choice for choice in column.choices}
+        spelled = {_alias_key(c): c for c in column.choices} if column.aliases else {}
+        spelled.update(column.aliases)
 
         def choice(text: str) -> str:
             try:
                 return allowed[text.lower()]
             except KeyError:
+                if _alias_key(text) in spelled:
+                    return spelled[_alias_key(text)]
                 raise ValueError(
                     _("“%(value)s” is not one of: %(choices)s.")
                     % {"value": text, "choices": ", ".join(column.choices)}

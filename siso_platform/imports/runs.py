@@ -126,6 +126,7 @@ def execute(
                 reference=run.reference,
                 header=header,
                 run_id=run.pk,
+                user=run.started_by,
             )
             rows = itertools.islice(rows, run.rows_read, None)
             converted = (convert(row) for row in rows)

@@ -1,6 +1,6 @@
 """Sample municipal files for tests, demos and benchmarks, in any dialect, defects on demand.
 
-`write_samples` writes the five sources of one municipality from the persons the database
+`write_samples` writes the six sources of one municipality from the persons the database
 holds there (read only), consistent with one another: every current member of a household
 is in the registry, and the other files speak of a subset of those same tax codes.
 `write_registry_rows` streams any number of synthetic registry rows without a database, for
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from siso_platform.people.demo_data import STREETS, MunicipalityInfo, plan_households
 
-from .formats import FORMATS, INCOME_TYPES, REGISTRY, RELATIONS, Kind, SourceFormat
+from .formats import FORMATS, INCOME_TYPES, ISEE_KINDS, REGISTRY, RELATIONS, Kind, SourceFormat
 from .reading import Dialect
 
 # An Italian-style registry export: legacy code page, semicolons, day-first dates, decimal
@@ -67,6 +67,12 @@ PERUGIA_DIALECT = Dialect(
         "end": "DATA_FINE",
         "income_type": "TIPO_REDDITO",
         "amount": "IMPORTO",
+        "dsu_protocol": "PROTOCOLLO_DSU",
+        "dsu_year": "ANNO_DSU",
+        "isee_kind": "TIPO_ISEE",
+        "isee_value": "VALORE_ISEE",
+        "issued_on": "DATA_RILASCIO",
+        "valid_until": "DATA_SCADENZA",
     },
     values={
         "sex": {"1": "M", "2": "F"},
@@ -101,6 +107,7 @@ UNKNOWN_CHOICES = {
     "tax": ("TASI", "ICI"),
     "income_type": ("lottery", "capital_gains"),
     "cancellation_reason": ("transfer", "ZZ"),
+    "isee_kind": ("universitario", "ISEE ridotto"),
 }
 IMPOSSIBLE_DAYS = ((31, 2), (30, 2), (31, 4), (31, 6), (31, 9), (31, 11))
 SYNTHETIC_AS_OF = datetime.date(2026, 1, 1)
@@ -140,6 +147,7 @@ class Population:
     households: list[HouseholdSample]
     person_facts: dict[str, list[tuple[str, str, dict]]]  # tax code -> income facts
     sheet_codes: set[str]  # every family sheet ever recorded, current members or not
+    isee_sheets: set[str] = field(default_factory=set)  # households with an ISEE on record
 
 
 def _natural(code: str) -> list:
@@ -216,6 +224,11 @@ def load_population(municipality) -> Population:
         person_facts=person_facts,
         sheet_codes=set(
             Household.objects.filter(municipality=municipality).values_list("code", flat=True)
+        ),
+        isee_sheets=set(
+            Fact.objects.filter(household__municipality=municipality, kind=FactKind.ISEE)
+            .values_list("household__code", flat=True)
+            .distinct()
         ),
     )
 
@@ -647,6 +660,43 @@ class _World:
         ]
 
 
+def isee_rows(population: Population, rng: random.Random, reference_date) -> list[dict]:
+    """ISEE attestations of this year's DSU for most households without one on record, by
+    the head's tax code: an ordinary one, and for some households with a minor one for
+    minors too. Issued between 1 January and the reference date, valid to 31 December."""
+    year = reference_date.year
+    first = datetime.date(year, 1, 1)
+    span = max(0, min(60, (reference_date - first).days))
+    rows, protocols = [], set()
+
+    def protocol() -> str:
+        while True:
+            number = f"INPS-ISEE-{year}-{rng.randint(1, 10**8 - 1):08d}{rng.choice('ABCDEFGH')}-00"
+            if number not in protocols:
+                protocols.add(number)
+                return number
+
+    for household in population.households:
+        if household.code in population.isee_sheets or rng.random() >= 0.6:
+            continue
+        head = household.members[0]
+        minors = any(_age(m.birth_date, reference_date) < 18 for m in household.members)
+        kinds = [ISEE_KINDS[0]] + ([ISEE_KINDS[2]] if minors and rng.random() < 0.3 else [])
+        for kind in kinds:
+            rows.append(
+                {
+                    "tax_code": head.tax_code,
+                    "dsu_protocol": protocol(),
+                    "dsu_year": year,
+                    "isee_kind": kind,
+                    "isee_value": round(rng.lognormvariate(9.3, 0.7), 2),
+                    "issued_on": first + datetime.timedelta(days=rng.randint(0, span)),
+                    "valid_until": datetime.date(year, 12, 31),
+                }
+            )
+    return rows
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -859,7 +909,7 @@ def write_samples(
     reference_date: datetime.date | None = None,
     changes: bool = False,
 ) -> dict[str, Path]:
-    """Write `<source>.csv` for the five sources of `municipality` into `directory`.
+    """Write `<source>.csv` for the six sources of `municipality` into `directory`.
 
     The rows come from the database's current residents and households (read only). With
     `changes`, only `registry.csv` is written: a later extraction in which one person moved
@@ -889,6 +939,7 @@ def write_samples(
             "property": world.property_rows(),
             "rentals": world.rental_rows(),
             "income": world.income_rows(),
+            "isee": isee_rows(population, random.Random(f"{seed}:isee"), reference_date),
         }
     files = {
         "registry": [_registry_row(m, h) for h in population.households for m in h.members],

@@ -26,7 +26,7 @@ from siso_platform.territory.models import Municipality
 
 AS_OF = datetime.date(2026, 1, 1)
 REFERENCE = datetime.date(2026, 1, 31)
-SOURCES = ("registry", "local_taxes", "property", "rentals", "income")
+SOURCES = ("registry", "local_taxes", "property", "rentals", "income", "isee")
 
 
 @pytest.fixture
@@ -106,6 +106,7 @@ def test_the_files_are_read_without_an_error_and_agree_with_each_other(perugia, 
         ("rentals", "tenant_tax_code"),
         ("rentals", "owner_tax_code"),
         ("income", "tax_code"),
+        ("isee", "tax_code"),
     ]:
         codes = {r.values[column] for r in read_rows[source]}
         assert codes <= set(planned), (source, column)

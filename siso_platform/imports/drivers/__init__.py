@@ -2,6 +2,7 @@
 
 from .base import Context, Counts, Driver
 from .facts import IncomeDriver, LocalTaxesDriver, PropertyDriver, RentalsDriver
+from .isee import IseeDriver
 from .registry import RegistryDriver
 
 DRIVERS: dict[str, Driver] = {
@@ -12,6 +13,7 @@ DRIVERS: dict[str, Driver] = {
         PropertyDriver(),
         RentalsDriver(),
         IncomeDriver(),
+        IseeDriver(),
     )
 }
 

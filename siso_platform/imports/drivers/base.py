@@ -18,6 +18,7 @@ class Context:
     run_id: int | None = None
     # Off only to apply a transfer already approved: its row is no longer held.
     hold_transfers: bool = True
+    user: object = None  # who started the run: recorded as the author of what it writes
 
     def column(self, name: str) -> str:
         """The file's own name for a canonical column, to name it in an error."""
