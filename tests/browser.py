@@ -111,6 +111,16 @@ def axe_violations(page, impacts=("serious", "critical")):
     `{"id", "impact", "help", "targets"}` (targets: the CSS selectors of the offending nodes),
     so a failing assertion shows what to fix: `assert axe_violations(page) == []`.
     """
+    # Colours read mid-transition (a focus ring fading, a panel sliding) are not the page's:
+    # wait until no CSS animation or transition runs, on a loaded machine too.
+    page.evaluate(
+        """async () => {
+            const ending = document.getAnimations().filter(a => a.playState === "running"
+                && a.effect && Number.isFinite(a.effect.getComputedTiming().endTime));
+            const settled = Promise.all(ending.map(a => a.finished.catch(() => null)));
+            await Promise.race([settled, new Promise(done => setTimeout(done, 2000))]);
+        }"""
+    )
     # Injected as a file, so it works under the production CSP (no inline scripts).
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=AXE)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from definitions.models import ImmutableError
@@ -134,9 +135,8 @@ def test_a_variant_slug_sent_by_a_script_must_be_free(questionnaire, client, mak
         {"owner": zone2.pk, "slug": questionnaire.slug},
     )
     assert response.status_code == 200
-    assert gettext("“%s” is taken by another definition.") % questionnaire.slug in (
-        response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
-    )
+    message = gettext("“%s” is taken by another definition.") % questionnaire.slug
+    assert escape(message) in response.content.decode()
     assert not FormDefinition.objects.filter(based_on=questionnaire).exists()
 
 
