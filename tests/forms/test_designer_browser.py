@@ -59,8 +59,15 @@ def test_build_preview_save_and_publish_by_clicking(page):
     add_choice.click()
     panel(page).locator('[data-prop="choice"]').nth(1).fill("Proprietà")
 
-    # 2. a number field dragged from the palette into the step, shown only for renters
-    page.locator('#qd-kinds [data-kind="decimal"]').drag_to(step.locator(".qd-fields").first)
+    # 2. a number field dragged from the palette into the step, shown only for renters; the
+    # canvas redraws shortly after typing (the preview with it): drag once it has
+    expect(page.locator("#qd-preview-body")).to_contain_text("Proprietà")
+    decimal = page.locator('#qd-kinds [data-kind="decimal"]')
+    decimal.drag_to(step.locator(".qd-fields").first)
+    try:
+        expect(step.locator(".qd-card")).to_have_count(2, timeout=3000)
+    except AssertionError:  # the drop landed on a list being redrawn (a loaded machine)
+        decimal.drag_to(step.locator(".qd-fields").first)
     expect(step.locator(".qd-card")).to_have_count(2)
     label_selected(page, "Canone mensile")
     shown_if = builder(page, "visible_if")

@@ -84,7 +84,8 @@ def voucher(keys, ente="G478", *, key="pdnd", kid=KID, **claims) -> str:
         "iat": now,
         "nbf": now,
         "exp": now + 600,
-        **claims,
+        # a callable is a time relative to now: a test's parameters outlive their collection
+        **{name: value(now) if callable(value) else value for name, value in claims.items()},
     }
     payload = {name: value for name, value in payload.items() if value is not None}
     headers = {"kid": kid, "typ": "at+jwt"} if kid else {"typ": "at+jwt"}
@@ -367,14 +368,14 @@ def test_a_valid_voucher_gets_in(pdnd, keys, flows):
 @pytest.mark.parametrize(
     "claims",
     [
-        {"exp": int(time.time()) - 120},  # expired (beyond the leeway)
+        {"exp": lambda now: now - 120},  # expired (beyond the leeway)
         {"aud": "https://siso.test/waas/A475/v1"},  # another ente's audience
         {"aud": "https://elsewhere.example/api"},  # another e-service
         {"iss": "interop.example.org"},  # not PDND
         {"purposeId": "a-purpose-not-allowed"},
         {"purposeId": None},
-        {"nbf": int(time.time()) + 600},  # not valid yet
-        {"iat": int(time.time()) + 600},  # issued in the future
+        {"nbf": lambda now: now + 600},  # not valid yet
+        {"iat": lambda now: now + 600},  # issued in the future
         {"exp": None},
         {"iat": None},
         {"kid": "a-key-pdnd-never-published"},  # an unknown key
