@@ -644,6 +644,32 @@ class Intervention(models.Model):
         default=0,
         help_text=_("In the unit of the catalogue item, from the accepted activity reports."),
     )
+    # Who pays what of the amount, over the same period (SIUSS `ImportoQuotaUtente` and
+    # `ImportoQuotaSSN`; the ente pays the rest). Blank: not recorded.
+    user_share = models.DecimalField(
+        _("paid by the beneficiary (euro)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The part of the amount the beneficiary pays, for the same period."),
+    )
+    health_share = models.DecimalField(
+        _("paid by the health service (euro)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The part of the amount the health service pays, for the same period."),
+    )
+    means_test_waived = models.BooleanField(
+        _("granted without a means test"),
+        default=False,
+        help_text=_(
+            "The benefit usually depends on the ISEE, but this beneficiary receives it for "
+            "another reason of need (a child with a disability at the nursery, a large family)."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -7,6 +7,7 @@ record is fixed it is built again and becomes `ready`, with its `id_flusso` and 
 A ready flow is never changed: a change to a sent benefit is a new flow (`supersedes`).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -90,6 +91,18 @@ class Flow(models.Model):
         verbose_name=_("case"),
         help_text=_("For a SINBA flow: the minor's taking in charge."),
     )
+    municipality = models.ForeignKey(
+        "territory.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("The municipality that grants the benefit, whichever ente sends it."),
+    )
+    # INPS wants a benefit's start and end within one year: a benefit over several years has
+    # one flow per year it covers.
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     supersedes = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -124,3 +137,55 @@ class Flow(models.Model):
 
     def __str__(self):
         return self.id_flusso or f"{self.get_kind_display()} ({self.get_state_display()})"
+
+
+class BulkState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("being prepared")
+    DONE = "done", _("ready to download")
+    EMPTY = "empty", _("nothing to send")
+    FAILED = "failed", _("failed")
+
+
+class BulkFile(models.Model):
+    """A file of flows for INPS's web upload channel (one ente, one kind, one period), prepared
+    in the background (tasks.py) and downloaded by a zone administrator."""
+
+    zone = models.ForeignKey(
+        "territory.SocialZone", on_delete=models.PROTECT, related_name="+", verbose_name=_("zone")
+    )
+    ente_code = models.CharField(_("ente code"), max_length=5)
+    kind = models.CharField(_("kind"), max_length=12, choices=FlowKind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=BulkState.choices, default=BulkState.PENDING
+    )
+    total = models.PositiveIntegerField(_("flows to write"), default=0)
+    written = models.PositiveIntegerField(_("flows written"), default=0)
+    name = models.CharField(_("file name"), max_length=64, blank=True)
+    file = models.FileField(_("file"), upload_to="siuss/bulk/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("SIUSS bulk file")
+        verbose_name_plural = _("SIUSS bulk files")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return self.name or f"{self.ente_code} {self.starts_on}–{self.ends_on}"
+
+    @property
+    def progress(self) -> int:
+        """Percent written, for the page that follows it."""
+        if self.state in (BulkState.DONE, BulkState.EMPTY):
+            return 100
+        return int(100 * self.written / self.total) if self.total else 0

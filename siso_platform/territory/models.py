@@ -1,7 +1,9 @@
 """The region's territory: social zones, municipalities and their citizen offices."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -30,17 +32,45 @@ class SocialZone(models.Model):
         related_name="+",
         verbose_name=_("lead municipality"),
     )
+    # SIUSS: a zone that sends the flows of all its municipalities does so under the code INPS
+    # gives it (a letter and three digits, as a cadastral code); blank, each municipality sends
+    # its own under its cadastral code.
+    inps_code = models.CharField(
+        _("INPS ente code"),
+        max_length=4,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][0-9]{3}$",
+                _("Write the code INPS gave the zone: a capital letter and three digits."),
+            )
+        ],
+        help_text=_(
+            "Fill it in only if the zone sends the SIUSS flows of all its municipalities to "
+            "INPS. Leave it blank if each municipality sends its own."
+        ),
+    )
 
     class Meta:
         verbose_name = _("social zone")
         verbose_name_plural = _("social zones")
         ordering = ["region", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "number"], name="unique_zone_number")
+            models.UniqueConstraint(fields=["region", "number"], name="unique_zone_number"),
+            models.UniqueConstraint(
+                fields=["inps_code"], condition=~Q(inps_code=""), name="unique_zone_inps_code"
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The e-service is mounted at /waas/<code>/: a zone's code must name no municipality.
+        if self.inps_code and Municipality.objects.filter(cadastral_code=self.inps_code).exists():
+            raise ValidationError(
+                {"inps_code": _("This is a municipality's cadastral code, not the zone's.")}
+            )
 
 
 class Municipality(models.Model):

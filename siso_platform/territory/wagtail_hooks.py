@@ -11,8 +11,8 @@ from .models import CitizenOffice, Closure, Municipality, SocialZone
 class SocialZoneViewSet(ModelViewSet):
     model = SocialZone
     icon = "site"
-    list_display = ["number", "name", "lead_municipality"]
-    form_fields = ["name", "lead_municipality"]
+    list_display = ["number", "name", "lead_municipality", "inps_code"]
+    form_fields = ["name", "lead_municipality", "inps_code"]
     inspect_view_enabled = True
 
 
