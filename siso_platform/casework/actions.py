@@ -359,6 +359,10 @@ def _intervention_problems(intervention: Intervention) -> rules.Problems:
         unit=intervention.item.unit,
         status=intervention.status,
         has_beneficiary=bool(intervention.person_id or intervention.household_id),
+    ) | rules.share_problems(
+        amount=intervention.amount,
+        user_share=intervention.user_share,
+        health_share=intervention.health_share,
     )
 
 
@@ -376,6 +380,9 @@ def record_intervention(
     ends_on: datetime.date | None = None,
     amount: Decimal | None = None,
     quantity: Decimal | None = None,
+    user_share: Decimal | None = None,
+    health_share: Decimal | None = None,
+    means_test_waived: bool = False,
     status: str = InterventionStatus.PLANNED,
     source: str = "operator",
     source_reference: str = "",
@@ -401,6 +408,9 @@ def record_intervention(
         ends_on=ends_on,
         amount=amount,
         quantity=quantity,
+        user_share=user_share,
+        health_share=health_share,
+        means_test_waived=means_test_waived,
         status=status,
         source=source,
         source_reference=source_reference,
@@ -416,7 +426,18 @@ def record_intervention(
 @transaction.atomic
 def change_intervention(intervention: Intervention, *, by, **changes) -> Intervention:
     """Change an intervention's period, amounts, status or notes (e.g. end or suspend it)."""
-    allowed = {"ends_on", "starts_on", "amount", "quantity", "status", "notes", "need"}
+    allowed = {
+        "ends_on",
+        "starts_on",
+        "amount",
+        "quantity",
+        "user_share",
+        "health_share",
+        "means_test_waived",
+        "status",
+        "notes",
+        "need",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"Cannot change {', '.join(sorted(unknown))} of an intervention")

@@ -61,7 +61,14 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-AMOUNTS = {"amount": AmountField, "quantity": AmountField}
+AMOUNTS = {
+    "amount": AmountField,
+    "quantity": AmountField,
+    "user_share": AmountField,
+    "health_share": AmountField,
+}
+# Who pays what, and a means test waived: what INPS's SIUSS feed reports of a benefit.
+PAYMENT = ["user_share", "health_share", "means_test_waived"]
 
 
 def apply(form: forms.BaseForm, action):
@@ -253,6 +260,7 @@ class InterventionForm(forms.ModelForm):
             "ends_on",
             "amount",
             "quantity",
+            *PAYMENT,
             "status",
             "notes",
         ]
@@ -266,7 +274,7 @@ class InterventionForm(forms.ModelForm):
         self.fields["provider"].queryset = Organisation.objects.filter(active=True)
         if case.household_id is None:
             self.fields["beneficiary"].choices = [Beneficiary.choices[0]]
-        for name in ("amount", "quantity"):
+        for name in ("amount", "quantity", "user_share", "health_share"):
             self.fields[name].widget.attrs["min"] = "0"
 
     def _post_clean(self):
@@ -277,7 +285,7 @@ class InterventionForm(forms.ModelForm):
 class InterventionChangeForm(forms.ModelForm):
     class Meta:
         model = Intervention
-        fields = ["status", "starts_on", "ends_on", "amount", "quantity", "notes"]
+        fields = ["status", "starts_on", "ends_on", "amount", "quantity", *PAYMENT, "notes"]
         widgets = {**_dates("starts_on", "ends_on"), "notes": forms.Textarea(attrs={"rows": 2})}
         field_classes = AMOUNTS
 

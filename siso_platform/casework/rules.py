@@ -91,6 +91,23 @@ def intervention_problems(
     return problems
 
 
+def share_problems(
+    *, amount: Decimal | None, user_share: Decimal | None, health_share: Decimal | None
+) -> Problems:
+    """The beneficiary's and the health service's shares are parts of the amount."""
+    problems = {}
+    for field, value in (("user_share", user_share), ("health_share", health_share)):
+        if value is not None and value < 0:
+            problems[field] = _("A share cannot be negative.")
+    paid = (user_share or 0) + (health_share or 0)
+    if not problems and amount is not None and 0 <= amount < paid:
+        problems["user_share"] = _(
+            "The shares paid by the beneficiary and the health service exceed the amount of "
+            "the intervention."
+        )
+    return problems
+
+
 def new_intervention_problems(*, case_status: str | None, item_active: bool) -> Problems:
     """What stops recording a new intervention, beyond the values themselves."""
     problems = {}

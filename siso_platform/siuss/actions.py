@@ -90,12 +90,11 @@ def _fallback_zone(intervention: Intervention | None, case: Case | None):
 def _where(flow: Flow, municipality, intervention=None, case=None) -> bool:
     """Set the flow's ente and zone; False when the record is placed nowhere."""
     if municipality is not None:
-        flow.ente_code = municipality.cadastral_code
-        flow.ente_name = rules.ente_name(municipality)
-        flow.zone_id = municipality.zone_id
+        flow.ente_code, flow.ente_name = rules.sender(municipality)
+        flow.zone_id, flow.municipality = municipality.zone_id, municipality
         return True
     flow.zone_id = _fallback_zone(intervention, case)
-    flow.ente_code, flow.ente_name = "", ""
+    flow.ente_code, flow.ente_name, flow.municipality = "", "", None
     return flow.zone_id is not None
 
 
@@ -108,6 +107,8 @@ def cancel(sent: Flow, *, on: datetime.date | None = None) -> Flow:
         ente_code=sent.ente_code,
         ente_name=sent.ente_name,
         zone_id=sent.zone_id,
+        municipality_id=sent.municipality_id,
+        year=sent.year,
         intervention_id=sent.intervention_id,
         case_id=sent.case_id,
         supersedes=sent,
@@ -118,14 +119,15 @@ def cancel(sent: Flow, *, on: datetime.date | None = None) -> Flow:
 def build_for_intervention(
     intervention: Intervention, *, today: datetime.date | None = None
 ) -> Flow | None:
-    """Bring the benefit's PS-PSA-SINA flows up to date with the ledger, and return its
-    newest flow (None when it is not sent and never was):
+    """Bring the benefit's PS-PSA-SINA flows up to date with the ledger, one per year it covers
+    (`rules.years`), and return its newest flow (None when it is not sent and never was).
+    For each year:
 
     - first built: an I flow, ready; or blocked with the reason, no XML and no id;
     - unchanged since the flow INPS holds: nothing new;
     - changed (amount, dates, codes...): a C flow cancelling the one INPS holds, then a new I
       flow, both pointing to it (`supersedes`); a ready flow is never edited;
-    - no longer a benefit given (set back to planned): a C flow;
+    - no longer reported (set back to planned, or a year its dates no longer cover): a C flow;
     - rejected by INPS: a new I flow once it builds.
     """
     today = today or timezone.localdate()
@@ -142,47 +144,57 @@ def build_for_intervention(
             .get(pk=intervention.pk)
         )
         flows = Flow.objects.filter(intervention=intervention, kind=FlowKind.PS_PSA_SINA)
-        blocked = flows.filter(state=FlowState.BLOCKED).order_by("pk").last()
-        published = _published(flows)
-        holds = (
-            published
-            if published is not None
-            and published.operation == Operation.INSERT
-            and published.state != FlowState.REJECTED
-            else None
+        wanted = rules.years(intervention, today) if rules.is_sent(intervention) else []
+        newest = None
+        for year in sorted(set(wanted) | set(flows.values_list("year", flat=True))):
+            result = _bring_year(intervention, flows.filter(year=year), year, year in wanted, today)
+            newest = result or newest
+        return newest
+
+
+def _bring_year(intervention, flows, year: int, reported: bool, today) -> Flow | None:
+    """One year's flow of a benefit, as `build_for_intervention` describes."""
+    blocked = flows.filter(state=FlowState.BLOCKED).order_by("pk").last()
+    published = _published(flows)
+    holds = (
+        published
+        if published is not None
+        and published.operation == Operation.INSERT
+        and published.state != FlowState.REJECTED
+        else None
+    )
+    if not reported:
+        if blocked is not None:
+            blocked.delete()  # never numbered nor served: nothing to take back
+        return cancel(holds, on=today) if holds is not None else published
+    flow = blocked or Flow(kind=FlowKind.PS_PSA_SINA, intervention=intervention, year=year)
+    if not _where(flow, rules.granting_municipality(intervention), intervention):
+        logger.warning("siuss: intervention %s is placed in no zone", intervention.pk)
+        return None
+    try:
+        content = rules.ps_flow(intervention, year=year)
+        root = xml.ps_document(
+            content, _placeholder(content.ente.code, FlowKind.PS_PSA_SINA, today)
         )
-        if not rules.is_sent(intervention):
-            if blocked is not None:
-                blocked.delete()  # never numbered nor served: nothing to take back
-            return cancel(holds, on=today) if holds is not None else published
-        flow = blocked or Flow(kind=FlowKind.PS_PSA_SINA, intervention=intervention)
-        if not _where(flow, rules.granting_municipality(intervention), intervention):
-            logger.warning("siuss: intervention %s is placed in no zone", intervention.pk)
-            return None
-        try:
-            content = rules.ps_flow(intervention, today=today)
-            root = xml.ps_document(
-                content, _placeholder(content.ente.code, FlowKind.PS_PSA_SINA, today)
-            )
-            xml.validate(FlowKind.PS_PSA_SINA, root)
-        except rules.Missing as missing:
-            return _block(flow, str(missing))
-        except xml.Invalid as invalid:
-            return _block(
-                flow,
-                _invalid_reason(
-                    gettext("Benefit no. %(number)s") % {"number": intervention.pk}, invalid
-                ),
-            )
-        if holds is not None and xml.content(holds.xml) == xml.content(xml.serialise(root)):
-            if blocked is not None:
-                blocked.delete()
-            return holds
-        if holds is not None:
-            cancel(holds, on=today)
-        flow.operation = Operation.INSERT
-        flow.supersedes = published
-        return _store(flow, root, on=today)
+        xml.validate(FlowKind.PS_PSA_SINA, root)
+    except rules.Missing as missing:
+        return _block(flow, str(missing))
+    except xml.Invalid as invalid:
+        return _block(
+            flow,
+            _invalid_reason(
+                gettext("Benefit no. %(number)s") % {"number": intervention.pk}, invalid
+            ),
+        )
+    if holds is not None and xml.content(holds.xml) == xml.content(xml.serialise(root)):
+        if blocked is not None:
+            blocked.delete()
+        return holds
+    if holds is not None:
+        cancel(holds, on=today)
+    flow.operation = Operation.INSERT
+    flow.supersedes = published
+    return _store(flow, root, on=today)
 
 
 def _invalid_reason(record: str, invalid: Exception) -> str:

@@ -86,12 +86,12 @@ def flows(desk: Desk) -> QuerySet:
 def filtered(
     queryset: QuerySet, *, zone=None, municipality=None, item=None, kind="", state=""
 ) -> QuerySet:
-    """The flows of one zone, one ente (a municipality), one catalogue item (a benefit's, or
-    for a SINBA flow one of its case's benefits), one kind, one state."""
+    """The flows of one zone, one municipality (whichever ente sends them), one catalogue item
+    (a benefit's, or for a SINBA flow one of its case's benefits), one kind, one state."""
     if zone is not None:
         queryset = queryset.filter(zone=zone)
     if municipality is not None:
-        queryset = queryset.filter(ente_code=municipality.cadastral_code)
+        queryset = queryset.filter(municipality=municipality)
     if item is not None:
         queryset = queryset.filter(
             Q(intervention__item=item) | Q(kind=FlowKind.SINBA, case__interventions__item=item)

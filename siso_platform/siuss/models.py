@@ -181,7 +181,7 @@ class BulkFile(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self):
-        return self.name or f"{self.ente_code} {self.starts_on}–{self.ends_on}"
+        return self.name or f"{self.ente_code} {self.starts_on} - {self.ends_on}"
 
     @property
     def progress(self) -> int:

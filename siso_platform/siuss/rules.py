@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siso_platform.accounts.models import Organisation, OrganisationKind
+from siso_platform.casework import rules as casework_rules
 from siso_platform.casework.models import (
     Area,
     BenefitCharacter,
@@ -29,6 +30,7 @@ from siso_platform.casework.models import (
 )
 from siso_platform.people.models import FactKind, HouseholdMembership, Person, Relation
 from siso_platform.reporting import pseudonyms
+from siso_platform.territory.models import Municipality, SocialZone
 
 from . import iso3166
 
@@ -43,6 +45,8 @@ SINBA_FORM = "valutazione-sinba"
 MONTH_YEAR = ("DataPrimaSegnalazione", "DataSegnalazione", "DataProvvedimentoGiudiziario")
 
 MEANS_TEST = {MeansTest.ISEE: "1", MeansTest.OTHER: "2", MeansTest.NONE: "4"}
+# Subject to ISEE in general, but not for this beneficiary (another reason of need).
+WAIVED = "3"
 CHARACTER = {BenefitCharacter.PERIODIC: "1", BenefitCharacter.ONE_OFF: "2"}
 USER_AREA = {UserArea.FAMILIES_MINORS: "1", UserArea.DISABILITY: "2", UserArea.POVERTY: "3"}
 AREA_OF = {
@@ -120,16 +124,20 @@ class Missing(Exception):
 
 @dataclass
 class Ente:
-    code: str  # the municipality's cadastral (Belfiore) code
+    """Who sends a flow to INPS: a municipality under its cadastral (Belfiore) code, or a zone
+    acting for its municipalities under the code INPS gives it."""
+
+    code: str
     name: str
-    tax_code: str  # CFOperatore: the municipality's tax code
+    tax_code: str  # CFOperatore: the sending body's tax code
     zone_id: int
+    seat: str = ""  # the cadastral code of the municipality where the ente has its seat
 
     def attributes(self) -> dict:
         return {
             "Codice": self.code,
             "Denominazione": self.name[:100],
-            "Indirizzo": self.code,
+            "Indirizzo": self.seat or self.code,
             "CFOperatore": self.tax_code,
         }
 
@@ -217,27 +225,57 @@ def ente_name(municipality) -> str:
     return f"Comune di {municipality.name}"
 
 
+def sends_for(zone) -> bool:
+    """Whether the zone sends its municipalities' flows, under the code INPS gave it."""
+    return bool(zone.inps_code)
+
+
+def sender(municipality) -> tuple[str, str]:
+    """The code and name of the ente that sends the municipality's flows."""
+    zone = municipality.zone
+    if sends_for(zone):
+        return zone.inps_code, zone.name
+    return municipality.cadastral_code, ente_name(municipality)
+
+
 def ente_of(municipality, problems: list[str]) -> Ente | None:
+    """The ente that sends the municipality's flows: its zone when the zone has an INPS code,
+    else the municipality itself. The sender's 11-digit tax code is its organisation's."""
     if municipality is None:
         problems.append(_("no municipality grants it (no case, no residence)"))
         return None
-    tax_code = (
-        Organisation.objects.filter(municipality=municipality)
-        .values_list("tax_code", flat=True)
-        .first()
-        or ""
-    ).strip()
-    if not (len(tax_code) == 11 and tax_code.isdigit()):
+    zone = municipality.zone
+    code, name = sender(municipality)
+    ente = Ente(code, name, "", zone.pk, municipality.cadastral_code)
+    if sends_for(zone):
+        body = Organisation.objects.filter(zone=zone)
+        if zone.lead_municipality_id:
+            ente.seat = zone.lead_municipality.cadastral_code
+        whose = zone.name
+    else:
+        body = Organisation.objects.filter(municipality=municipality)
+        whose = _("the municipality of %(name)s") % {"name": municipality.name}
+    ente.tax_code = (body.values_list("tax_code", flat=True).first() or "").strip()
+    if not (len(ente.tax_code) == 11 and ente.tax_code.isdigit()):
         problems.append(
-            _("the municipality of %(name)s has no 11-digit tax code (set it on its organisation)")
-            % {"name": municipality.name}
+            _("%(whose)s has no 11-digit tax code (set it on its organisation)") % {"whose": whose}
         )
-    return Ente(
-        code=municipality.cadastral_code,
-        name=ente_name(municipality),
-        tax_code=tax_code,
-        zone_id=municipality.zone_id,
-    )
+    return ente
+
+
+def entes(zone_ids) -> list[tuple[str, str]]:
+    """The entes that send the zones' flows, as (code, name): a zone with an INPS code, else
+    each of its municipalities."""
+    found = []
+    for zone in SocialZone.objects.filter(pk__in=zone_ids).order_by("number"):
+        if sends_for(zone):
+            found.append((zone.inps_code, zone.name))
+        else:
+            found.extend(
+                (m.cadastral_code, ente_name(m))
+                for m in Municipality.objects.filter(zone=zone).order_by("name")
+            )
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def _registry(person: Person, problems: list[str]) -> dict:
@@ -336,13 +374,16 @@ def age_on(person: Person, on: datetime.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def reference_year(intervention: Intervention, today: datetime.date) -> int:
-    """The year the flow reports: INPS wants a benefit's start and end in one year. The
-    current year, or the last year of a benefit that ended before it."""
-    year = today.year
-    if intervention.ends_on and intervention.ends_on.year < year:
-        year = intervention.ends_on.year
-    return max(year, intervention.starts_on.year)
+def years(intervention: Intervention, today: datetime.date) -> list[int]:
+    """The years a benefit's flows report, one flow each: INPS wants a benefit's start and end
+    in one year. A one-off benefit: its year. A periodic one: each year from its start to its
+    end, or to the current year while it is open (a benefit that starts in a later year: that
+    year)."""
+    first = intervention.starts_on.year
+    if intervention.item.benefit_character == BenefitCharacter.ONE_OFF:
+        return [first]
+    last = today.year if intervention.ends_on is None else intervention.ends_on.year
+    return list(range(first, max(first, min(last, today.year)) + 1))
 
 
 def months_between(first: datetime.date, last: datetime.date) -> int:
@@ -373,9 +414,33 @@ def benefit_value(intervention: Intervention) -> Decimal | None:
     return None
 
 
-def ps_flow(intervention: Intervention, *, today: datetime.date | None = None) -> PsFlow:
-    """The PS-PSA-SINA flow of one benefit (TipoOperazione I), or `Missing`."""
-    today = today or timezone.localdate()
+def _per(value: Decimal, months: int) -> Decimal:
+    return (value / months).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _shares(intervention: Intervention, value: Decimal, months: int) -> dict:
+    """Who pays the benefit (per month for a periodic one), as INPS wants it: the user's and
+    the health service's recorded shares, the ente the rest, summing to the amount sent. With
+    no shares recorded, a cash transfer or voucher is the ente's alone; a service says
+    nothing."""
+    user, health = intervention.user_share, intervention.health_share
+    total = _per(value, months)
+    if user is None and health is None:
+        transfer = intervention.item.kind in (InterventionKind.CASH, InterventionKind.VOUCHER)
+        return {"ImportoQuotaEnte": _money(max(total, CENT))} if transfer else {}
+    user = _per(user or Decimal(0), months)
+    health = min(_per(health or Decimal(0), months), total - user)
+    ente = total - user - health
+    shares = {"ImportoQuotaUtente": _money(user)}  # INPS allows a user's share of 0
+    if health > 0:
+        shares["ImportoQuotaSSN"] = _money(health)
+    if ente > 0:  # INPS allows the ente's and the health service's only above 0
+        shares["ImportoQuotaEnte"] = _money(ente)
+    return shares
+
+
+def ps_flow(intervention: Intervention, *, year: int) -> PsFlow:
+    """The PS-PSA-SINA flow of one benefit in one year (TipoOperazione I), or `Missing`."""
     item = intervention.item
     problems: list[str] = []
     person = beneficiary(intervention)
@@ -414,59 +479,60 @@ def ps_flow(intervention: Intervention, *, today: datetime.date | None = None) -
             )
             % {"code": item.code}
         )
+    else:
+        problems.extend(
+            casework_rules.share_problems(
+                amount=value,
+                user_share=intervention.user_share,
+                health_share=intervention.health_share,
+            ).values()
+        )
     _refuse(_record(intervention), problems)
 
-    year = reference_year(intervention, today)
     first = max(intervention.starts_on, datetime.date(year, 1, 1))
     ends_in_year = intervention.ends_on is not None and intervention.ends_on.year == year
-    # An open benefit is reported to the end of its year (a flow that changed every month
+    # An open benefit is reported to the end of the year (a flow that changed every month
     # would cancel and insert it again every month).
     last = intervention.ends_on if ends_in_year else datetime.date(year, 12, 31)
+    waived = item.means_test == MeansTest.ISEE and intervention.means_test_waived
     benefit = {
         "TipoOperazione": "I",
-        "PresenzaProvaMezzi": MEANS_TEST[item.means_test],
+        "PresenzaProvaMezzi": WAIVED if waived else MEANS_TEST[item.means_test],
         "CaratterePrestazione": CHARACTER[item.benefit_character],
     }
-    if item.means_test == MeansTest.ISEE:
+    if item.means_test == MeansTest.ISEE and not waived:
         benefit.update(_dsu(current_isee(household, first)))
     benefit.update(
         {
             "CodicePrestazione": item.inps_code,
             "DenominazionePrestazione": name[:200],
-            # The benefit's number in SISO: the same in every flow about it, so that INPS
-            # matches a cancellation to the insertion it cancels.
+            # The benefit's number in SISO: the same in every flow about it (each year's, and
+            # a cancellation's), so that INPS matches a cancellation to what it cancels.
             "ProtocolloDomanda": f"SISO-{intervention.pk}",
         }
     )
-    transfer = item.kind in (InterventionKind.CASH, InterventionKind.VOUCHER)
     if item.benefit_character == BenefitCharacter.ONE_OFF:
+        whole = 1
         benefit["DataErogazionePrestazione"] = intervention.starts_on.isoformat()
         benefit["ImportoPrestazione"] = _money(value)
-        if transfer:
-            benefit["ImportoQuotaEnte"] = _money(value)
     else:
-        # The ledger's amount and quantity cover the whole recorded period (to its last day,
-        # or to the end of the reported year while it is open): INPS wants them per month.
+        # The ledger's amount and quantity cover the recorded period: to its last day or, for
+        # an open benefit, to the end of its first year. INPS wants them per month; reading an
+        # open benefit's amount so keeps each year's flow the same as years go by.
         whole = months_between(
             intervention.starts_on,
-            intervention.ends_on or max(last, intervention.starts_on),
+            intervention.ends_on or datetime.date(intervention.starts_on.year, 12, 31),
         )
-        monthly = (value / whole).quantize(CENT, rounding=ROUND_HALF_UP)
         benefit["DataInizioPrestazione"] = first.isoformat()
         if ends_in_year:
             benefit["DataFinePrestazione"] = intervention.ends_on.isoformat()
         benefit["PeriodoErogazione"] = str(min(12, months_between(first, last)))
-        benefit["ImportoMensile"] = _money(max(monthly, CENT))
-        if transfer:
-            benefit["ImportoQuotaEnte"] = benefit["ImportoMensile"]
+        benefit["ImportoMensile"] = _money(max(_per(value, whole), CENT))
+    benefit.update(_shares(intervention, value, whole))
     if item.means_test == MeansTest.ISEE and item.isee_threshold:
         benefit["ImportoSogliaISEE"] = _money(item.isee_threshold)
     if item.unit == Unit.HOURS and intervention.quantity:
-        if item.benefit_character == BenefitCharacter.PERIODIC:
-            hours = intervention.quantity / whole
-        else:
-            hours = intervention.quantity
-        benefit["OreServizioMensile"] = hours_minutes(hours)
+        benefit["OreServizioMensile"] = hours_minutes(intervention.quantity / whole)
     taken_in_charge = intervention.case_id is not None
     benefit["PresaCarico"] = "1" if taken_in_charge else "2"
     benefit["AreaUtenza"] = user_area(intervention, person, first)

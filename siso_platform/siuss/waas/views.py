@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from siso_platform.audit import log as audit
-from siso_platform.territory.models import Municipality
+from siso_platform.territory.models import Municipality, SocialZone
 
 from .. import actions
 from ..models import Flow, FlowState, Outcome
@@ -54,9 +54,11 @@ class Ente:
 
 def ente(code: str) -> Ente | None:
     """The ente the platform keeps under `code`: a municipality by its cadastral (Belfiore)
-    code. (A zone acting for its municipalities under the code INPS gives it will be one too,
-    once a field keeps that code.)"""
-    if Municipality.objects.filter(cadastral_code=code).exists():
+    code, or a zone acting for its municipalities under the code INPS gave it."""
+    if (
+        Municipality.objects.filter(cadastral_code=code).exists()
+        or SocialZone.objects.filter(inps_code=code).exclude(inps_code="").exists()
+    ):
         return Ente(code)
     return None
 
