@@ -218,21 +218,32 @@ def bulk_name(ente_code: str, kind: str, start, end) -> str:
     return f"{ente_code}.{ID_TYPE[kind]}.{start:%Y%m%d}-{end:%Y%m%d}"
 
 
-def bulk_document(selected: list[Flow], *, name: str, kind: str) -> bytes:
+# Flows parsed and copied between two reports of progress (`on_progress`).
+BULK_CHUNK = 500
+
+
+def bulk_document(
+    selected: list[Flow], *, name: str, kind: str, on_progress=None, chunk: int = BULK_CHUNK
+) -> bytes:
     """One XML document holding every selected flow's Beneficiario (PS-PSA-SINA) or SINBA
     element, under the ente of the newest flow; validated against INPS's XSD (both allow
     many of them in a file uploaded on INPS's web application). Raises NothingToSend when
-    there is none, xml.Invalid when the result does not validate."""
+    there is none, xml.Invalid when the result does not validate. `on_progress(n)` is told
+    how many flows are written after each chunk of them (the background task shows it)."""
     if not selected:
         raise NothingToSend
     root = etree.Element(f"{{{xml.NAMESPACE}}}Flusso", nsmap={None: xml.NAMESPACE})
     identification = f"{{{xml.NAMESPACE}}}IdentificazioneFlusso"
-    parsed = [etree.fromstring(flow.xml.encode("utf-8")) for flow in selected]
+    newest = etree.fromstring(selected[-1].xml.encode("utf-8"))
     header = etree.SubElement(root, identification, {"Nome": name})
-    header.append(parsed[-1].find(identification).find(f"{{{xml.NAMESPACE}}}Ente"))
-    for document in parsed:
-        for child in document:
-            if child.tag != identification:
-                root.append(child)
+    header.append(newest.find(identification).find(f"{{{xml.NAMESPACE}}}Ente"))
+    for begin in range(0, len(selected), chunk):
+        part = selected[begin : begin + chunk]
+        for flow in part:
+            for child in list(etree.fromstring(flow.xml.encode("utf-8"))):
+                if child.tag != identification:
+                    root.append(child)
+        if on_progress is not None:
+            on_progress(begin + len(part))
     xml.validate(kind, root)
     return xml.serialise(root).encode("utf-8")
