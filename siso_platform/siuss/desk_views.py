@@ -2,7 +2,8 @@
 
 The list names a person only to who may read that person, and writes one audit event per
 person shown, as the other lists do; retrying a flow and downloading a bulk file are audited
-too. A flow of another zone is a 404.
+too (the file when it is downloaded, since that is when its data is read: it is prepared in
+the background, `bulk_files.py`). A flow or a bulk file of another zone is a 404.
 """
 
 from __future__ import annotations
@@ -11,24 +12,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siso_platform import listing
+from siso_platform import listing, private_files
 from siso_platform.accounts import scoping
 from siso_platform.audit import log as audit
 from siso_platform.casework.models import CatalogueItem
 from siso_platform.territory.models import Municipality, SocialZone
 
+from . import bulk_files, rules
 from . import desk as desks
-from . import xml
-from .models import FlowKind, FlowState
+from .models import BulkFile, FlowKind, FlowState
 
 LIST_LABEL = "siuss.flow"
 
@@ -210,11 +210,7 @@ def retry(request, pk):
 
 
 class BulkForm(forms.Form):
-    ente = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(),
-        label=gettext_lazy("Municipality (ente)"),
-        to_field_name="cadastral_code",
-    )
+    ente = forms.ChoiceField(label=gettext_lazy("Ente"))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FlowKind.choices)
     start = forms.DateField(
         label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
@@ -223,9 +219,9 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, desk: desks.Desk, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ente"].queryset = Municipality.objects.filter(
-            zone__in=desk.bulk_zone_ids
-        ).order_by("name")
+        # the entes that send the user's zones' flows: a zone acting for its municipalities
+        # (its INPS code), or each municipality (its cadastral code); labels are their names
+        self.fields["ente"].choices = rules.entes(desk.bulk_zone_ids)
         listing.styled(self)
 
     def clean(self):
@@ -238,40 +234,92 @@ class BulkForm(forms.Form):
         return data
 
 
-@login_required
-def bulk(request):
+RECENT_BULK_FILES = 10
+
+
+def _may_download(request) -> desks.Desk:
     desk = _desk(request)
     if not desk.may_download:
         raise PermissionDenied  # the file names every beneficiary: zone administrators only
-    form = BulkForm(request.GET or None, desk=desk)
-    empty = False
-    if form.is_bound and form.is_valid():
-        ente, kind = form.cleaned_data["ente"], form.cleaned_data["kind"]
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        selected = list(
-            desks.bulk_flows(
-                desks.flows(desk).filter(zone__in=desk.bulk_zone_ids),
-                ente_code=ente.cadastral_code,
-                kind=kind,
-                start=start,
-                end=end,
-            ).select_related("intervention__case", "intervention__person", "case")
+    return desk
+
+
+def _bulk_files(request):
+    """The bulk files of the user's zones (a zone administrator's); nobody else's: 404."""
+    found = desks.desk_for(request.user)
+    zones = found.bulk_zone_ids if found is not None else frozenset()
+    return BulkFile.objects.filter(zone__in=zones).select_related("zone", "requested_by")
+
+
+@login_required
+def bulk(request):
+    desk = _may_download(request)
+    form = BulkForm(request.POST or None, desk=desk)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data
+        zone = bulk_files.zone_of(chosen["ente"], desk.bulk_zone_ids)
+        if zone is None:  # an ente of the user's zones a moment ago: not expected
+            raise Http404
+        made = bulk_files.request(
+            by=request.user,
+            zone=zone,
+            ente_code=chosen["ente"],
+            kind=chosen["kind"],
+            start=chosen["start"],
+            end=chosen["end"],
         )
-        name = desks.bulk_name(ente.cadastral_code, kind, start, end)
-        try:
-            body = desks.bulk_document(selected, name=name, kind=kind)
-        except desks.NothingToSend:
-            empty = True
-        except xml.Invalid as invalid:  # each flow validated when stored: not expected
-            form.add_error(
-                None, _("The file does not match INPS's format: %(error)s") % {"error": invalid}
-            )
-        else:
-            return _bulk_response(request, body, name, selected)
-    return render(request, "siuss/desk_bulk.html", {"form": form, "empty": empty})
+        return redirect("siuss_desk:bulk_file", pk=made.pk)
+    names = dict(rules.entes(desk.bulk_zone_ids))
+    recent = list(_bulk_files(request)[:RECENT_BULK_FILES])
+    for made in recent:
+        made.ente_name = names.get(made.ente_code, made.ente_code)
+    return render(request, "siuss/desk_bulk.html", {"form": form, "recent": recent})
 
 
-def _bulk_response(request, body: bytes, name: str, selected) -> HttpResponse:
+@login_required
+def bulk_file(request, pk):
+    made = get_object_or_404(_bulk_files(request), pk=pk)
+    made.ente_name = dict(rules.entes([made.zone_id])).get(made.ente_code, made.ente_code)
+    return render(
+        request,
+        "siuss/desk_bulk_file.html",
+        {
+            "made": made,
+            "following": made.state in bulk_files.FOLLOWED,
+            "available": bulk_files.available(made),
+            "available_until": bulk_files.available_until(made),
+        },
+    )
+
+
+@login_required
+def bulk_file_progress(request, pk):
+    made = get_object_or_404(_bulk_files(request), pk=pk)
+    return JsonResponse(
+        {
+            "state": made.state,
+            "state_label": made.get_state_display(),
+            "written": made.written,
+            "total": made.total,
+            "percent": made.progress,
+            "following": made.state in bulk_files.FOLLOWED,
+        }
+    )
+
+
+@login_required
+def bulk_file_download(request, pk):
+    made = get_object_or_404(_bulk_files(request), pk=pk)
+    if not bulk_files.available(made):
+        raise Http404  # not ready yet, nothing in it, failed, or deleted after its week
+    selected = bulk_files.flows_in(made)
+    _audit_download(request, made.name, selected)
+    stamp = timezone.localtime(made.requested_at).strftime("%Y%m%d")
+    return private_files.download(made.file, filename=f"{made.name}-{stamp}.xml")
+
+
+def _audit_download(request, name: str, selected) -> None:
+    """The file's data is read now: one event for the file, one per person in it."""
     detail = {"file": name, "flows": [flow.id_flusso for flow in selected]}
     purpose = _("SIUSS bulk file for INPS's web upload")
     audit.record(
@@ -290,9 +338,3 @@ def _bulk_response(request, body: bytes, name: str, selected) -> HttpResponse:
         purpose=purpose,
         detail={"file": name},
     )
-    reply = HttpResponse(body, content_type="application/xml; charset=utf-8")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    reply["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{name}-{stamp}.xml"
-    )
-    return reply

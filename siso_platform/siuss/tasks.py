@@ -15,3 +15,21 @@ def build_person_flows(person_id: int) -> None:
     from .assessments import build_flows_of
 
     build_flows_of(person_id)
+
+
+@task()
+def prepare_bulk_file(bulk_id: int) -> dict:
+    """Write a bulk file for INPS's web upload in the background; its page follows it."""
+    from .bulk_files import prepare
+    from .models import BulkFile
+
+    bulk = prepare(BulkFile.objects.get(pk=bulk_id))
+    return {"state": bulk.state, "flows": bulk.written}
+
+
+@task()
+def purge_bulk_files() -> dict:
+    """Delete the bulk files kept longer than their week (they carry tax codes)."""
+    from .bulk_files import purge
+
+    return {"deleted": purge()}

@@ -1,7 +1,6 @@
 """The zone's SIUSS desk: zone staff work their zones' flows (another zone's is a 404), the
-region reads counts only, a blocked or rejected flow is tried again, and the bulk XML file
-of INPS's web upload channel holds the ente's ready flows of the period, valid against the
-XSD."""
+region reads counts only, and a blocked or rejected flow is tried again. The bulk XML file
+of INPS's web upload channel: test_bulk_file.py."""
 
 import datetime
 from decimal import Decimal
@@ -17,7 +16,7 @@ from siso_platform.audit.models import AuditEvent
 from siso_platform.casework import actions as casework
 from siso_platform.casework.models import CatalogueItem, NeedCategory
 from siso_platform.siuss import actions, xml
-from siso_platform.siuss.models import Flow, FlowKind, FlowState
+from siso_platform.siuss.models import Flow, FlowState
 from siso_platform.territory.models import Municipality
 
 from .. import factories
@@ -299,63 +298,4 @@ def test_retry_is_post_only(client, zone2):
     assert client.get(_retry(zone2["blocked"])).status_code == 405
 
 
-# --- the bulk file ----------------------------------------------------------------------------
-
-
-def _bulk(client, municipality, kind=FlowKind.PS_PSA_SINA, start=DAY_ONE, end=DAY_ONE):
-    return client.get(
-        BULK,
-        {
-            "ente": municipality.cadastral_code,
-            "kind": kind,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-        },
-    )
-
-
-def test_the_bulk_file_holds_the_periods_ready_flows_of_the_ente(client, zone2, zone5):
-    perugia = zone2["perugia"]
-    worker = zone2["worker"]
-    later = _build(_benefit(worker, last_name="Dopo"), DAY_TWO)  # Perugia, another day
-    client.force_login(zone2["admin"])
-    response = _bulk(client, perugia)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml")
-    assert "G478.PS.20260615-20260615" in response["Content-Disposition"]
-    root = etree.fromstring(response.content)
-    assert xml.schema(FlowKind.PS_PSA_SINA).validate(root)
-    ns = {"c": xml.NAMESPACE}
-    assert root.find("c:IdentificazioneFlusso", ns).get("Nome") == "G478.PS.20260615-20260615"
-    assert root.find("c:IdentificazioneFlusso/c:Ente", ns).get("Codice") == "G478"
-    codes = [b.get("CodiceFiscale") for b in root.findall("c:Beneficiario", ns)]
-    # only the ready flow of that day: not the blocked, not the rejected, not the next day's,
-    # not the other municipality's
-    assert codes == [zone2["ready"].intervention.person.tax_code]
-    assert later.intervention.person.tax_code not in response.content.decode()
-
-    both = etree.fromstring(_bulk(client, perugia, end=DAY_TWO).content)
-    assert xml.schema(FlowKind.PS_PSA_SINA).validate(both)
-    assert [b.get("CodiceFiscale") for b in both.findall("c:Beneficiario", ns)] == [
-        zone2["ready"].intervention.person.tax_code,
-        later.intervention.person.tax_code,
-    ]
-    events = AuditEvent.objects.filter(object_type="siuss.bulk_file", person__isnull=True)
-    event = events.order_by("pk").last()
-    assert event.action == "export" and event.detail["count"] == 2
-    exported = AuditEvent.objects.filter(object_type="siuss.bulk_file", person__isnull=False)
-    assert set(exported.values_list("person_id", flat=True)) == {
-        zone2["ready"].intervention.person_id,
-        later.intervention.person_id,
-    }
-
-
-def test_the_bulk_file_of_an_empty_period_or_another_zone(client, zone2, zone5):
-    client.force_login(zone2["admin"])
-    empty = _bulk(client, zone2["perugia"], start=DAY_TWO, end=DAY_TWO)
-    assert empty.status_code == 200 and empty.context["empty"]
-    foreign = Municipality.objects.get(cadastral_code=zone5["flow"].ente_code)
-    refused = _bulk(client, foreign)
-    assert refused.status_code == 200 and refused.context["form"].errors["ente"]
-    backwards = _bulk(client, zone2["perugia"], start=DAY_TWO, end=DAY_ONE)
-    assert backwards.context["form"].errors["end"]
+# The bulk file (prepared in the background): tests/siuss/test_bulk_file.py
