@@ -109,19 +109,39 @@ def isee_rows(subject, today: datetime.date) -> list[dict]:
 
 
 def invalidity_rows(person) -> list[dict]:
+    """The person's verdicts, newest first, as `_invalidity_cells.html` shows them; a replaced
+    one was valid until the day before the verdict that replaced it."""
     rows = []
     for fact in attestations.invalidity_history(person):
         value = fact.value or {}
+        replaced = fact.valid_to is not None
         rows.append(
             {
                 "fact": fact,
                 "percent": value.get("civil_invalidity_percent"),
                 "allowance": bool(value.get("accompanying_allowance")),
                 "revision_on": attestations.day_of(value.get("revision_on")),
-                "replaced": fact.valid_to is not None,
+                "replaced": replaced,
+                "valid_until": fact.valid_to - datetime.timedelta(days=1) if replaced else None,
             }
         )
     return rows
+
+
+def member_invalidities(user, members, visible: set[int]) -> list[dict] | None:
+    """The verdict in force of each current member the user may read (`visible`, the household
+    page's own check), as {"person", "row"}; members without one are left out. None when the
+    user may not read facts."""
+    if not user.has_perm(people_visibility.READ):
+        return None
+    shown = []
+    for membership in members:
+        if membership.person_id not in visible:
+            continue
+        rows = [row for row in invalidity_rows(membership.person) if not row["replaced"]]
+        if rows:
+            shown.append({"person": membership.person, "row": rows[0]})
+    return shown
 
 
 def person_context(user, person, household) -> dict:

@@ -183,6 +183,15 @@ def household(request, pk):
         .filter(pk__in=[m.person_id for m in data.members])
         .values_list("pk", flat=True)
     )
+    invalidities = attestation_views.member_invalidities(request.user, data.members, visible)
+    if invalidities:  # health data: each member whose verdict the page shows, on its own
+        audit.record_for_persons(
+            "view",
+            actor=request.user,
+            obj=item,
+            persons=[shown["person"].pk for shown in invalidities],
+            purpose=_("civil invalidity of the household members"),
+        )
     return render(
         request,
         "casework/household.html",
@@ -190,6 +199,7 @@ def household(request, pk):
             "household": item,
             "record": data,
             "visible": visible,
+            "member_invalidities": invalidities,
             **attestation_views.household_context(request.user, item),
         },
     )
