@@ -148,6 +148,12 @@ RULES = [
     rule(r"^monitoring/analysis/", "scoped", {RA, ZA, SW}),
     rule(r"^siuss-flows/$", "roles", {RA, ZA, SW}, why="the SIUSS desk; the region: counts"),
     rule(r"^siuss-flows/bulk/$", "roles", {ZA}, why="the bulk XML names every beneficiary"),
+    rule(
+        r"^siuss-flows/bulk/<int:pk>/",
+        "scoped",
+        {ZA},
+        why="a zone's bulk file: its page, its progress, its download",
+    ),
     rule(r"^siuss-flows/", "scoped", {ZA, SW}, why="trying a zone's flow again (POST)"),
     rule(r"^monitoring/", "scoped", {ZA, OP, SW}),
     rule(r"^third-sector/reports/\S+/attachments/\S+/$", "scoped", {ZA, OP, SW, TS}),
@@ -290,6 +296,11 @@ ZONE_OBJECT = {
     ),
 }
 # ... and for the project's own views, by URL name.
+ZONE_OBJECT_BY_NAME = {
+    "siuss_desk:bulk_file": lambda zone: _siuss_bulk_file(zone),
+    "siuss_desk:bulk_file_progress": lambda zone: _siuss_bulk_file(zone),
+    "siuss_desk:bulk_file_download": lambda zone: _siuss_bulk_file(zone),
+}
 PLACE_OBJECT_BY_NAME = {
     "casework:person": "person",
     "casework:new_access": "person",
@@ -349,6 +360,9 @@ def _object_id(pattern: Pattern, param: str, place: Place) -> tuple[object, str]
     value = _person_record(pattern, param, place)
     if value is not None:
         return value, "person"
+    if param == "pk" and pattern.name in ZONE_OBJECT_BY_NAME:
+        zone = getattr(place, "zone", None)
+        return (ZONE_OBJECT_BY_NAME[pattern.name](zone) if zone else 999_999), "zone"
     model = pattern.model
     if param == "pk" and model is not None and model._meta.label in ZONE_OBJECT:
         zone = getattr(place, "zone", None)
@@ -481,6 +495,19 @@ def _siuss_flow(place: Place) -> int:
         intervention_id=place.intervention,
         blocked_reason="Manca il codice INPS",
     ).pk
+
+
+def _siuss_bulk_file(zone: int) -> int:
+    """A bulk file the zone's administrator asked for, still waiting for the task."""
+    from siso_platform.siuss.models import BulkFile, FlowKind
+
+    return BulkFile.objects.get_or_create(
+        zone=SocialZone.objects.get(number=zone),
+        ente_code="G478",
+        kind=FlowKind.PS_PSA_SINA,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 1, 31),
+    )[0].pk
 
 
 def _diary_records(place: Place, person: Person, operator) -> None:
