@@ -98,7 +98,11 @@ def _serve(client, route):
         target = escape(response["Location"])
         body = f'<meta http-equiv="refresh" content="0;url={target}">'
         return route.fulfill(status=200, content_type="text/html", body=body)
-    return route.fulfill(status=response.status_code, headers=headers, body=response.content)
+    # A stored file (private_files.download) streams: read, not closed (close() would end the
+    # request, and the test's database connection with it).
+    streamed = response.streaming
+    body = b"".join(response.streaming_content) if streamed else response.content
+    return route.fulfill(status=response.status_code, headers=headers, body=body)
 
 
 AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
