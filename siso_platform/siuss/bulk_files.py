@@ -3,21 +3,21 @@
 A zone administrator asks for the ready flows of one ente, kind and period (`request`): a
 `BulkFile` is recorded, pending, and `tasks.prepare_bulk_file` writes it (`prepare`) chunk
 by chunk, so that its page follows the progress, checks it against INPS's XSD and keeps it
-in the private storage. The flows it holds are listed beside it (`flows_in`), so that the
+in the private storage. It records the flows it holds (`flow_ids`), so that the
 download, when the data is read, is audited person by person (desk_views.py). A stored file
-carries tax codes: `purge` deletes it `KEPT_FOR` after it was asked for (`siuss_bulk_purge`).
+carries tax codes: `purge` deletes it `KEPT_FOR` after it was prepared (`siuss_bulk_purge`).
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -60,23 +60,18 @@ def request(*, by, zone, ente_code: str, kind: str, start, end) -> BulkFile:
 
 def available_until(bulk: BulkFile) -> datetime.datetime:
     """When the stored file is deleted (by the next purge after that moment)."""
-    return bulk.requested_at + KEPT_FOR
+    return (bulk.prepared_at or bulk.requested_at) + KEPT_FOR
 
 
 def available(bulk: BulkFile) -> bool:
     return bulk.state == BulkState.DONE and bool(bulk.file)
 
 
-def _manifest(name: str) -> str:
-    return f"{name}.flows.json"
-
-
 def flows_in(bulk: BulkFile) -> list[Flow]:
     """The flows written in the stored file, in its order (none once it is purged)."""
     if not bulk.file:
         return []
-    with default_storage.open(_manifest(bulk.file.name), "rb") as listed:
-        ids = json.load(listed)
+    ids = bulk.flow_ids
     found = Flow.objects.select_related("intervention__case", "intervention__person", "case")
     by_pk = found.in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
@@ -134,29 +129,26 @@ def _prepare(bulk: BulkFile) -> BulkFile:
     body = desks.bulk_document(selected, name=name, kind=bulk.kind, on_progress=progress)
     bulk.name = name
     bulk.file.save(f"{name}.xml", ContentFile(body), save=False)
-    default_storage.save(
-        _manifest(bulk.file.name),
-        ContentFile(json.dumps([flow.pk for flow in selected]).encode()),
-    )
-    bulk.state = BulkState.DONE
-    bulk.save(update_fields=["name", "file", "state"])
+    bulk.flow_ids = [flow.pk for flow in selected]
+    bulk.state, bulk.prepared_at = BulkState.DONE, timezone.now()
+    bulk.save(update_fields=["name", "file", "flow_ids", "state", "prepared_at"])
     return bulk
 
 
 def _delete_stored(bulk: BulkFile) -> None:
-    name = bulk.file.name
-    for stored in (name, _manifest(name)):
-        if default_storage.exists(stored):
-            default_storage.delete(stored)
+    if default_storage.exists(bulk.file.name):
+        default_storage.delete(bulk.file.name)
     bulk.file = ""
     bulk.save(update_fields=["file"])
 
 
 def purge(now: datetime.datetime | None = None) -> int:
-    """Delete the stored files asked for more than `KEPT_FOR` ago (the record stays, saying
+    """Delete the stored files prepared more than `KEPT_FOR` ago (the record stays, saying
     the file is gone). Returns how many were deleted."""
     cutoff = (now or timezone.now()) - KEPT_FOR
-    old = BulkFile.objects.filter(requested_at__lt=cutoff).exclude(file="")
+    old = BulkFile.objects.filter(
+        Q(prepared_at__lt=cutoff) | Q(prepared_at=None, requested_at__lt=cutoff)
+    ).exclude(file="")
     deleted = 0
     for bulk in old.iterator():
         _delete_stored(bulk)

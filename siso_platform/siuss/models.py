@@ -174,6 +174,9 @@ class BulkFile(models.Model):
     name = models.CharField(_("file name"), max_length=64, blank=True)
     file = models.FileField(_("file"), upload_to="siuss/bulk/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The flows written, in the file's order: the download audits each person they concern.
+    flow_ids = models.JSONField(_("flows in the file"), default=list)
+    prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SIUSS bulk file")

@@ -99,7 +99,7 @@ def test_a_zone_admin_asks_for_the_file_follows_it_and_downloads_it(
     page = client.get(_page(made)).content.decode()
     assert _download(made) in page
     assert 'role="progressbar"' in page and 'aria-valuenow="100"' in page
-    until = timezone.localtime(made.requested_at + datetime.timedelta(days=7))
+    until = timezone.localtime(made.prepared_at + datetime.timedelta(days=7))
     assert until.strftime("%d/%m/%Y") in page
     with translation.override("it"):
         assert translation.gettext("Download the XML file") in page
@@ -259,7 +259,7 @@ def test_a_file_that_does_not_validate_fails_with_the_reason(
     assert client.get(_download(made)).status_code == 404
 
 
-def test_a_file_is_deleted_a_week_after_it_was_asked_for(
+def test_a_file_is_deleted_a_week_after_it_was_prepared(
     client, zone2, django_capture_on_commit_callbacks
 ):
     client.force_login(zone2["admin"])
@@ -268,18 +268,18 @@ def test_a_file_is_deleted_a_week_after_it_was_asked_for(
     old, recent = BulkFile.objects.order_by("pk")
     path = old.file.path
     BulkFile.objects.filter(pk=old.pk).update(
-        requested_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
+        prepared_at=timezone.now() - datetime.timedelta(days=7, minutes=1)
     )
     call_command("siuss_bulk_purge")
     old.refresh_from_db()
     recent.refresh_from_db()
     assert not old.file and recent.file
-    assert not os.path.exists(path) and not os.path.exists(f"{path}.flows.json")
+    assert not os.path.exists(path)
     assert os.path.exists(recent.file.path)
     assert client.get(_download(old)).status_code == 404
     page = client.get(_page(old)).content.decode()
     gone = (
-        "The file was deleted a week after it was asked for (it carried the beneficiaries' "
+        "The file was deleted a week after it was prepared (it carried the beneficiaries' "
         "tax codes): ask for it again."
     )
     assert _italian(gone) in page

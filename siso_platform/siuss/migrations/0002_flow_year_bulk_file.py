@@ -101,6 +101,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("error", models.TextField(blank=True, verbose_name="error")),
+                ("flow_ids", models.JSONField(default=list, verbose_name="flows in the file")),
+                (
+                    "prepared_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="prepared at"),
+                ),
                 (
                     "requested_by",
                     models.ForeignKey(
