@@ -108,6 +108,8 @@ class Submission(models.Model):
     )
     answers = models.JSONField(_("answers"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Where the answers came from, as the host's records say it (e.g. "web", "app", "import").
+    entered_via = models.CharField(_("entered via"), max_length=10, default="web")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="form_submissions"
     )

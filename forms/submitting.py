@@ -11,12 +11,16 @@ from .models import FormVersion, Submission
 from .validation import validate
 
 
-def submit(version: FormVersion, subject, answers: dict, *, user, channel: str) -> Submission:
+def submit(
+    version: FormVersion, subject, answers: dict, *, user, channel: str, entered_via: str = "web"
+) -> Submission:
     """Validate `answers` with the engine and save them; errors are keyed by field path."""
     result = validate(version.compiled, answers)
     if not result.is_valid:
         raise ValidationError(result.errors)
-    return save(version, subject, result.cleaned, user=user, channel=channel)
+    return save(
+        version, subject, result.cleaned, user=user, channel=channel, entered_via=entered_via
+    )
 
 
 def metadata(schema: dict, *, started_at=None, now=None) -> dict:
@@ -33,12 +37,24 @@ def metadata(schema: dict, *, started_at=None, now=None) -> dict:
 
 @transaction.atomic
 def save(
-    version: FormVersion, subject, cleaned: dict, *, user, channel: str, started_at=None
+    version: FormVersion,
+    subject,
+    cleaned: dict,
+    *,
+    user,
+    channel: str,
+    started_at=None,
+    entered_via: str = "web",
 ) -> Submission:
     """Store answers the engine has already cleaned, with the metadata the form records."""
     answers = {**cleaned, **metadata(version.schema, started_at=started_at)}
     submission = Submission.objects.create(
-        version=version, subject=subject, answers=answers, channel=channel, submitted_by=user
+        version=version,
+        subject=subject,
+        answers=answers,
+        channel=channel,
+        entered_via=entered_via,
+        submitted_by=user,
     )
     host().audit(
         "create", user=user, obj=submission, subject=subject, purpose=_("questionnaire submitted")

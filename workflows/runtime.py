@@ -122,7 +122,9 @@ def form_version_of(step: dict) -> FormVersion | None:
     return FormVersion.objects.newest_published().filter(definition__slug=step["form"]).first()
 
 
-def complete(task, user, *, answers: dict | None = None, submission=None) -> Process:
+def complete(
+    task, user, *, answers: dict | None = None, submission=None, entered_via: str = "web"
+) -> Process:
     """Finish `task` with its answers and move the process on.
 
     A form step takes a submission already made by the wizard, or raw answers (the API) that
@@ -145,6 +147,7 @@ def complete(task, user, *, answers: dict | None = None, submission=None) -> Pro
                 answers or {},
                 user=user,
                 channel=Submission.Channel.API,
+                entered_via=entered_via,
             )
         elif (
             submission is not None

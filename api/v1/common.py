@@ -3,15 +3,21 @@ the error shape documented in the schema."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from siso_platform.audit import log as audit
+from siso_platform.sync import cursor, idempotency
+from siso_platform.sync.channels import EnteredVia
 
 
 def requires(*perms: str) -> type[BasePermission]:
@@ -97,3 +103,151 @@ class ApiErrorSerializer(serializers.Serializer):
 
 
 ERRORS = ApiErrorSerializer
+
+
+# --- writes from the app: the channel, exactly once, conflicts ------------------------------
+
+
+def entered_via(request) -> str:
+    """ "app" for a request signed with a device token (the phone app), "web" otherwise."""
+    from api.authentication import DeviceTokenAuthentication
+
+    authenticator = getattr(request, "successful_authenticator", None)
+    return (
+        EnteredVia.APP if isinstance(authenticator, DeviceTokenAuthentication) else EnteredVia.WEB
+    )
+
+
+class UnprocessableEntity(APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+
+
+class Conflict(APIException):
+    """The record changed since the app saw it (a case closed, an intervention ended, a task
+    completed by someone else): the item stays in the app's outbox as a draft."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+class Gone(APIException):
+    status_code = 410
+    default_code = "gone"
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per item the app makes (a UUID, at most 100 characters): a "
+    "retry with the same key and the same content returns what the first request created "
+    "(200, header `Idempotent-Replayed: true`) instead of creating it again; the same key with "
+    "other content is refused (422).",
+)
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='"true" when the answer is a retry\'s: nothing new was created.',
+)
+
+
+def idempotency_responses(serializer, what: str, more: dict | None = None) -> dict:
+    """The answers of an idempotent create, for the schema."""
+    return {
+        201: serializer,
+        200: OpenApiResponse(serializer, description=f"A retry: the {what} already created."),
+        400: OpenApiResponse(ERRORS, description="Refused: the messages name the fields."),
+        403: ERRORS,
+        422: OpenApiResponse(ERRORS, description="The key was used for another request."),
+        **(more or {}),
+    }
+
+
+def run_once(request, endpoint: str, data: dict, create: Callable):
+    """(record, created): `create()` once per `Idempotency-Key` of the user (sync.idempotency).
+
+    Refusals of the domain become 400 naming the field; a `StateConflict` (the record moved on
+    meanwhile) becomes 409 with its reason."""
+    from siso_platform.casework.actions import StateConflict
+
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise ValidationError({"Idempotency-Key": [_("The key is longer than 100 characters.")]})
+    try:
+        return idempotency.run_once(
+            user=request.user,
+            key=key or None,
+            endpoint=endpoint,
+            digest=idempotency.fingerprint(endpoint, data),
+            create=create,
+        )
+    except idempotency.KeyReused:
+        raise UnprocessableEntity(
+            _("This Idempotency-Key was already used for a different request.")
+        ) from None
+    except StateConflict as error:
+        raise Conflict(" ".join(error.messages)) from None
+    except DjangoValidationError as error:
+        raise validation_error(error) from None
+
+
+def created_response(data, created: bool) -> Response:
+    if created:
+        return Response(data, status=status.HTTP_201_CREATED)
+    return Response(data, headers={"Idempotent-Replayed": "true"})
+
+
+# --- the app's sync: `?since=<cursor>` --------------------------------------------------------
+
+
+SINCE = OpenApiParameter(
+    "since",
+    OpenApiTypes.STR,
+    description="The `Sync-Cursor` header of an earlier answer of this list: only the rows "
+    "changed after it. Keep the cursor of the first page of a sync; rows changed in the minute "
+    "before it may come again (upsert them by id).",
+)
+SYNC_CURSOR = OpenApiParameter(
+    "Sync-Cursor",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description="Pass it as `since` at the next sync to get only what changed.",
+)
+
+
+class Synced:
+    """A list the app syncs: `?since=<cursor>` keeps the rows whose `sync_fields` (any of
+    them) changed after the cursor; every answer carries its own cursor in `Sync-Cursor`."""
+
+    sync_fields: tuple[str, ...] = ("updated_at",)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        since = self.request.query_params.get("since") if self.action == "list" else None
+        if since:
+            try:
+                moment = cursor.read(since)
+            except cursor.InvalidCursor:
+                raise ValidationError(
+                    {"since": [_("This cursor is not valid: sync again without it.")]}
+                ) from None
+            changed = Q()
+            for field in self.sync_fields:
+                changed |= Q(**{f"{field}__gt": moment})
+            queryset = queryset.filter(changed).distinct()
+        return queryset
+
+    def initial(self, request, *args, **kwargs):
+        self.sync_cursor = cursor.issue()  # before reading: what changes meanwhile comes next
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "list" and response.status_code == 200:
+            response["Sync-Cursor"] = self.sync_cursor
+        return response

@@ -1,11 +1,15 @@
-"""Published questionnaires for the phone app, and submissions validated by the form engine."""
+"""Published questionnaires for the phone app, and submissions validated by the form engine.
+
+A submission is made once per `Idempotency-Key` (docs/api.md); answers to a questionnaire
+withdrawn since the app cached it are refused with 410 and the reason.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -14,6 +18,18 @@ from forms.host import host
 from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
 from forms.submitting import submit
+
+from .common import (
+    ERRORS,
+    IDEMPOTENCY_KEY,
+    REPLAYED,
+    Gone,
+    created_response,
+    entered_via,
+    idempotency_responses,
+    requires,
+    run_once,
+)
 
 
 class FormSummarySerializer(serializers.Serializer):
@@ -56,7 +72,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["uuid", "form", "version", "person", "answers", "channel", "submitted_at"]
+        fields = [
+            "uuid",
+            "form",
+            "version",
+            "person",
+            "answers",
+            "channel",
+            "entered_via",
+            "submitted_at",
+        ]
 
 
 class FormList(APIView):
@@ -84,18 +109,27 @@ class FormVersionDetail(APIView):
 
 
 class SubmissionCreate(APIView):
+    permission_classes = [requires("forms.add_submission")]
+
     @extend_schema(
         request=SubmissionInSerializer,
-        responses={
-            201: SubmissionSerializer,
-            400: inline_serializer(
-                "Errors", {"errors": serializers.DictField(child=serializers.ListField())}
-            ),
-        },
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
+        responses=idempotency_responses(
+            SubmissionSerializer,
+            "submission",
+            {
+                400: inline_serializer(
+                    "Errors", {"errors": serializers.DictField(child=serializers.ListField())}
+                ),
+                404: ERRORS,
+                410: OpenApiResponse(
+                    ERRORS,
+                    description="The questionnaire was withdrawn: the reason is under `detail`.",
+                ),
+            },
+        ),
     )
     def post(self, request, slug, number):
-        if not request.user.has_perm("forms.add_submission"):
-            raise PermissionDenied
         version = _version(slug, number)
         incoming = SubmissionInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -107,14 +141,34 @@ class SubmissionCreate(APIView):
         )
         if subject is None:
             raise ValidationError({"person": [_("No such person among those you follow.")]})
-        try:
-            submission = submit(
-                version,
-                subject,
-                incoming.validated_data["answers"],
-                user=request.user,
-                channel=Submission.Channel.API,
-            )
-        except DjangoValidationError as error:
-            raise ValidationError({"answers": error.message_dict}) from None
-        return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+        answers = incoming.validated_data["answers"]
+
+        def create():
+            # checked here, after a retry's replay: answers already taken stay taken
+            if not version.definition.live:
+                raise Gone(
+                    _(
+                        "The questionnaire “%(title)s” was withdrawn after you opened it: it "
+                        "takes no more answers. Keep them as a draft and fill the current one."
+                    )
+                    % {"title": version.definition.title}
+                )
+            try:
+                return submit(
+                    version,
+                    subject,
+                    answers,
+                    user=request.user,
+                    channel=Submission.Channel.API,
+                    entered_via=entered_via(request),
+                )
+            except DjangoValidationError as error:
+                raise ValidationError({"answers": error.message_dict}) from None
+
+        submission, created = run_once(
+            request,
+            "form-submission",
+            {"version": version, "person": subject, "answers": answers},
+            create,
+        )
+        return created_response(SubmissionSerializer(submission).data, created)

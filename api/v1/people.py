@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -31,7 +32,17 @@ from siso_platform.people import visibility as people_visibility
 from siso_platform.people.models import Fact, Household, HouseholdMembership, Person
 from siso_platform.people.rules import IseeKind
 
-from .common import ERRORS, AuditedReads, audit_read, household_members, requires, validation_error
+from .common import (
+    ERRORS,
+    SINCE,
+    SYNC_CURSOR,
+    AuditedReads,
+    Synced,
+    audit_read,
+    household_members,
+    requires,
+    validation_error,
+)
 
 
 class MunicipalitySerializer(serializers.Serializer):
@@ -268,7 +279,8 @@ class ByNamePagination(NewestFirstCursorPagination):
 NOT_FOUND = OpenApiResponse(ERRORS, description="No such person among those you may see.")
 
 
-class PersonViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[SINCE, SYNC_CURSOR]))
+class PersonViewSet(Synced, AuditedReads, viewsets.ReadOnlyModelViewSet):
     """Search persons (by tax code or name), read one, and read their social record."""
 
     permission_classes = [requires("people.view_person")]

@@ -2,11 +2,11 @@
 
 The phone app may send a report while offline and retry: a POST with an `Idempotency-Key`
 header creates the report once; a retry gets the same report back (200, header
-`Idempotent-Replayed: true`), and the same key with other content is refused (422).
+`Idempotent-Replayed: true`), and the same key with other content is refused (422) — the one
+mechanism of every write of the API (`common.run_once`, `siso_platform.sync.idempotency`). A
+report for a person whose assignment to the body ended meanwhile is refused with 409 and
+the reason.
 """
-
-import hashlib
-import json
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,20 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from siso_platform import private_files, uploads
 from siso_platform.accounts import scoping
 from siso_platform.casework import visibility as casework_visibility
+from siso_platform.casework.models import Assignment
 from siso_platform.territory.models import SocialZone
 from siso_platform.thirdsector import actions
 from siso_platform.thirdsector import visibility as reach
@@ -41,13 +41,20 @@ from siso_platform.thirdsector.models import (
     ThirdSectorBody,
 )
 
-from .common import ERRORS, AuditedReads, audit_read, requires, validation_error
-
-
-class UnprocessableEntity(APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-
+from .common import (
+    ERRORS,
+    IDEMPOTENCY_KEY,
+    REPLAYED,
+    AuditedReads,
+    Conflict,
+    audit_read,
+    created_response,
+    entered_via,
+    idempotency_responses,
+    requires,
+    run_once,
+    validation_error,
+)
 
 # Bodies
 
@@ -313,22 +320,32 @@ class AttachmentUploadSerializer(serializers.Serializer):
         return upload
 
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="A unique key per report the app makes (e.g. a UUID): a retry with the same "
-    "key returns the report already created instead of creating it again.",
-)
-
-
-def _fingerprint(data: dict) -> str:
-    canonical = json.dumps(
-        {key: str(getattr(value, "pk", value)) for key, value in sorted(data.items())},
-        sort_keys=True,
+def _assignment_ended(user, data) -> Conflict | None:
+    """A 409 when the person (or intervention) named is out of reach because the body's
+    assignment of their case has ended: the body knew the person, so saying so leaks
+    nothing; anything else stays a plain refusal of the field."""
+    person, intervention = data.get("person"), data.get("intervention")
+    bodies = actions.body_organisations(user)
+    ended = Assignment.objects.filter(body__in=bodies, ends_on__lt=timezone.localdate())
+    try:
+        if intervention not in (None, ""):
+            ended = ended.filter(case__interventions=int(intervention))
+        elif person not in (None, ""):
+            ended = ended.filter(case__person=int(person))
+        else:
+            return None
+    except (TypeError, ValueError):
+        return None
+    last = ended.order_by("-ends_on").first()
+    if last is None:
+        return None
+    return Conflict(
+        _(
+            "The assignment of this person to your body ended on %(date)s: the report "
+            "cannot be sent. Keep it as a draft and ask the social worker."
+        )
+        % {"date": last.ends_on.strftime("%d/%m/%Y")}
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class ActivityReportViewSet(
@@ -370,43 +387,43 @@ class ActivityReportViewSet(
         )
 
     @extend_schema(
-        parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: ActivityReportSerializer,
-            200: OpenApiResponse(
-                ActivityReportSerializer, description="A retry: the report already created."
-            ),
-            400: ERRORS,
-            422: OpenApiResponse(ERRORS, description="The key was used for another report."),
-        },
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
+        responses=idempotency_responses(
+            ActivityReportSerializer,
+            "report",
+            {
+                409: OpenApiResponse(
+                    ERRORS,
+                    description="The assignment of the person to your body ended: the reason "
+                    "is under `detail`.",
+                )
+            },
+        ),
     )
     def create(self, request, *args, **kwargs):
         incoming = self.get_serializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        if not incoming.is_valid():
+            conflict = _assignment_ended(request.user, request.data)
+            if conflict is not None and {"person", "intervention"} & set(incoming.errors):
+                raise conflict
+            raise ValidationError(incoming.errors)
         data = incoming.validated_data
         organisation = actions.body_organisations(request.user).first()
         body = ThirdSectorBody.objects.filter(organisation=organisation).first()
         if body is None:
             raise ValidationError({"detail": [_("You do not work for a registered body.")]})
-        key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
-        try:
-            report, created = actions.submit_report(
-                by=request.user,
-                body=body,
-                idempotency_key=key,
-                fingerprint=_fingerprint(data),
-                **data,
+
+        def create():
+            report, _created = actions.submit_report(
+                by=request.user, body=body, entered_via=entered_via(request), **data
             )
-        except actions.ReportConflict:
-            raise UnprocessableEntity(
-                _("This Idempotency-Key was already used for a different report.")
-            ) from None
-        except DjangoValidationError as error:
-            raise validation_error(error) from None
-        body = self.get_serializer(self.get_queryset().get(pk=report.pk)).data
-        if created:
-            return Response(body, status=status.HTTP_201_CREATED)
-        return Response(body, headers={"Idempotent-Replayed": "true"})
+            return report
+
+        report, created = run_once(request, "activity-report", data, create)
+        row = self.get_queryset().filter(pk=report.pk).first()
+        if row is None:  # a retry after the assignment ended: the report exists, unreadable
+            raise _assignment_ended(request.user, request.data) or Conflict()
+        return created_response(self.get_serializer(row).data, created)
 
     @extend_schema(
         request=CorrectionSerializer,

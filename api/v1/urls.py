@@ -26,6 +26,8 @@ router.register("accesses", casework.AccessViewSet, basename="access")
 router.register("cases", casework.CaseViewSet, basename="case")
 router.register("needs", casework.NeedViewSet, basename="need")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
+router.register("diary-notes", casework.DiaryNoteViewSet, basename="diary-note")
+router.register("documents", casework.DocumentViewSet, basename="document")
 router.register("alerts", monitoring.AlertViewSet, basename="alert")
 router.register("programmes", monitoring.ProgrammeViewSet, basename="programme")
 router.register(

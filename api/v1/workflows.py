@@ -38,7 +38,7 @@ from workflows.flows import process_data
 from workflows.host import WHOLE, host
 from workflows.models import WorkflowVersion
 
-from .common import ERRORS
+from .common import ERRORS, entered_via
 
 
 class Conflict(APIException):
@@ -323,6 +323,27 @@ def _closed(message: str | None = None) -> Conflict:
     return Conflict(message or _("The task was already completed or cancelled."))
 
 
+def _closed_meanwhile(task: Task, user) -> Conflict:
+    """Why a task the app meant to complete is closed: who completed it and when, or that it
+    was cancelled (the app keeps the answers as a draft and shows this)."""
+    task = Task.objects.select_related("owner").get(pk=task.pk)
+    if task.status == STATUS.DONE:
+        finished = timezone.localtime(task.finished) if task.finished else None
+        when = finished.strftime("%d/%m/%Y %H:%M") if finished else ""
+        if task.owner_id == user.pk:
+            return _closed(_("You already completed this task on %(when)s.") % {"when": when})
+        name = task.owner.get_full_name() if task.owner else ""
+        return _closed(
+            _("%(name)s completed this task meanwhile, on %(when)s: your answers were not used.")
+            % {"name": name or _("Someone else"), "when": when}
+        )
+    if task.status == STATUS.CANCELED:
+        return _closed(
+            _("The task was cancelled meanwhile (its procedure moved on or was stopped).")
+        )
+    return _closed()
+
+
 # Views
 
 
@@ -406,25 +427,34 @@ class TaskComplete(APIView):
             400: OpenApiResponse(ERRORS, description="Answer errors keyed `answers.<path>`."),
             403: OpenApiResponse(ERRORS, description="The task is not yours."),
             404: ERRORS,
-            409: OpenApiResponse(ERRORS, description="Already completed or cancelled."),
+            409: OpenApiResponse(
+                ERRORS,
+                description="Completed meanwhile (by whom and when) or cancelled: the reason "
+                "is under `detail`.",
+            ),
         },
     )
     def post(self, request, pk):
         task = _task_or_404(request, pk)
         incoming = CompleteInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        if task.status not in runtime.WORKING and task.status != STATUS.NEW:
+            raise _closed_meanwhile(task, request.user)
         if task.status == STATUS.NEW:
             raise _closed(_("Claim the task before completing it."))
         try:
             process = runtime.complete(
-                task, request.user, answers=incoming.validated_data["answers"]
+                task,
+                request.user,
+                answers=incoming.validated_data["answers"],
+                entered_via=entered_via(request),
             )
         except DjangoValidationError as error:
             raise ValidationError({"answers": error.message_dict}) from None
         except DjangoPermissionDenied as error:
             raise _forbidden(error) from None
         except runtime.TaskClosed:
-            raise _closed() from None
+            raise _closed_meanwhile(task, request.user) from None
         process = Process.objects.get(pk=process.pk)
         return Response(ProcessSerializer(process, context={"request": request}).data)
 

@@ -21,6 +21,7 @@ from siso_platform.accounts import scoping
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit import log as audit
 from siso_platform.people.models import Household, HouseholdMembership, Person
+from siso_platform.sync.channels import EnteredVia
 
 from . import rules, visibility
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     Case,
     CaseStatus,
     CatalogueItem,
+    Delivery,
     DiaryNote,
     Goal,
     Intervention,
@@ -50,6 +52,17 @@ from .models import (
 def _refuse(problems: rules.Problems) -> None:
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
+
+
+class StateConflict(ValidationError):
+    """A refusal because the record changed since the user saw it (a case closed, an
+    intervention ended): the input was right, the record moved on. Pages show it as any
+    refusal; the API answers 409 so that the app keeps the item as a draft."""
+
+
+def _conflict(problems: rules.Problems) -> None:
+    if problems:
+        raise StateConflict({field: [message] for field, message in problems.items()})
 
 
 def _save(instance, *, exclude: Sequence[str] = ()) -> None:
@@ -111,6 +124,7 @@ def register_access(
     referred_to: str = "",
     date: datetime.date | None = None,
     register_reason: str = "",
+    entered_via: str = EnteredVia.WEB,
 ) -> Access:
     date = date or timezone.localdate()
     _refuse(
@@ -128,6 +142,7 @@ def register_access(
         referred_to=referred_to,
         recorded_by=by,
         register_reason=register_reason.strip(),
+        entered_via=entered_via,
     )
     _save(access)
     _audit("create", by, access, person, _("access registered"))
@@ -165,7 +180,7 @@ def attach_intake(access: Access, submission, *, by) -> Access:
     if access.intake_id and access.intake_id != submission.pk:
         _refuse({"intake": _("This access already has an intake questionnaire.")})
     access.intake = submission
-    access.save(update_fields=["intake"])
+    access.save(update_fields=["intake", "updated_at"])
     _audit("update", by, access, access.person_id, _("intake questionnaire linked"))
     return access
 
@@ -387,8 +402,11 @@ def record_intervention(
     source: str = "operator",
     source_reference: str = "",
     notes: str = "",
+    entered_via: str | None = None,
 ) -> Intervention:
     """Record a benefit or service; `person` and `household` say who receives it."""
+    if entered_via is None:
+        entered_via = EnteredVia.IMPORT if source == "import" else EnteredVia.WEB
     case_status = None
     if case is not None:  # read under lock: closing the case waits for this transaction
         case_status = (
@@ -416,6 +434,7 @@ def record_intervention(
         source_reference=source_reference,
         notes=notes,
         recorded_by=by,
+        entered_via=entered_via,
     )
     _refuse(_intervention_problems(intervention))
     _save(intervention)
@@ -554,7 +573,7 @@ def set_social_worker(case: Case, social_worker, *, by) -> Case:
     if case.is_closed:
         _refuse({"social_worker": _("The case is closed.")})
     case.social_worker = social_worker
-    case.save(update_fields=["social_worker"])
+    case.save(update_fields=["social_worker", "updated_at"])
     _audit("update", by, case, case.person_id, _("responsible social worker set"))
     return case
 
@@ -571,6 +590,7 @@ def write_note(
     text: str,
     happened_on: datetime.date | None = None,
     corrects: DiaryNote | None = None,
+    entered_via: str = EnteredVia.WEB,
 ) -> DiaryNote:
     """Add a note to the case's diary. Notes are never edited: a correction is a new note
     naming the one it corrects (only its author's, once), and both stay in the diary."""
@@ -593,6 +613,7 @@ def write_note(
         text=text.strip(),
         corrects=corrects,
         written_by=by,
+        entered_via=entered_via,
     )
     _save(note)
     _audit(
@@ -609,7 +630,15 @@ def write_note(
 
 @transaction.atomic
 def attach_document(
-    *, by, person: Person, upload, kind_found, title: str, kind: str, case: Case | None = None
+    *,
+    by,
+    person: Person,
+    upload,
+    kind_found,
+    title: str,
+    kind: str,
+    case: Case | None = None,
+    entered_via: str = EnteredVia.WEB,
 ) -> RecordDocument:
     """Keep a document on the person's record (and on the case). `upload` was checked by
     `uploads.check`, which found `kind_found`: the download is served as that type."""
@@ -624,11 +653,69 @@ def attach_document(
         content_type=kind_found.mime,
         size=upload.size,
         uploaded_by=by,
+        entered_via=entered_via,
     )
     document.full_clean(exclude=["file"])
     document.file.save(document.name, upload, save=True)  # private storage (docs/files.md)
     _audit("create", by, document, person.pk, _("document attached"), case=case and case.pk)
     return document
+
+
+@transaction.atomic
+def record_delivery(
+    intervention: Intervention,
+    *,
+    by,
+    date: datetime.date,
+    quantity: Decimal,
+    note: str = "",
+    entered_via: str = EnteredVia.WEB,
+) -> Delivery:
+    """Record what an intervention delivered on a day (hours of home care, a day at the
+    centre): it adds to the intervention's delivered quantity. A case closed or an
+    intervention ended or suspended since is a `StateConflict`."""
+    intervention = (
+        Intervention.objects.select_for_update().select_related("item").get(pk=intervention.pk)
+    )
+    case_status = (
+        Case.objects.values_list("status", flat=True).get(pk=intervention.case_id)
+        if intervention.case_id
+        else None
+    )
+    _conflict(
+        rules.delivery_conflicts(case_status=case_status, intervention_status=intervention.status)
+    )
+    _refuse(
+        rules.delivery_problems(
+            date=date,
+            today=timezone.localdate(),
+            quantity=quantity,
+            unit=intervention.item.unit,
+            intervention_status=intervention.status,
+            starts_on=intervention.starts_on,
+            ends_on=intervention.ends_on,
+        )
+    )
+    delivery = Delivery(
+        intervention=intervention,
+        date=date,
+        quantity=quantity,
+        note=note.strip(),
+        recorded_by=by,
+        entered_via=entered_via,
+    )
+    _save(delivery)
+    intervention.delivered_quantity += quantity
+    intervention.save(update_fields=["delivered_quantity", "updated_at"])
+    _audit(
+        "create",
+        by,
+        delivery,
+        _concerned(intervention),
+        _("delivery recorded"),
+        intervention=intervention.pk,
+    )
+    return delivery
 
 
 def _appointment_values(appointment: Appointment, *, new: bool) -> None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from siso_platform.periods import DatesQuerySet
+from siso_platform.sync.channels import entered_via_field
 
 
 class Area(models.TextChoices):
@@ -240,6 +241,8 @@ class Access(models.Model):
     # Set when the access brought in a person the zone did not follow (found on the register
     # by exact tax code): why the zone needs their record, shown to every zone that reads it.
     register_reason = models.TextField(_("why the record is needed"), blank=True)
+    entered_via = entered_via_field()
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("access")
@@ -320,6 +323,7 @@ class Case(models.Model):
         _("closing outcome"), max_length=20, choices=ClosingOutcome.choices, blank=True
     )
     closing_note = models.TextField(_("closing note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -698,6 +702,8 @@ class Intervention(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    entered_via = entered_via_field()
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InterventionQuerySet.as_manager()
 
@@ -729,6 +735,46 @@ class Intervention(models.Model):
         if self.person_id and self.household_id:
             return Beneficiary.BOTH
         return Beneficiary.PERSON if self.person_id else Beneficiary.HOUSEHOLD
+
+
+class Delivery(models.Model):
+    """What an intervention delivered on a day, recorded by the zone's staff (a home visit,
+    hours of home care): adds to the intervention's delivered quantity, as an accepted
+    activity report of a body does."""
+
+    intervention = models.ForeignKey(
+        Intervention,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("intervention"),
+    )
+    date = models.DateField(_("date"))
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("In the unit of the catalogue item: hours or days."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    entered_via = entered_via_field()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="delivery_quantity_positive")
+        ]
+
+    def __str__(self):
+        return _("Delivery of %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
 
 
 class Assignment(models.Model):
@@ -805,6 +851,7 @@ class DiaryNote(models.Model):
         verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    entered_via = entered_via_field()
 
     class Meta:
         verbose_name = _("diary note")
@@ -863,6 +910,7 @@ class RecordDocument(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    entered_via = entered_via_field()
 
     class Meta:
         verbose_name = _("document")

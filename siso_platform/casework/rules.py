@@ -211,3 +211,45 @@ def cancellation_problems(*, status: str) -> Problems:
     if status != "scheduled":
         return {"__all__": _("Only a scheduled appointment can be cancelled.")}
     return {}
+
+
+def delivery_conflicts(*, case_status: str | None, intervention_status: str) -> Problems:
+    """What changed on the record since the delivery was noted (perhaps offline): the case
+    closed, the intervention ended or suspended. The caller shows it as a conflict."""
+    problems = {}
+    if case_status == "closed":
+        problems["case"] = _("The case was closed: it receives no more deliveries.")
+    if intervention_status == "ended":
+        problems["intervention"] = _("The intervention has ended: it receives no more deliveries.")
+    elif intervention_status == "suspended":
+        problems["intervention"] = _("The intervention is suspended: resume it first.")
+    return problems
+
+
+def delivery_problems(
+    *,
+    date: datetime.date,
+    today: datetime.date,
+    quantity: Decimal,
+    unit: str,
+    intervention_status: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+) -> Problems:
+    """What stops recording `quantity` (hours or days) delivered on `date`."""
+    problems = {}
+    if date > today:
+        problems["date"] = _("A delivery is recorded on or after the day it takes place.")
+    elif date < starts_on or (ends_on is not None and date > ends_on):
+        problems["date"] = _("The date is outside the intervention's period.")
+    if unit not in ("hours", "days"):
+        problems["intervention"] = _("A cash benefit has no hours or days to record.")
+    elif intervention_status == "planned":
+        problems["intervention"] = _("The intervention has not started: make it active first.")
+    if quantity <= 0:
+        problems["quantity"] = _("The quantity must be more than 0.")
+    elif unit == "hours" and quantity > 24:
+        problems["quantity"] = _("At most 24 hours on one day.")
+    elif unit == "days" and quantity > 1:
+        problems["quantity"] = _("At most one day on one date.")
+    return problems

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "siso_platform.reporting",
     "siso_platform.audit",
     "siso_platform.notifications",
+    "siso_platform.fieldapp",
+    "siso_platform.sync",
     "home",
     "definitions",
     "forms",
@@ -297,6 +299,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+# The field app (/app/) wipes its copy of the working set after this long without a sync.
+SISO_APP_WORKING_SET_HOURS = read("SISO_APP_WORKING_SET_HOURS")
 # knox's own migrations create its token table even when the model is swapped for ours (and
 # that stray table's key to users stops PostgreSQL from emptying the users table in tests).
 MIGRATION_MODULES = {"knox": None}
@@ -333,6 +337,10 @@ SPECTACULAR_SETTINGS = {
         "AccreditationStatusEnum": "siso_platform.thirdsector.models.AccreditationStatus",
         "ReportStatusEnum": "siso_platform.thirdsector.models.ReportStatus",
         "TaskStatusEnum": "viewflow.workflow.status.STATUS",
+        "AccessChannelEnum": "siso_platform.casework.models.Channel",
+        "AccessOutcomeEnum": "siso_platform.casework.models.AccessOutcome",
+        "NoteKindEnum": "siso_platform.casework.models.NoteKind",
+        "DocumentKindEnum": "siso_platform.casework.models.DocumentKind",
     },
 }
 # Regional reporting: a cell counting fewer persons than this is suppressed.

@@ -20,6 +20,7 @@ from siso_platform.accounts.models import Membership, Organisation, Organisation
 from siso_platform.audit import log as audit
 from siso_platform.casework.models import Intervention
 from siso_platform.people.models import HouseholdMembership
+from siso_platform.sync.channels import EnteredVia
 from siso_platform.territory.models import SocialZone
 from workflows import runtime
 
@@ -35,10 +36,6 @@ from .models import (
 
 ACCREDITATION_PROCEDURE = "accreditamento-terzo-settore"
 REPORT_REVIEW_PROCEDURE = "revisione-rendicontazione"
-
-
-class ReportConflict(Exception):
-    """An idempotency key already used for a different report."""
 
 
 def _refuse(problems: dict) -> None:
@@ -220,20 +217,12 @@ def submit_report(
     activity_type: str,
     hours: Decimal,
     notes: str = "",
-    idempotency_key: str | None = None,
-    fingerprint: str = "",
+    entered_via: str = EnteredVia.WEB,
 ) -> tuple[ActivityReport, bool]:
-    """Record a body's activity report and send it to review; (report, created).
+    """Record a body's activity report and send it to review; (report, True).
 
-    A retry with the same `idempotency_key` returns the report the first call made; the same
-    key with other content raises `ReportConflict`.
-    """
-    if idempotency_key:
-        existing = ActivityReport.objects.filter(
-            created_by=by, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return _replayed(existing, fingerprint)
+    A retried request from the app is made once by `siso_platform.sync.idempotency`, which
+    calls this in the transaction that keeps its key."""
     _refuse(
         _report_problems(
             body=body,
@@ -244,35 +233,21 @@ def submit_report(
             today=timezone.localdate(),
         )
     )
-    try:
-        with transaction.atomic():
-            report = ActivityReport.objects.create(
-                body=body,
-                person=person,
-                intervention=intervention,
-                date=date,
-                activity_type=activity_type,
-                hours=hours,
-                notes=notes,
-                created_by=by,
-                idempotency_key=idempotency_key or "",
-                request_fingerprint=fingerprint,
-            )
-            _start_review(report, by)
-    except IntegrityError:
-        # Two retries raced: the other one created it.
-        existing = ActivityReport.objects.filter(created_by=by, idempotency_key=idempotency_key)
-        if idempotency_key and existing.exists():
-            return _replayed(existing.get(), fingerprint)
-        raise
+    with transaction.atomic():
+        report = ActivityReport.objects.create(
+            body=body,
+            person=person,
+            intervention=intervention,
+            date=date,
+            activity_type=activity_type,
+            hours=hours,
+            notes=notes,
+            created_by=by,
+            entered_via=entered_via,
+        )
+        _start_review(report, by)
     audit.record("create", actor=by, obj=report, person=person, purpose=_("activity reported"))
     return report, True
-
-
-def _replayed(report: ActivityReport, fingerprint: str) -> tuple[ActivityReport, bool]:
-    if fingerprint and report.request_fingerprint and fingerprint != report.request_fingerprint:
-        raise ReportConflict
-    return report, False
 
 
 def _start_review(report: ActivityReport, by) -> None:
@@ -327,7 +302,7 @@ def accept_report(report: ActivityReport, *, by) -> ActivityReport:
     intervention = report.intervention
     increment = rules.delivered_increment(intervention.item.unit, report.hours)
     Intervention.objects.filter(pk=intervention.pk).update(
-        delivered_quantity=F("delivered_quantity") + increment
+        delivered_quantity=F("delivered_quantity") + increment, updated_at=timezone.now()
     )
     audit.record("update", actor=by, obj=report, person=report.person, purpose=_("report accepted"))
     return report

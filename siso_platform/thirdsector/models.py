@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from siso_platform.casework.models import Area
+from siso_platform.sync.channels import entered_via_field
 
 
 class LegalForm(models.TextChoices):
@@ -236,20 +237,13 @@ class ActivityReport(models.Model):
     )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    # A retried POST from the phone app carries the same key: the report is created once.
-    idempotency_key = models.CharField(max_length=100, blank=True)
-    request_fingerprint = models.CharField(max_length=64, blank=True)
+    entered_via = entered_via_field()
 
     class Meta:
         verbose_name = _("activity report")
         verbose_name_plural = _("activity reports")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="one_report_per_idempotency_key",
-            ),
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=24), name="report_hours_within_a_day"
             ),

@@ -6,11 +6,16 @@ body; `there` is the same kind of record in zone 5. A role that may use an endpo
 a 403 (or 401/404) for both. Every operation of the schema must appear here.
 """
 
+import datetime
 import io
 
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from siso_platform.accounts.models import DeviceToken
+from siso_platform.casework.models import Case, DiaryNote, RecordDocument
 from siso_platform.thirdsector.models import ActivityReport, ReportAttachment
 
 ROLES = (
@@ -34,6 +39,7 @@ GET    /api/v1/persons/{id}/invalidity/                      403 200 200 200 200
 POST   /api/v1/persons/{id}/invalidity/                      403 400 400 400 400 403 403
 GET    /api/v1/accesses/                                     403 200 200 200 403 403 403
 GET    /api/v1/accesses/{id}/                                403 200 200 200 403 403 403
+POST   /api/v1/accesses/                                     403 201 201 201 403 403 403
 GET    /api/v1/cases/                                        403 200 200 200 403 200 403
 GET    /api/v1/cases/{id}/                                   403 200 200 200 403 200 403
 GET    /api/v1/cases/{id}/care-plan/                         403 200 200 200 403 200 403
@@ -41,6 +47,13 @@ GET    /api/v1/needs/                                        403 200 200 200 403
 GET    /api/v1/needs/{id}/                                   403 200 200 200 403 200 403
 GET    /api/v1/interventions/                                403 200 200 200 403 200 403
 GET    /api/v1/interventions/{id}/                           403 200 200 200 403 200 403
+POST   /api/v1/interventions/{id}/deliveries/                403 201 201 201 403 403 403
+GET    /api/v1/diary-notes/                                  403 200 200 200 403 403 403
+GET    /api/v1/diary-notes/{id}/                             403 200 200 200 403 403 403
+POST   /api/v1/diary-notes/                                  403 201 201 201 403 403 403
+GET    /api/v1/documents/                                    403 200 200 200 403 403 403
+GET    /api/v1/documents/{id}/                               403 200 200 200 403 403 403
+POST   /api/v1/documents/                                    403 201 201 201 403 403 403
 GET    /api/v1/alerts/                                       403 200 200 200 403 403 403
 GET    /api/v1/alerts/{id}/                                  403 200 200 200 403 403 403
 POST   /api/v1/alerts/{id}/resolve/                          403 400 400 400 403 403 403
@@ -97,7 +110,10 @@ RESOURCE = {
     "alerts": "alert",
     "import-runs": "import_run",
     "activity-reports": "report",
+    "diary-notes": "note",
+    "documents": "document",
 }
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 # Bodies of the write operations: enough to pass the role check, not to change anything.
 BODIES = {
     ("POST", "/api/v1/eligibility-checks/"): lambda world, place: {"household": place.household},
@@ -106,12 +122,44 @@ BODIES = {
         "answers": {},
     },
     ("POST", "/api/v1/tasks/{id}/complete/"): lambda world, place: {},
+    # The app's writes: whole, so that a role allowed creates (201) on a record in reach;
+    # the record they name is looked up first, so one out of reach is 404.
+    ("POST", "/api/v1/accesses/"): lambda world, place: {
+        "person": place.person,
+        "office": Case.objects.get(pk=place.case).office_id,
+        "channel": "home_visit",
+        "reason": "Visita domiciliare",
+        "outcome": "information",
+    },
+    ("POST", "/api/v1/diary-notes/"): lambda world, place: {
+        "case": place.case,
+        "kind": "home_visit",
+        "text": "Casa in ordine, la signora sta meglio.",
+    },
+    ("POST", "/api/v1/interventions/{id}/deliveries/"): lambda world, place: {
+        "date": datetime.date.today().isoformat(),
+        "quantity": "1.5",
+    },
+    ("POST", "/api/v1/documents/"): lambda world, place: {
+        "person": place.person,
+        "case": place.case,
+        "title": "Verbale della visita",
+        "kind": "report",
+        "file": SimpleUploadedFile("verbale.pdf", PDF, content_type="application/pdf"),
+    },
     ("GET", "/api/v1/reporting/aggregates/"): lambda world, place: {
         "measure": "persons",
         "by": "zone",
     },
 }
-MULTIPART = {("POST", "/api/v1/activity-reports/{id}/attachments/")}
+MULTIPART = {
+    ("POST", "/api/v1/activity-reports/{id}/attachments/"),
+    ("POST", "/api/v1/documents/"),
+}
+# Writes whose record is named in the body, not the path: scoped all the same.
+SCOPED_BY_BODY = {
+    ("POST", f"/api/v1/{resource}/") for resource in ("accesses", "diary-notes", "documents")
+}
 # Operations that look their record up before refusing: a 403 there is a refusal on a record
 # in reach (claiming a task of another role's queue), so the `there` record is 404 for them too.
 LOOKED_UP_FIRST = {
@@ -162,7 +210,24 @@ def _url(path: str, world, place, user) -> str:
     return path.format(**ids)
 
 
-def test_each_role_is_allowed_scoped_or_refused(world, api):
+@pytest.fixture
+def diary_and_documents(world):
+    """A diary note and a document in each place (the zone staff's own reads)."""
+    for place, writer in ((world.here, world.users["operator"]), (world.there, None)):
+        case = Case.objects.get(pk=place.case)
+        writer = writer or case.access.recorded_by
+        place.note = DiaryNote.objects.create(
+            case=case, kind="interview", text="Colloquio", written_by=writer
+        ).pk
+        document = RecordDocument(
+            person_id=place.person, title="Certificato", kind="certificate", uploaded_by=writer
+        )
+        document.file.save("certificato.pdf", ContentFile(PDF), save=True)
+        place.document = document.pk
+    return world
+
+
+def test_each_role_is_allowed_scoped_or_refused(world, diary_and_documents, api):
     # One world for every role (building it is most of the time); the failures name the role.
     failures = []
     for role in ROLES.split():
@@ -175,7 +240,8 @@ def _check(role, world, api) -> list[str]:
     failures = []
     for (method, path), expected_by_role in EXPECTED.items():
         expected = expected_by_role[role]
-        places = [world.here, world.there] if _scoped(path) else [world.here]
+        scoped = _scoped(path) or (method, path) in SCOPED_BY_BODY
+        places = [world.here, world.there] if scoped else [world.here]
         for place in places:
             _, token = DeviceToken.objects.create(
                 user=user, expiry=None, device="matrix", second_factor=True
