@@ -28,6 +28,8 @@ urlpatterns = [
     path("notifiche/", include("siso_platform.notifications.urls")),
     path("siuss-flows/", include("siso_platform.siuss.desk_urls")),
     path("forms/", include("forms.urls")),
+    # the field app for phones, offline first (docs/app.md)
+    path("app/", include("siso_platform.fieldapp.urls")),
     path("api/cms/", cms_api.urls),
     path("api/", include("api.urls")),
     # the SIUSS e-service INPS calls through PDND: a voucher, never a session (docs/siuss.md)

@@ -78,6 +78,12 @@ RULES = [
     rule(r"^(healthz|readyz)$", "public", why="the load balancer's probes: no personal data"),
     rule(r"^admin/(login|password_reset|jsi18n|sprite)", "public", why="login and assets"),
     rule(r"^(accedi|esci)/$", "public", why="the platform's sign-in and sign-out (POST)"),
+    rule(
+        r"^app/(|manifest\.webmanifest|sw\.js)$",
+        "public",
+        why="the field app's shell, manifest and service worker: no personal data (the app "
+        "reads the API with its own token)",
+    ),
     # --- one's own account ---
     rule(r"^admin/(account|logout|dismissibles)/$", "roles", ADMINS),
     rule(r"^admin/$", "roles", ADMINS, why="the dashboard"),

@@ -25,6 +25,9 @@ PLATFORM_DIRECTIVES = {
     "img-src": [SELF, "data:"],
     "font-src": [SELF, "data:"],
     "connect-src": [SELF],
+    # The field app's service worker (/app/sw.js) and web manifest: the site's own files only.
+    "worker-src": [SELF],
+    "manifest-src": [SELF],
     "object-src": [NONE],
     "base-uri": [SELF],
     "form-action": [SELF],

@@ -198,6 +198,13 @@ VARIABLES: list[Variable] = [
         Variable("API_RATE_USER", "API requests per signed-in user.", default="1200/min"),
         Variable("API_RATE_ANON", "API requests per anonymous address.", default="60/min"),
         Variable("API_RATE_LOGIN", "API sign-in attempts per address.", default="10/hour"),
+        Variable(
+            "SISO_APP_WORKING_SET_HOURS",
+            "The field app (/app/, docs/app.md) wipes the data it keeps on a device after "
+            "this many hours without a successful sync.",
+            default="72",
+            kind="int",
+        ),
     ),
     *_declare(
         "HTTPS (production)",

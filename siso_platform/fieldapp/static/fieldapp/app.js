@@ -1,0 +1,641 @@
+/* The field app (docs/app.md): sign-in with a device token, a working set and an outbox in
+ * IndexedDB (through the vendored `idb`), and a sync that sends the outbox in order, once.
+ *
+ * Every sentence it shows comes from the page: the shell's HTML, or the catalogue the server
+ * renders as JSON (#app-catalogue), in the user's language.
+ */
+(() => {
+  "use strict";
+
+  const CONFIG = JSON.parse(document.getElementById("app-config").textContent);
+  const TEXT = JSON.parse(document.getElementById("app-catalogue").textContent);
+  const DB_NAME = "siso-app";
+  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts"];
+  const LOCK = "siso-outbox";
+  const MAX_PAGES = 10; // 200 rows a page: the working set is what the user works on
+  const REFUSED = [400, 403, 404, 409, 410, 422];
+  const REQUEST_TIMEOUT_MS = 30 * 1000;
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("siso-app") : null;
+  const $ = (id) => document.getElementById(id);
+  const locale = document.documentElement.lang || "it";
+
+  function text(key, values = {}) {
+    return (TEXT[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+  }
+  const formatDate = (iso) =>
+    iso ? new Intl.DateTimeFormat(locale, { dateStyle: "short" }).format(new Date(iso)) : "";
+  const formatTime = (iso) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
+  const formatNumber = (value) => new Intl.NumberFormat(locale).format(Number(value));
+
+  class Revoked extends Error {}
+  class Unreachable extends Error {}
+
+  /* IndexedDB: `meta` (token, me, last_sync), the working set's stores, the outbox. */
+
+  let opening = null;
+  function db() {
+    if (!opening) {
+      opening = idb.openDB(DB_NAME, 1, {
+        upgrade(database) {
+          database.createObjectStore("meta");
+          for (const name of DATA_STORES) database.createObjectStore(name, { keyPath: "id" });
+          database.createObjectStore("outbox", { keyPath: "id" });
+        },
+        // Another tab deletes the database (sign-out, revoked token): let it.
+        blocking() {
+          closeDb();
+        },
+        terminated() {
+          opening = null;
+        },
+      });
+    }
+    return opening;
+  }
+  async function closeDb() {
+    const pending = opening;
+    opening = null;
+    if (pending) (await pending).close();
+  }
+  const getMeta = async (key) => (await db()).get("meta", key);
+  const setMeta = async (key, value) => (await db()).put("meta", value, key);
+
+  async function wipeEverything() {
+    await closeDb();
+    await idb.deleteDB(DB_NAME);
+    clearScreens();
+    if (channel) channel.postMessage("wiped");
+  }
+
+  // Nothing the screens showed stays in the page either.
+  function clearScreens() {
+    for (const node of document.querySelectorAll(".app-list, #report-form select")) node.replaceChildren();
+    for (const node of document.querySelectorAll("#person-facts dd, #person-title")) node.textContent = "";
+    $("report-form").reset();
+    $("outbox-count").textContent = "";
+  }
+
+  async function wipeWorkingSet() {
+    const database = await db();
+    const tx = database.transaction([...DATA_STORES, "meta"], "readwrite");
+    await Promise.all([
+      ...DATA_STORES.map((name) => tx.objectStore(name).clear()),
+      tx.objectStore("meta").delete("last_sync"),
+      tx.done,
+    ]);
+  }
+
+  /* The API */
+
+  async function api(path, { method = "GET", body, key, token } = {}) {
+    const headers = { Accept: "application/json" };
+    const bearer = token === undefined ? await getMeta("token") : token;
+    if (bearer) headers.Authorization = `Token ${bearer}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
+    // A request that hangs (a dead network) must not hold the outbox's lock for ever.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      return await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: "no-store",
+        credentials: "omit", // the token only: never a web session's cookie
+        signal: timeout.signal,
+      });
+    } catch (error) {
+      throw new Unreachable(String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function messagesOf(response) {
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    const messages = [];
+    const collect = (value) => {
+      if (typeof value === "string") messages.push(value);
+      else if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === "object") Object.values(value).forEach(collect);
+    };
+    collect(data && data.errors ? data.errors : data);
+    return {
+      data,
+      message: messages.length ? messages.join(" ") : text("server_error", { status: response.status }),
+    };
+  }
+
+  async function fetchAll(path) {
+    let url = CONFIG.api + path;
+    const rows = [];
+    for (let page = 0; url && page < MAX_PAGES; page += 1) {
+      const response = await api(url);
+      if (response.status === 401) throw new Revoked();
+      if (response.status === 403 || response.status === 404) return []; // not for this role
+      if (!response.ok) throw new Unreachable(String(response.status));
+      const data = await response.json();
+      if (Array.isArray(data)) return data;
+      rows.push(...(data.results || []));
+      url = data.next || null;
+    }
+    return rows;
+  }
+
+  /* Sync: the outbox in order, then the working set; one tab at a time. */
+
+  async function flushOutbox() {
+    const database = await db();
+    const items = (await database.getAll("outbox")).filter((item) => item.state === "pending");
+    items.sort((a, b) => a.seq - b.seq);
+    for (const { id } of items) {
+      const item = await database.get("outbox", id); // as it is now, under the lock
+      if (!item || item.state !== "pending") continue;
+      const response = await api(item.endpoint, { method: "POST", body: item.body, key: item.id });
+      if (response.status === 401) throw new Revoked();
+      if (response.ok) {
+        const answer = await response.json().catch(() => ({}));
+        Object.assign(item, { state: "sent", sent_at: new Date().toISOString(), server_id: answer.id ?? null });
+      } else if (REFUSED.includes(response.status)) {
+        Object.assign(item, { state: "refused", reason: (await messagesOf(response)).message });
+      } else {
+        throw new Unreachable(String(response.status)); // 429, 5xx: later, in the same order
+      }
+      await database.put("outbox", item);
+      announce("outbox");
+      await renderOutbox();
+    }
+  }
+
+  async function refreshWorkingSet() {
+    const meResponse = await api(`${CONFIG.api}me/`);
+    if (meResponse.status === 401) throw new Revoked();
+    if (!meResponse.ok) throw new Unreachable(String(meResponse.status));
+    const me = await meResponse.json();
+    const fetched = {
+      cases: await fetchAll("cases/?page_size=200&status=open"),
+      persons: await fetchAll("persons/?page_size=200"),
+      tasks: await fetchAll("tasks/"),
+      interventions: await fetchAll("interventions/?page_size=200"),
+      alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
+        (alert) => alert.assigned_to === me.username
+      ),
+    };
+    const database = await db();
+    const tx = database.transaction([...DATA_STORES, "meta"], "readwrite");
+    const writes = [];
+    for (const name of DATA_STORES) {
+      const store = tx.objectStore(name);
+      writes.push(store.clear());
+      for (const row of fetched[name]) writes.push(store.put(row));
+    }
+    writes.push(tx.objectStore("meta").put(me, "me"));
+    writes.push(tx.objectStore("meta").put(new Date().toISOString(), "last_sync"));
+    await Promise.all([...writes, tx.done]);
+  }
+
+  let syncing = null;
+  function sync() {
+    if (!syncing) {
+      syncing = runSync().finally(() => {
+        syncing = null;
+      });
+    }
+    return syncing;
+  }
+
+  async function runSync() {
+    if (!(await getMeta("token"))) return;
+    if (!navigator.onLine) {
+      await renderStatus();
+      return;
+    }
+    setStatus(text("syncing"));
+    const work = async () => {
+      await flushOutbox();
+      await refreshWorkingSet();
+    };
+    try {
+      if (navigator.locks) await navigator.locks.request(LOCK, work);
+      else await work();
+    } catch (error) {
+      if (error instanceof Revoked) {
+        await wipeEverything();
+        showNotice(text("revoked"));
+        await route();
+        return;
+      }
+      if (!(error instanceof Unreachable)) throw error;
+    }
+    announce("synced");
+    await renderAll();
+  }
+
+  async function expireIfStale() {
+    const last = await getMeta("last_sync");
+    const since = last || (await getMeta("signed_in_at"));
+    if (!since) return;
+    if (Date.now() - new Date(since).getTime() > CONFIG.working_set_hours * 3600 * 1000) {
+      await wipeWorkingSet();
+      await setMeta("signed_in_at", new Date().toISOString());
+      showNotice(text("expired", { hours: CONFIG.working_set_hours }));
+    }
+  }
+
+  /* Messages between tabs */
+
+  function announce(what) {
+    if (channel) channel.postMessage(what);
+  }
+  if (channel) {
+    channel.onmessage = async (event) => {
+      if (event.data === "wiped") {
+        await closeDb();
+        clearScreens();
+        await route();
+      } else {
+        await renderAll();
+      }
+    };
+  }
+
+  /* Screens */
+
+  function setStatus(message) {
+    $("app-status").textContent = message;
+  }
+  function showNotice(message) {
+    const notice = $("app-notice");
+    notice.textContent = message;
+    notice.hidden = !message;
+  }
+
+  async function renderStatus() {
+    const last = await getMeta("last_sync");
+    const line = last ? text("last_sync", { when: formatTime(last) }) : text("never_synced");
+    setStatus(navigator.onLine ? text("online") : text("offline"));
+    $("home-sync").textContent = line;
+  }
+
+  function item(parts) {
+    const li = document.createElement("li");
+    const title = document.createElement("p");
+    if (parts.href) {
+      const link = document.createElement("a");
+      link.href = parts.href;
+      link.textContent = parts.title;
+      title.append(link);
+    } else {
+      title.textContent = parts.title;
+    }
+    li.append(title);
+    if (parts.meta) {
+      const meta = document.createElement("p");
+      meta.className = "app-item-meta";
+      meta.textContent = parts.meta;
+      li.append(meta);
+    }
+    return li;
+  }
+
+  function fill(list, rows) {
+    list.replaceChildren(...(rows.length ? rows : [item({ title: text("nothing") })]));
+  }
+
+  const personName = (person, id) =>
+    person ? `${person.last_name} ${person.first_name}` : text("unknown_person", { id });
+
+  async function renderHome() {
+    const database = await db();
+    const persons = new Map((await database.getAll("persons")).map((p) => [p.id, p]));
+    const tasks = await database.getAll("tasks");
+    fill(
+      $("home-tasks"),
+      tasks.map((task) =>
+        item({
+          title: task.title,
+          href: task.subject && persons.has(task.subject) ? `#person/${task.subject}` : null,
+          meta: [task.procedure && task.procedure.name, task.due_at && text("task_due", { date: formatDate(task.due_at) })]
+            .filter(Boolean)
+            .join(" · "),
+        })
+      )
+    );
+    const alerts = await database.getAll("alerts");
+    fill($("home-alerts"), alerts.map((alert) => item({ title: alert.title, meta: alert.detail })));
+    const cases = await database.getAll("cases");
+    fill(
+      $("home-cases"),
+      cases.map((row) =>
+        item({
+          title: `${text("case_title", { id: row.id })} · ${personName(persons.get(row.person), row.person)}`,
+          href: persons.has(row.person) ? `#person/${row.person}` : null,
+          meta: text("opened_on", { date: formatDate(row.opened_on) }),
+        })
+      )
+    );
+    fill(
+      $("home-persons"),
+      [...persons.values()]
+        .sort((a, b) => personName(a).localeCompare(personName(b), locale))
+        .map((person) => item({ title: personName(person), href: `#person/${person.id}`, meta: person.tax_code }))
+    );
+  }
+
+  async function renderPerson(id) {
+    const database = await db();
+    const person = await database.get("persons", id);
+    $("person-title").textContent = personName(person, id);
+    for (const cell of $("person-facts").querySelectorAll("dd")) {
+      const value = person ? person[cell.dataset.field] : "";
+      if (cell.dataset.field === "birth_date") cell.textContent = formatDate(value);
+      else if (value && typeof value === "object") cell.textContent = value.name || "";
+      else cell.textContent = value || "–";
+    }
+    const cases = (await database.getAll("cases")).filter((row) => row.person === id);
+    fill(
+      $("person-cases"),
+      cases.map((row) =>
+        item({ title: text("case_title", { id: row.id }), meta: [row.office, text("opened_on", { date: formatDate(row.opened_on) })].join(" · ") })
+      )
+    );
+    const interventions = (await database.getAll("interventions")).filter((row) => row.person === id);
+    fill(
+      $("person-interventions"),
+      interventions.map((row) => item({ title: row.item_name, meta: [row.provider, formatDate(row.starts_on)].join(" · ") }))
+    );
+    $("person-report").href = `#report/${id}`;
+  }
+
+  const STATE_LABEL = {
+    pending: () => text("state_pending"),
+    sent: () => text("state_sent"),
+    refused: (entry) => text("state_refused", { reason: entry.reason || "" }),
+  };
+
+  async function renderOutbox() {
+    const database = await db();
+    const items = (await database.getAll("outbox")).sort((a, b) => a.seq - b.seq);
+    const persons = new Map((await database.getAll("persons")).map((p) => [p.id, p]));
+    const waiting = items.filter((entry) => entry.state !== "sent").length;
+    $("outbox-count").textContent = waiting ? `(${waiting})` : "";
+    const template = $("outbox-item");
+    $("outbox-list").replaceChildren(
+      ...items.map((entry) => {
+        const node = template.content.firstElementChild.cloneNode(true);
+        node.dataset.id = entry.id;
+        node.dataset.state = entry.state;
+        node.querySelector('[data-slot="kind"]').textContent = text("kind_report");
+        node.querySelector('[data-slot="summary"]').textContent = `${personName(
+          persons.get(entry.body.person),
+          entry.body.person
+        )} · ${text("hours_of", { hours: formatNumber(entry.body.hours), date: formatDate(entry.body.date) })}`;
+        const state = node.querySelector('[data-slot="state"]');
+        state.textContent = STATE_LABEL[entry.state](entry);
+        state.classList.add(`app-state-${entry.state}`);
+        node.querySelector('[data-slot="created"]').textContent = text("created_at", {
+          when: formatTime(entry.created_at),
+        });
+        node.querySelector('[data-slot="actions"]').hidden = entry.state !== "refused";
+        return node;
+      })
+    );
+  }
+
+  async function renderReportForm(personId, draft) {
+    const database = await db();
+    const persons = (await database.getAll("persons")).sort((a, b) => personName(a).localeCompare(personName(b), locale));
+    const interventions = await database.getAll("interventions");
+    const option = (value, label) => {
+      const node = document.createElement("option");
+      node.value = value;
+      node.textContent = label;
+      return node;
+    };
+    const form = $("report-form");
+    const personSelect = $("report-person");
+    personSelect.replaceChildren(option("", text("choose")), ...persons.map((p) => option(p.id, personName(p))));
+    $("report-type").replaceChildren(
+      option("", text("choose")),
+      ...CONFIG.activity_types.map(([value, label]) => option(value, label))
+    );
+    const fillInterventions = () => {
+      const chosen = Number(personSelect.value);
+      $("report-intervention").replaceChildren(
+        option("", text("choose")),
+        ...interventions.filter((row) => row.person === chosen).map((row) => option(row.id, row.item_name))
+      );
+    };
+    personSelect.onchange = fillInterventions;
+    form.reset();
+    $("report-replaces").value = draft ? draft.id : "";
+    const values = draft ? draft.body : { person: personId || "", date: new Date().toISOString().slice(0, 10) };
+    personSelect.value = values.person ? String(values.person) : "";
+    fillInterventions();
+    for (const [name, value] of Object.entries(values)) {
+      if (name !== "person" && form.elements[name]) form.elements[name].value = value ?? "";
+    }
+  }
+
+  async function saveReport(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
+    const fields = form.elements;
+    const entry = {
+      id: crypto.randomUUID(), // the Idempotency-Key: the server creates it once
+      seq: Date.now() + performance.now() / 1e6,
+      kind: "report",
+      endpoint: `${CONFIG.api}activity-reports/`,
+      body: {
+        person: Number(fields.person.value),
+        intervention: Number(fields.intervention.value),
+        activity_type: fields.activity_type.value,
+        date: fields.date.value,
+        hours: String(fields.hours.value),
+        notes: fields.notes.value,
+      },
+      created_at: new Date().toISOString(),
+      state: "pending",
+    };
+    const database = await db();
+    const tx = database.transaction("outbox", "readwrite");
+    const replaces = fields.replaces.value;
+    // A corrected draft goes as a new item, with a new key: the refused one is dropped.
+    await Promise.all([tx.store.put(entry), replaces ? tx.store.delete(replaces) : null, tx.done]);
+    form.reset();
+    showNotice(text("saved"));
+    announce("outbox");
+    location.hash = "#outbox";
+    sync();
+  }
+
+  async function outboxAction(event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const id = button.closest("li").dataset.id;
+    const database = await db();
+    const entry = await database.get("outbox", id);
+    if (!entry) return;
+    if (button.dataset.action === "copy") {
+      const copy = [text("kind_report"), entry.reason || "", JSON.stringify(entry.body, null, 2)].join("\n");
+      try {
+        await navigator.clipboard.writeText(copy);
+        showNotice(text("copied"));
+      } catch (error) {
+        showNotice(copy);
+      }
+    } else if (button.dataset.action === "edit") {
+      location.hash = `#report/edit/${id}`;
+    } else if (button.dataset.action === "discard" && window.confirm(text("confirm_discard"))) {
+      await database.delete("outbox", id);
+      announce("outbox");
+      await renderOutbox();
+    }
+  }
+
+  async function renderAll() {
+    if (!(await getMeta("token"))) return;
+    await renderStatus();
+    await renderOutbox();
+    const screen = currentScreen();
+    if (screen.name === "home") await renderHome();
+    if (screen.name === "person") await renderPerson(screen.id);
+  }
+
+  function currentScreen() {
+    const [name, ...rest] = location.hash.replace(/^#/, "").split("/");
+    if (name === "person") return { name, id: Number(rest[0]) };
+    if (name === "report" && rest[0] === "edit") return { name, draft: rest[1] };
+    if (name === "report") return { name, person: Number(rest[0]) || null };
+    if (name === "outbox") return { name };
+    return { name: "home" };
+  }
+
+  function show(name) {
+    for (const section of document.querySelectorAll(".app-screen")) {
+      section.hidden = section.id !== `screen-${name}`;
+    }
+    for (const link of document.querySelectorAll("#app-nav [data-screen]")) {
+      if (link.dataset.screen === name) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    $("app-loading").hidden = true;
+  }
+
+  async function route() {
+    const token = await getMeta("token");
+    $("app-nav").hidden = !token;
+    if (!token) {
+      show("signin");
+      setStatus(navigator.onLine ? "" : text("offline"));
+      return;
+    }
+    const me = await getMeta("me");
+    const reports = Boolean(me && me.roles.some((role) => role.role === "third_sector_operator"));
+    for (const node of document.querySelectorAll('[data-role-only="report"]')) node.hidden = !reports;
+    const screen = currentScreen();
+    if (screen.name === "report") {
+      const draft = screen.draft ? await (await db()).get("outbox", screen.draft) : null;
+      await renderReportForm(screen.person, draft);
+    }
+    show(screen.name);
+    await renderAll();
+  }
+
+  /* Signing in and out */
+
+  async function signIn(event) {
+    event.preventDefault();
+    const form = event.target;
+    const error = $("signin-error");
+    error.hidden = true;
+    const body = {
+      username: form.elements.username.value.trim(),
+      password: form.elements.password.value,
+      otp_code: form.elements.otp_code.value.trim(),
+      device: `SISO app · ${navigator.platform || "web"}`.slice(0, 100),
+    };
+    let response;
+    try {
+      response = await api(`${CONFIG.api}auth/login/`, { method: "POST", body, token: null });
+    } catch (failure) {
+      error.textContent = text("network_error");
+      error.hidden = false;
+      return;
+    }
+    if (response.status === 201) {
+      const answer = await response.json();
+      const database = await db();
+      await database.put("meta", answer.token, "token");
+      await database.put("meta", new Date().toISOString(), "signed_in_at");
+      form.reset();
+      $("signin-otp-group").hidden = true;
+      showNotice("");
+      location.hash = "#home";
+      await route();
+      await sync();
+      await route();
+      return;
+    }
+    const { data, message } = await messagesOf(response);
+    if (data && data.errors && data.errors.otp_code) {
+      $("signin-otp-group").hidden = false;
+    }
+    error.textContent = message;
+    error.hidden = false;
+  }
+
+  async function signOut() {
+    const token = await getMeta("token");
+    if (token && navigator.onLine) {
+      try {
+        await api(`${CONFIG.api}auth/logout/`, { method: "POST", token });
+      } catch (error) {
+        // Offline: the token lapses by itself (API_TOKEN_DAYS); revoke it on the web.
+      }
+    }
+    await wipeEverything();
+    showNotice(text("signed_out"));
+    location.hash = "";
+    await route();
+  }
+
+  /* Start */
+
+  async function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(CONFIG.service_worker, { scope: CONFIG.scope }).catch(() => null);
+    }
+    $("signin-form").addEventListener("submit", signIn);
+    $("report-form").addEventListener("submit", saveReport);
+    $("outbox-list").addEventListener("click", outboxAction);
+    $("sign-out").addEventListener("click", signOut);
+    $("sync-now").addEventListener("click", () => sync());
+    window.addEventListener("hashchange", () => route());
+    window.addEventListener("online", () => sync());
+    window.addEventListener("offline", () => renderStatus());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") sync();
+    });
+    if (await getMeta("token")) await expireIfStale();
+    await route();
+    document.body.dataset.ready = "true";
+    setInterval(async () => {
+      if (await getMeta("token")) await expireIfStale();
+    }, 60 * 1000);
+    await sync();
+  }
+
+  start();
+})();

@@ -1,0 +1,164 @@
+"""The field app's shell, web manifest and service worker (docs/app.md).
+
+The shell is the same page for everyone and holds no personal data: the app signs in with a
+device token and reads the API from the browser, keeping its working set and its outbox in
+IndexedDB. The service worker precaches the shell under a cache named after a hash of the
+shell's files, so that a deploy that changes any of them installs a new worker.
+"""
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from siso_platform.thirdsector.models import ActivityType
+
+# The files the shell needs to start offline (besides the shell and the manifest).
+SHELL_STATIC = [
+    "fieldapp/app.js",
+    "fieldapp/app.css",
+    "fieldapp/vendor/idb.umd.js",
+    "fieldapp/icons/icon-192.png",
+    "fieldapp/icons/icon-512.png",
+    "fieldapp/icons/maskable-512.png",
+    "vendor/bootstrap-italia/css/bootstrap-italia.min.css",
+    "vendor/bootstrap-italia/css/fonts.css",
+    "vendor/bootstrap-italia/svg/sprites.svg",
+]
+SHELL_TEMPLATES = ["fieldapp/shell.html", "fieldapp/sw.js"]
+THEME_COLOUR = "#0066cc"  # Bootstrap Italia's primary blue
+NO_CACHE = "no-cache"
+
+
+@functools.cache
+def shell_version() -> str:
+    """A hash of the shell's templates and files: it changes with any deploy that changes
+    what the worker precaches, and so the worker's cache name and its script."""
+    digest = hashlib.sha256()
+    for name in SHELL_TEMPLATES:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    for name in SHELL_STATIC:
+        found = finders.find(name)
+        digest.update(Path(found).read_bytes() if found else name.encode())
+    return digest.hexdigest()[:16]
+
+
+def _catalogue() -> dict:
+    """The app's sentences that JavaScript shows, in the request's language."""
+    return {
+        "state_pending": _("pending"),
+        "state_sent": _("sent"),
+        "state_refused": _("refused: %(reason)s"),
+        "offline": _(
+            "You are offline: what you save stays on this device and is sent when the "
+            "connection returns."
+        ),
+        "online": _("Online"),
+        "last_sync": _("Last successful sync: %(when)s"),
+        "never_synced": _("Not synced yet"),
+        "syncing": _("Syncing…"),
+        "revoked": _(
+            "Your access from this device has ended (the token was revoked or your role "
+            "ended): the data kept on this device has been deleted. Sign in again."
+        ),
+        "expired": _(
+            "The data kept on this device had not been synced for more than %(hours)s hours "
+            "and has been deleted."
+        ),
+        "signed_out": _("You have signed out: the data kept on this device has been deleted."),
+        "network_error": _("The server cannot be reached: try again when you are online."),
+        "server_error": _("The server could not answer (error %(status)s): try again later."),
+        "saved": _("Saved in the outbox: it is sent as soon as you are online."),
+        "copied": _("Copied."),
+        "confirm_discard": _("Discard this draft? It will not be sent."),
+        "kind_report": _("Activity report"),
+        "case_title": _("Case %(id)s"),
+        "opened_on": _("opened on %(date)s"),
+        "task_due": _("due %(date)s"),
+        "hours_of": _("%(hours)s hours on %(date)s"),
+        "nothing": _("Nothing to show."),
+        "unknown_person": _("Person %(id)s"),
+        "choose": _("Choose…"),
+        "created_at": _("saved on %(when)s"),
+    }
+
+
+@require_GET
+def shell(request):
+    config = {
+        "api": "/api/v1/",
+        "version": shell_version(),
+        "working_set_hours": settings.SISO_APP_WORKING_SET_HOURS,
+        "service_worker": reverse("fieldapp:service-worker"),
+        "scope": reverse("fieldapp:shell"),
+        "activity_types": [[value, str(label)] for value, label in ActivityType.choices],
+    }
+    response = HttpResponse(
+        render_to_string(
+            "fieldapp/shell.html",
+            {"config": config, "catalogue": _catalogue(), "theme_colour": THEME_COLOUR},
+            request=request,
+        )
+    )
+    response["Cache-Control"] = NO_CACHE
+    return response
+
+
+@require_GET
+def manifest(request):
+    icons = [
+        {"src": static(f"fieldapp/icons/icon-{size}.png"), "sizes": f"{size}x{size}"}
+        for size in (192, 512)
+    ]
+    icons.append(
+        {
+            "src": static("fieldapp/icons/maskable-512.png"),
+            "sizes": "512x512",
+            "purpose": "maskable",
+        }
+    )
+    body = {
+        "name": _("SISO - field app"),
+        "short_name": "SISO",
+        "description": _("Your cases, persons and tasks, and your reports, also offline."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("fieldapp:shell"),
+        "scope": reverse("fieldapp:shell"),
+        "id": reverse("fieldapp:shell"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [{**icon, "type": "image/png"} for icon in icons],
+    }
+    response = JsonResponse(body, content_type="application/manifest+json")
+    response["Cache-Control"] = NO_CACHE
+    return response
+
+
+@require_GET
+def service_worker(request):
+    version = shell_version()
+    precache = [
+        reverse("fieldapp:shell"),
+        reverse("fieldapp:manifest"),
+        *(static(name) for name in SHELL_STATIC),
+    ]
+    script = render_to_string(
+        "fieldapp/sw.js",
+        {"version_json": json.dumps(version), "precache_json": json.dumps(precache)},
+    )
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    # Never from a cache: the browser sees a new version at its next check.
+    response["Cache-Control"] = NO_CACHE
+    response["Service-Worker-Allowed"] = reverse("fieldapp:shell")
+    return response
