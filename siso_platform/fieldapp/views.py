@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from siso_platform.casework.models import AccessOutcome, Channel
 from siso_platform.thirdsector.models import ActivityType
 
 # The files the shell needs to start offline (besides the shell and the manifest).
@@ -81,6 +82,7 @@ def _catalogue() -> dict:
         "copied": _("Copied."),
         "confirm_discard": _("Discard this draft? It will not be sent."),
         "kind_report": _("Activity report"),
+        "kind_access": _("Access"),
         "case_title": _("Case %(id)s"),
         "opened_on": _("opened on %(date)s"),
         "task_due": _("due %(date)s"),
@@ -92,6 +94,10 @@ def _catalogue() -> dict:
     }
 
 
+def _choices(choices) -> list:
+    return [[value, str(label)] for value, label in choices.choices]
+
+
 @require_GET
 def shell(request):
     config = {
@@ -100,7 +106,9 @@ def shell(request):
         "working_set_hours": settings.SISO_APP_WORKING_SET_HOURS,
         "service_worker": reverse("fieldapp:service-worker"),
         "scope": reverse("fieldapp:shell"),
-        "activity_types": [[value, str(label)] for value, label in ActivityType.choices],
+        "activity_types": _choices(ActivityType),
+        "access_channels": _choices(Channel),
+        "access_outcomes": _choices(AccessOutcome),
     }
     response = HttpResponse(
         render_to_string(

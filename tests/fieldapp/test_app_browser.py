@@ -10,7 +10,7 @@ import pytest
 from django.utils.translation import gettext as _
 
 from siso_platform.accounts.models import DeviceToken
-from siso_platform.casework.models import Assignment
+from siso_platform.casework.models import Access, Assignment
 from siso_platform.casework.procedures import seed
 from siso_platform.fieldapp import views
 from siso_platform.thirdsector.models import ActivityReport
@@ -330,3 +330,42 @@ def test_each_screen_at_phone_size_has_no_serious_accessibility_violations(open_
     fill_report(page, world)
     assert axe_violations(page) == []  # the outbox, with an item waiting
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_an_operator_registers_an_access_offline_and_it_arrives_once_from_the_app(
+    open_app,
+    operator,  # noqa: F811
+    case,  # noqa: F811
+):
+    app = open_app()
+    page = first_visit(app)
+    person = case.person
+    before = set(Access.objects.filter(person=person).values_list("pk", flat=True))
+    sign_in(page, {"user": operator, "person": person})
+    assert page.locator("#app-nav [data-screen=report]").is_hidden()  # not a body's operator
+
+    app.set_offline(True)
+    page.click("#app-nav [data-screen=access]")
+    page.wait_for_selector("#screen-access", state="visible")
+    page.select_option("#access-person", str(person.pk))
+    page.select_option("#access-channel", "home_visit")
+    page.fill("#access-reason", "Chiede aiuto per la spesa")
+    page.select_option("#access-outcome", "information")
+    assert axe_violations(page) == []
+    page.click("#access-form button[type=submit]")
+    page.wait_for_selector("#screen-outbox", state="visible")
+    assert outbox(page) == [_("pending")]
+    page.close()
+
+    page = open_again(app, "/app/#outbox")
+    wait_for_states(page, _("pending"))
+    assert set(Access.objects.filter(person=person).values_list("pk", flat=True)) == before
+    app.set_offline(False)
+    wait_for_states(page, _("sent"))
+    access = Access.objects.filter(person=person).exclude(pk__in=before).get()
+    assert (access.channel, access.outcome, access.entered_via) == (
+        "home_visit",
+        "information",
+        "app",
+    )
+    assert access.reason == "Chiede aiuto per la spesa"

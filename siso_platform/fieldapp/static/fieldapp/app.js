@@ -70,9 +70,9 @@
 
   // Nothing the screens showed stays in the page either.
   function clearScreens() {
-    for (const node of document.querySelectorAll(".app-list, #report-form select")) node.replaceChildren();
+    for (const node of document.querySelectorAll(".app-list, form select")) node.replaceChildren();
     for (const node of document.querySelectorAll("#person-facts dd, #person-title")) node.textContent = "";
-    $("report-form").reset();
+    for (const form of document.querySelectorAll("form")) form.reset();
     $("outbox-count").textContent = "";
   }
 
@@ -372,6 +372,7 @@
       interventions.map((row) => item({ title: row.item_name, meta: [row.provider, formatDate(row.starts_on)].join(" · ") }))
     );
     $("person-report").href = `#report/${id}`;
+    $("person-access").href = `#access/${id}`;
   }
 
   const STATE_LABEL = {
@@ -392,11 +393,11 @@
         const node = template.content.firstElementChild.cloneNode(true);
         node.dataset.id = entry.id;
         node.dataset.state = entry.state;
-        node.querySelector('[data-slot="kind"]').textContent = text("kind_report");
+        node.querySelector('[data-slot="kind"]').textContent = text(`kind_${entry.kind}`);
         node.querySelector('[data-slot="summary"]').textContent = `${personName(
           persons.get(entry.body.person),
           entry.body.person
-        )} · ${text("hours_of", { hours: formatNumber(entry.body.hours), date: formatDate(entry.body.date) })}`;
+        )} · ${FORMS[entry.kind].summary(entry.body)}`;
         const state = node.querySelector('[data-slot="state"]');
         state.textContent = STATE_LABEL[entry.state](entry);
         state.classList.add(`app-state-${entry.state}`);
@@ -409,68 +410,96 @@
     );
   }
 
-  async function renderReportForm(personId, draft) {
-    const database = await db();
-    const persons = (await database.getAll("persons")).sort((a, b) => personName(a).localeCompare(personName(b), locale));
-    const interventions = await database.getAll("interventions");
-    const option = (value, label) => {
-      const node = document.createElement("option");
-      node.value = value;
-      node.textContent = label;
-      return node;
-    };
-    const form = $("report-form");
-    const personSelect = $("report-person");
-    personSelect.replaceChildren(option("", text("choose")), ...persons.map((p) => option(p.id, personName(p))));
-    $("report-type").replaceChildren(
-      option("", text("choose")),
-      ...CONFIG.activity_types.map(([value, label]) => option(value, label))
-    );
-    const fillInterventions = () => {
-      const chosen = Number(personSelect.value);
-      $("report-intervention").replaceChildren(
-        option("", text("choose")),
-        ...interventions.filter((row) => row.person === chosen).map((row) => option(row.id, row.item_name))
-      );
-    };
-    personSelect.onchange = fillInterventions;
-    form.reset();
-    $("report-replaces").value = draft ? draft.id : "";
-    const values = draft ? draft.body : { person: personId || "", date: new Date().toISOString().slice(0, 10) };
-    personSelect.value = values.person ? String(values.person) : "";
-    fillInterventions();
-    for (const [name, value] of Object.entries(values)) {
-      if (name !== "person" && form.elements[name]) form.elements[name].value = value ?? "";
-    }
-  }
+  const option = (value, label) => {
+    const node = document.createElement("option");
+    node.value = value;
+    node.textContent = label;
+    return node;
+  };
+  const choices = (pairs) => [option("", text("choose")), ...pairs.map(([value, label]) => option(value, label))];
+  const today = () => new Date().toISOString().slice(0, 10);
 
-  async function saveReport(event) {
-    event.preventDefault();
-    const form = event.target;
-    if (!form.checkValidity()) {
-      form.reportValidity();
-      return;
-    }
-    const fields = form.elements;
-    const entry = {
-      id: crypto.randomUUID(), // the Idempotency-Key: the server creates it once
-      seq: Date.now() + performance.now() / 1e6,
-      kind: "report",
-      endpoint: `${CONFIG.api}activity-reports/`,
-      body: {
+  // The app's forms: what each sends, to which endpoint, and how the outbox names it.
+  const FORMS = {
+    report: {
+      endpoint: "activity-reports/",
+      fill(form, interventions) {
+        form.elements.activity_type.replaceChildren(...choices(CONFIG.activity_types));
+        const fillInterventions = () => {
+          const chosen = Number(form.elements.person.value);
+          form.elements.intervention.replaceChildren(
+            ...choices(interventions.filter((row) => row.person === chosen).map((row) => [row.id, row.item_name]))
+          );
+        };
+        form.elements.person.onchange = fillInterventions;
+        return fillInterventions;
+      },
+      body: (fields) => ({
         person: Number(fields.person.value),
         intervention: Number(fields.intervention.value),
         activity_type: fields.activity_type.value,
         date: fields.date.value,
         hours: String(fields.hours.value),
         notes: fields.notes.value,
+      }),
+      summary: (body) => text("hours_of", { hours: formatNumber(body.hours), date: formatDate(body.date) }),
+    },
+    access: {
+      endpoint: "accesses/",
+      fill(form) {
+        form.elements.channel.replaceChildren(...choices(CONFIG.access_channels));
+        form.elements.outcome.replaceChildren(...choices(CONFIG.access_outcomes));
+        return () => null;
       },
+      body: (fields) => ({
+        person: Number(fields.person.value),
+        channel: fields.channel.value,
+        date: fields.date.value,
+        reason: fields.reason.value,
+        outcome: fields.outcome.value,
+        referred_to: fields.referred_to.value,
+      }),
+      summary: (body) =>
+        [new Map(CONFIG.access_channels).get(body.channel), formatDate(body.date)].filter(Boolean).join(" · "),
+    },
+  };
+
+  async function renderForm(kind, personId, draft) {
+    const database = await db();
+    const persons = (await database.getAll("persons")).sort((a, b) => personName(a).localeCompare(personName(b), locale));
+    const form = $(`${kind}-form`);
+    form.reset();
+    form.elements.person.replaceChildren(...choices(persons.map((p) => [p.id, personName(p)])));
+    const afterPerson = FORMS[kind].fill(form, await database.getAll("interventions"));
+    form.elements.replaces.value = draft ? draft.id : "";
+    const values = draft ? draft.body : { person: personId || "", date: today() };
+    form.elements.person.value = values.person ? String(values.person) : "";
+    afterPerson();
+    for (const [name, value] of Object.entries(values)) {
+      if (name !== "person" && form.elements[name]) form.elements[name].value = value ?? "";
+    }
+  }
+
+  async function saveForm(event) {
+    event.preventDefault();
+    const form = event.target;
+    const kind = form.id.replace(/-form$/, "");
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
+    const entry = {
+      id: crypto.randomUUID(), // the Idempotency-Key: the server creates it once
+      seq: Date.now() + performance.now() / 1e6,
+      kind,
+      endpoint: CONFIG.api + FORMS[kind].endpoint,
+      body: FORMS[kind].body(form.elements),
       created_at: new Date().toISOString(),
       state: "pending",
     };
     const database = await db();
     const tx = database.transaction("outbox", "readwrite");
-    const replaces = fields.replaces.value;
+    const replaces = form.elements.replaces.value;
     // A corrected draft goes as a new item, with a new key: the refused one is dropped.
     await Promise.all([tx.store.put(entry), replaces ? tx.store.delete(replaces) : null, tx.done]);
     form.reset();
@@ -488,7 +517,7 @@
     const entry = await database.get("outbox", id);
     if (!entry) return;
     if (button.dataset.action === "copy") {
-      const copy = [text("kind_report"), entry.reason || "", JSON.stringify(entry.body, null, 2)].join("\n");
+      const copy = [text(`kind_${entry.kind}`), entry.reason || "", JSON.stringify(entry.body, null, 2)].join("\n");
       try {
         await navigator.clipboard.writeText(copy);
         showNotice(text("copied"));
@@ -496,7 +525,7 @@
         showNotice(copy);
       }
     } else if (button.dataset.action === "edit") {
-      location.hash = `#report/edit/${id}`;
+      location.hash = `#${entry.kind}/edit/${id}`;
     } else if (button.dataset.action === "discard" && window.confirm(text("confirm_discard"))) {
       await database.delete("outbox", id);
       announce("outbox");
@@ -516,8 +545,9 @@
   function currentScreen() {
     const [name, ...rest] = location.hash.replace(/^#/, "").split("/");
     if (name === "person") return { name, id: Number(rest[0]) };
-    if (name === "report" && rest[0] === "edit") return { name, draft: rest[1] };
-    if (name === "report") return { name, person: Number(rest[0]) || null };
+    const form = name in FORMS;
+    if (form && rest[0] === "edit") return { name, form, draft: rest[1] };
+    if (form) return { name, form, person: Number(rest[0]) || null };
     if (name === "outbox") return { name };
     return { name: "home" };
   }
@@ -542,12 +572,16 @@
       return;
     }
     const me = await getMeta("me");
-    const reports = Boolean(me && me.roles.some((role) => role.role === "third_sector_operator"));
-    for (const node of document.querySelectorAll('[data-role-only="report"]')) node.hidden = !reports;
+    const roles = new Set(me ? me.roles.map((role) => role.role) : []);
+    const may = {
+      report: roles.has("third_sector_operator"),
+      access: ["operator", "social_worker", "zone_admin"].some((role) => roles.has(role)),
+    };
+    for (const node of document.querySelectorAll("[data-role-only]")) node.hidden = !may[node.dataset.roleOnly];
     const screen = currentScreen();
-    if (screen.name === "report") {
+    if (screen.form) {
       const draft = screen.draft ? await (await db()).get("outbox", screen.draft) : null;
-      await renderReportForm(screen.person, draft);
+      await renderForm(screen.name, screen.person, draft);
     }
     show(screen.name);
     await renderAll();
@@ -618,7 +652,8 @@
       navigator.serviceWorker.register(CONFIG.service_worker, { scope: CONFIG.scope }).catch(() => null);
     }
     $("signin-form").addEventListener("submit", signIn);
-    $("report-form").addEventListener("submit", saveReport);
+    $("report-form").addEventListener("submit", saveForm);
+    $("access-form").addEventListener("submit", saveForm);
     $("outbox-list").addEventListener("click", outboxAction);
     $("sign-out").addEventListener("click", signOut);
     $("sync-now").addEventListener("click", () => sync());
