@@ -369,3 +369,45 @@ def test_an_operator_registers_an_access_offline_and_it_arrives_once_from_the_ap
         "app",
     )
     assert access.reason == "Chiede aiuto per la spesa"
+
+
+def test_a_wrong_password_is_refused_in_the_words_of_the_api(open_app, world):
+    app = open_app()
+    page = first_visit(app)
+    page.fill("#signin-username", world["user"].username)
+    page.fill("#signin-password", "not-the-password")
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_selector("#signin-error", state="visible")
+    assert page.locator("#signin-error").inner_text() == _("Wrong username or password.")
+    assert page.locator("#app-nav").is_hidden()
+    assert not DeviceToken.objects.filter(user=world["user"]).exists()
+
+
+def test_a_working_set_not_synced_for_too_long_is_wiped_but_the_outbox_kept(open_app, world):
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, world)
+    app.set_offline(True)
+    fill_report(page, world)
+    # The last successful sync was 73 hours ago (the limit is 72).
+    page.evaluate(
+        """async () => {
+            const old = new Date(Date.now() - 73 * 3600 * 1000).toISOString();
+            const database = await idb.openDB("siso-app");
+            await database.put("meta", old, "last_sync");
+            database.close();
+        }"""
+    )
+    page.goto("/app/#home")
+    page.reload()
+    page.wait_for_selector("#app-notice", state="visible")
+    assert page.locator("#app-notice").inner_text() == _(
+        "The data kept on this device had not been synced for more than %(hours)s hours "
+        "and has been deleted."
+    ) % {"hours": 72}
+    dump = page.evaluate(INDEXEDDB_DUMP)
+    assert world["person"].tax_code not in dump
+    assert outbox(page) == [_("pending")]  # what the user wrote is still sent later
+    app.set_offline(False)
+    wait_for_states(page, _("sent"))
+    assert ActivityReport.objects.count() == 1
