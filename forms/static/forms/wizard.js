@@ -5,18 +5,7 @@
   var dataNode = document.getElementById("logic-data");
   var base = dataNode ? JSON.parse(dataNode.textContent) : {};
 
-  // Italian input as the server reads it (forms/validation.py): "4.500,00", "4500,5", "4.5".
-  function number(text) {
-    if (text === "" || text === null) return null;
-    var typed = String(text).replace(/[\s\u00a0]/g, "");
-    if (/^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/.test(typed)) {
-      typed = typed.replace(/\./g, "").replace(",", ".");
-    } else if (!/^[+-]?\d*\.\d+$/.test(typed)) {
-      return null;
-    }
-    var value = Number(typed);
-    return isNaN(value) ? null : value;
-  }
+  var number = SisoLogic.number;  // logic-run.js: the app applies the same rules
 
   function valueOf(box) {
     var kind = box.getAttribute("data-kind");
@@ -111,20 +100,15 @@
       if (row && row !== box) {
         scope = Object.assign({}, data, { row: fieldsIn(row, true), row_index: Number(row.getAttribute("data-row")) });
       }
-      var shown;
-      try { shown = jsonLogic.truthy(jsonLogic.apply(JSON.parse(rule), scope)); } catch (e) { shown = true; }
-      box.hidden = !shown;
+      box.hidden = !SisoLogic.visible(rule, scope);
     });
     // computed values shown read-only, e.g. an age from the birth date
     form.querySelectorAll("[data-computed]").forEach(function (box) {
       var input = box.querySelector("input");
       var row = box.closest("[data-row]");
       var scope = row ? Object.assign({}, data, { row: fieldsIn(row, true) }) : data;
-      try {
-        var value = jsonLogic.apply(JSON.parse(box.getAttribute("data-computed")), scope);
-        var none = value === null || value === undefined || (typeof value === "number" && !isFinite(value));
-        input.value = none ? "" : value;  // NaN or Infinity is no answer, as on the server
-      } catch (e) { /* the server computes it anyway */ }
+      var value = SisoLogic.computed(box.getAttribute("data-computed"), scope);
+      if (value !== undefined) input.value = value === null ? "" : value;  // NaN or Infinity is no answer
     });
   }
 
