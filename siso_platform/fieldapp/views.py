@@ -28,6 +28,10 @@ SHELL_STATIC = [
     "fieldapp/app.js",
     "fieldapp/app.css",
     "fieldapp/vendor/idb.umd.js",
+    # The web wizard's evaluator, as it is: the app applies a questionnaire's logic with it.
+    "forms/vendor/logic.js",
+    "forms/logic-ops.js",
+    "forms/logic-run.js",
     "fieldapp/icons/icon-192.png",
     "fieldapp/icons/icon-512.png",
     "fieldapp/icons/maskable-512.png",
@@ -91,6 +95,16 @@ def _catalogue() -> dict:
         "unknown_person": _("Person %(id)s"),
         "choose": _("Choose…"),
         "created_at": _("saved on %(when)s"),
+        "kind_questionnaire": _("Questionnaire"),
+        "required": _("This field is required."),
+        "not_a_number": _("Enter a number."),
+        "step_of": _("Step %(step)s of %(steps)s"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "on_the_web": _("This answer is given on the web, not in the app."),
+        "version": _("version %(version)s"),
+        "draft_kept": _("A draft of this questionnaire is kept on this device."),
+        "fix_errors": _("Some answers are missing or not valid: see the messages."),
     }
 
 

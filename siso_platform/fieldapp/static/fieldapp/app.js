@@ -10,7 +10,8 @@
   const CONFIG = JSON.parse(document.getElementById("app-config").textContent);
   const TEXT = JSON.parse(document.getElementById("app-catalogue").textContent);
   const DB_NAME = "siso-app";
-  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts"];
+    // `forms`: the published questionnaire versions, with their schema (no personal data).
+  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms"];
   const LOCK = "siso-outbox";
   const MAX_PAGES = 10; // 200 rows a page: the working set is what the user works on
   const REFUSED = [400, 403, 404, 409, 410, 422];
@@ -36,11 +37,14 @@
   let opening = null;
   function db() {
     if (!opening) {
-      opening = idb.openDB(DB_NAME, 1, {
+      opening = idb.openDB(DB_NAME, 2, {
+        // Version 2 adds the questionnaires: the outbox and the rest stay as they are.
         upgrade(database) {
-          database.createObjectStore("meta");
-          for (const name of DATA_STORES) database.createObjectStore(name, { keyPath: "id" });
-          database.createObjectStore("outbox", { keyPath: "id" });
+          const missing = (name) => !database.objectStoreNames.contains(name);
+          if (missing("meta")) database.createObjectStore("meta");
+          for (const name of [...DATA_STORES, "outbox"]) {
+            if (missing(name)) database.createObjectStore(name, { keyPath: "id" });
+          }
         },
         // Another tab deletes the database (sign-out, revoked token): let it.
         blocking() {
@@ -70,7 +74,7 @@
 
   // Nothing the screens showed stays in the page either.
   function clearScreens() {
-    for (const node of document.querySelectorAll(".app-list, form select")) node.replaceChildren();
+    for (const node of document.querySelectorAll(".app-list, form select, #questionnaire-fields")) node.replaceChildren();
     for (const node of document.querySelectorAll("#person-facts dd, #person-title")) node.textContent = "";
     for (const form of document.querySelectorAll("form")) form.reset();
     $("outbox-count").textContent = "";
@@ -179,7 +183,9 @@
     if (meResponse.status === 401) throw new Revoked();
     if (!meResponse.ok) throw new Unreachable(String(meResponse.status));
     const me = await meResponse.json();
+    const forms = await fetchForms();
     const fetched = {
+      forms,
       cases: await fetchAll("cases/?page_size=200&status=open"),
       persons: await fetchAll("persons/?page_size=200"),
       tasks: await fetchAll("tasks/"),
@@ -199,6 +205,26 @@
     writes.push(tx.objectStore("meta").put(me, "me"));
     writes.push(tx.objectStore("meta").put(new Date().toISOString(), "last_sync"));
     await Promise.all([...writes, tx.done]);
+  }
+
+  // The questionnaires the user may fill: the newest published version of each, with its schema.
+  async function fetchForms() {
+    const forms = [];
+    for (const summary of await fetchAll("forms/")) {
+      const response = await api(summary.url);
+      if (response.status === 401) throw new Revoked();
+      if (!response.ok) continue;
+      const detail = await response.json();
+      forms.push({
+        id: `${detail.slug}/${detail.version}`,
+        slug: detail.slug,
+        version: detail.version,
+        title: label(detail.title),
+        layout: detail.layout,
+        endpoint: `${CONFIG.api}forms/${detail.slug}/versions/${detail.version}/submissions/`,
+      });
+    }
+    return forms;
   }
 
   let syncing = null;
@@ -397,7 +423,7 @@
         node.querySelector('[data-slot="summary"]').textContent = `${personName(
           persons.get(entry.body.person),
           entry.body.person
-        )} · ${FORMS[entry.kind].summary(entry.body)}`;
+        )} · ${FORMS[entry.kind].summary(entry.body, entry)}`;
         const state = node.querySelector('[data-slot="state"]');
         state.textContent = STATE_LABEL[entry.state](entry);
         state.classList.add(`app-state-${entry.state}`);
@@ -463,6 +489,8 @@
         [new Map(CONFIG.access_channels).get(body.channel), formatDate(body.date)].filter(Boolean).join(" · "),
     },
   };
+
+  FORMS.questionnaire = { summary: (body, entry) => entry.title || "" };
 
   async function renderForm(kind, personId, draft) {
     const database = await db();
@@ -533,6 +561,352 @@
     }
   }
 
+  /* Questionnaires: one step at a time, with the web wizard's evaluator (forms/logic-run.js
+   * over json-logic-js and the project's operations) and forms/validation.py's order: a step
+   * or field not shown counts as unanswered, computed values follow the answers, a hidden
+   * field keeps its value. The server checks everything again when the answers arrive. */
+
+  const INPUT_TYPES = { date: "date", time: "time", datetime: "datetime-local", email: "email", phone: "tel" };
+  const NUMBERS = ["integer", "decimal", "range"];
+  const TYPED = ["text", "textarea", "tax_code", "email", "phone", "date", "time", "datetime", "choice", "boolean", "multichoice", ...NUMBERS];
+  const quest = { form: null, step: 0, person: "", answers: {}, replaces: "" };
+
+  function label(value) {
+    if (!value || typeof value === "string") return value || "";
+    return value[locale.slice(0, 2)] || value.it || value.en || "";
+  }
+  const draftKey = (formId) => `draft:${formId}`;
+
+  async function renderFormsList() {
+    const forms = (await (await db()).getAll("forms")).sort((a, b) => a.title.localeCompare(b.title, locale));
+    fill(
+      $("forms-list"),
+      forms.map((form) =>
+        item({ title: form.title, href: `#questionnaire/${form.id}`, meta: text("version", { version: form.version }) })
+      )
+    );
+  }
+
+  // The answer as logic reads it (a number, a boolean, a list) from what is typed or picked.
+  function logicValue(spec, raw) {
+    if (raw === undefined || raw === null || raw === "" || (Array.isArray(raw) && !raw.length)) return null;
+    if (NUMBERS.includes(spec.kind)) return SisoLogic.number(raw);
+    if (spec.kind === "boolean") return raw === "true";
+    if (spec.kind === "tax_code") return String(raw).trim().toUpperCase();
+    return typeof raw === "string" ? raw.trim() || null : raw;
+  }
+
+  // The data logic runs on, in the schema's order, as forms/validation.py builds it.
+  function evaluate() {
+    const data = {};
+    const shownSteps = new Set();
+    const shown = new Set();
+    for (const step of quest.form.layout.steps) {
+      const stepShown = SisoLogic.visible(step.visible_if, data);
+      if (stepShown) shownSteps.add(step.key);
+      for (const spec of step.fields) {
+        if (!stepShown || !SisoLogic.visible(spec.visible_if, data)) {
+          data[spec.key] = null;
+          continue;
+        }
+        shown.add(spec.key);
+        if (spec.computed) data[spec.key] = SisoLogic.computed(spec.computed, data) ?? null;
+        else if (spec.kind === "hidden") {
+          const value = spec.default && typeof spec.default === "object" ? SisoLogic.computed(spec.default, data) : spec.default;
+          data[spec.key] = value === "" || value === undefined ? null : value;
+        } else if (spec.kind !== "note") data[spec.key] = logicValue(spec, quest.answers[spec.key]);
+      }
+    }
+    return { data, shownSteps, shown };
+  }
+
+  function control(spec, id) {
+    const raw = quest.answers[spec.key];
+    if (spec.computed) {
+      const input = document.createElement("input");
+      Object.assign(input, { type: "text", id, className: "form-control", readOnly: true });
+      input.dataset.computed = "";
+      return input;
+    }
+    if (spec.kind === "choice" || spec.kind === "boolean") {
+      const pairs =
+        spec.kind === "boolean"
+          ? [["true", text("yes")], ["false", text("no")]]
+          : (spec.choices || []).map((choice) => [choice.value, label(choice.label)]);
+      const select = document.createElement("select");
+      select.id = id;
+      select.replaceChildren(...choices(pairs));
+      select.value = raw ?? "";
+      return select;
+    }
+    if (spec.kind === "multichoice") {
+      const boxes = document.createElement("div");
+      for (const [index, choice] of (spec.choices || []).entries()) {
+        const wrap = document.createElement("div");
+        wrap.className = "form-check";
+        const box = document.createElement("input");
+        Object.assign(box, { type: "checkbox", id: `${id}-${index}`, value: choice.value });
+        box.checked = Array.isArray(raw) && raw.includes(choice.value);
+        const boxLabel = document.createElement("label");
+        boxLabel.htmlFor = box.id;
+        boxLabel.textContent = label(choice.label);
+        wrap.append(box, boxLabel);
+        boxes.append(wrap);
+      }
+      return boxes;
+    }
+    const input = document.createElement(spec.kind === "textarea" ? "textarea" : "input");
+    input.id = id;
+    input.className = "form-control";
+    if (spec.kind !== "textarea") input.type = INPUT_TYPES[spec.kind] || "text";
+    if (NUMBERS.includes(spec.kind)) input.inputMode = spec.kind === "integer" ? "numeric" : "decimal";
+    input.value = raw ?? "";
+    return input;
+  }
+
+  function fieldBox(spec) {
+    const id = `q-${spec.key}`;
+    const box = document.createElement(spec.kind === "multichoice" ? "fieldset" : "div");
+    box.className = "form-group";
+    if (spec.kind === "choice" || spec.kind === "boolean") box.classList.add("select-wrapper");
+    box.dataset.key = spec.key;
+    box.dataset.kind = spec.kind;
+    const caption = document.createElement(spec.kind === "multichoice" ? "legend" : spec.kind === "note" ? "p" : "label");
+    caption.textContent = label(spec.label) || spec.key;
+    caption.className = spec.kind === "multichoice" ? "h6" : "active";
+    box.append(caption);
+    if (spec.kind === "note") return box;
+    if (!TYPED.includes(spec.kind) && !spec.computed) {
+      const notice = document.createElement("p");
+      notice.className = "small";
+      notice.textContent = text("on_the_web");
+      box.append(notice);
+      return box;
+    }
+    const input = control(spec, id);
+    if (caption.tagName === "LABEL") caption.htmlFor = id;
+    box.append(input);
+    const help = label(spec.help);
+    const described = [`${id}-error`];
+    if (help) {
+      const small = document.createElement("small");
+      small.className = "form-text";
+      small.id = `${id}-help`;
+      small.textContent = help;
+      box.append(small);
+      described.push(small.id);
+    }
+    const error = document.createElement("div");
+    error.className = "invalid-feedback";
+    error.id = `${id}-error`;
+    box.append(error);
+    if (spec.kind === "multichoice") box.setAttribute("aria-describedby", described.join(" "));
+    else input.setAttribute("aria-describedby", described.join(" "));
+    return box;
+  }
+
+  function visibleSteps() {
+    const { shownSteps } = evaluate();
+    return quest.form.layout.steps.map((step, index) => [step, index]).filter(([step]) => shownSteps.has(step.key));
+  }
+
+  function renderStep() {
+    const step = quest.form.layout.steps[quest.step];
+    const steps = visibleSteps();
+    const position = steps.findIndex(([, index]) => index === quest.step);
+    $("questionnaire-step-title").textContent = label(step.title);
+    $("questionnaire-progress").textContent = text("step_of", { step: position + 1, steps: steps.length });
+    $("questionnaire-person-group").hidden = position !== 0;
+    $("questionnaire-fields").replaceChildren(...step.fields.filter((spec) => spec.kind !== "hidden").map(fieldBox));
+    $("questionnaire-back").hidden = position <= 0;
+    $("questionnaire-next").hidden = position === steps.length - 1;
+    $("questionnaire-send").hidden = position !== steps.length - 1;
+    $("questionnaire-error").hidden = true;
+    applyLogic();
+  }
+
+  // Shows and hides the step's fields and fills the computed ones, live.
+  function applyLogic() {
+    const { data, shown } = evaluate();
+    for (const box of $("questionnaire-fields").querySelectorAll("[data-key]")) {
+      box.hidden = !shown.has(box.dataset.key);
+      const computed = box.querySelector("[data-computed]");
+      if (computed) {
+        const value = data[box.dataset.key];
+        computed.value = value === null || value === undefined ? "" : typeof value === "number" ? formatNumber(value) : String(value);
+      }
+    }
+    return data;
+  }
+
+  function readStep() {
+    for (const box of $("questionnaire-fields").querySelectorAll("[data-key]")) {
+      const { key, kind } = box.dataset;
+      if (box.querySelector("[data-computed]") || kind === "note" || !TYPED.includes(kind)) continue;
+      if (kind === "multichoice") {
+        quest.answers[key] = [...box.querySelectorAll("input:checked")].map((input) => input.value);
+      } else {
+        quest.answers[key] = box.querySelector("input, select, textarea").value;
+      }
+    }
+    quest.person = $("questionnaire-person").value;
+  }
+
+  async function saveDraft() {
+    const draft = { person: quest.person, step: quest.step, answers: quest.answers, replaces: quest.replaces };
+    await setMeta(draftKey(quest.form.id), draft);
+  }
+
+  async function questionnaireChanged() {
+    if (!quest.form) return;
+    readStep();
+    applyLogic();
+    await saveDraft();
+  }
+
+  function setError(node, message) {
+    const input = node.querySelector("input, select, textarea") || node;
+    const error = node.querySelector(".invalid-feedback");
+    if (error) {
+      error.textContent = message || "";
+      error.style.display = message ? "block" : "";
+    }
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    input.classList.toggle("is-invalid", Boolean(message));
+  }
+
+  // The step's shown fields: required ones answered, numbers that are numbers.
+  function checkStep() {
+    const { data, shown } = evaluate();
+    let valid = true;
+    const first = $("questionnaire-person-group");
+    if (!first.hidden) {
+      const missing = !quest.person;
+      setError(first, missing ? text("required") : "");
+      valid = valid && !missing;
+    }
+    for (const spec of quest.form.layout.steps[quest.step].fields) {
+      const box = $("questionnaire-fields").querySelector(`[data-key="${CSS.escape(spec.key)}"]`);
+      if (!box || !shown.has(spec.key) || spec.computed || !TYPED.includes(spec.kind)) continue;
+      const raw = quest.answers[spec.key];
+      const empty = raw === undefined || raw === "" || (Array.isArray(raw) && !raw.length);
+      const required =
+        spec.required === true ||
+        (spec.required && typeof spec.required === "object" && SisoLogic.truthy(spec.required, data));
+      let message = "";
+      if (empty && required) message = label(spec.required_message) || text("required");
+      else if (!empty && NUMBERS.includes(spec.kind) && data[spec.key] === null) message = text("not_a_number");
+      setError(box, message);
+      valid = valid && !message;
+    }
+    $("questionnaire-error").textContent = valid ? "" : text("fix_errors");
+    $("questionnaire-error").hidden = valid;
+    if (!valid) {
+      const wrong = document.querySelector("#screen-questionnaire .is-invalid");
+      if (wrong) wrong.focus();
+    }
+    return valid;
+  }
+
+  async function moveStep(direction) {
+    readStep();
+    if (direction > 0 && !checkStep()) return;
+    const steps = visibleSteps().map(([, index]) => index);
+    const position = steps.indexOf(quest.step);
+    const next = steps[position + direction];
+    if (next === undefined) return;
+    quest.step = next;
+    await saveDraft();
+    renderStep();
+    $("questionnaire-step-title").focus();
+  }
+
+  async function openQuestionnaire(screen) {
+    const database = await db();
+    let entry = null;
+    let formId = screen.formId;
+    if (screen.draft) {
+      entry = await database.get("outbox", screen.draft);
+      formId = entry && entry.form_id;
+    }
+    const form = formId ? await database.get("forms", formId) : null;
+    quest.form = form;
+    $("questionnaire-form").hidden = !form;
+    if (!form) {
+      $("questionnaire-title").textContent = text("nothing");
+      $("questionnaire-progress").textContent = "";
+      return;
+    }
+    const draft = entry
+      ? { person: String(entry.body.person), step: 0, answers: entry.raw || {}, replaces: entry.id }
+      : await getMeta(draftKey(form.id));
+    Object.assign(quest, {
+      step: draft ? draft.step : 0,
+      person: draft ? draft.person : screen.person ? String(screen.person) : "",
+      answers: draft ? { ...draft.answers } : {},
+      replaces: draft ? draft.replaces || "" : "",
+    });
+    if (!form.layout.steps[quest.step]) quest.step = 0;
+    const persons = (await database.getAll("persons")).sort((a, b) => personName(a).localeCompare(personName(b), locale));
+    $("questionnaire-person").replaceChildren(...choices(persons.map((p) => [p.id, personName(p)])));
+    $("questionnaire-person").value = quest.person;
+    $("questionnaire-title").textContent = form.title;
+    $("questionnaire-step-title").tabIndex = -1;
+    showNotice(draft && !entry ? text("draft_kept") : "");
+    renderStep();
+  }
+
+  // The answers the API takes: what was typed or picked in fields shown, as the web sends them.
+  function answersToSend() {
+    const { shown } = evaluate();
+    const answers = {};
+    for (const step of quest.form.layout.steps) {
+      for (const spec of step.fields) {
+        const raw = quest.answers[spec.key];
+        if (!shown.has(spec.key) || spec.computed || !TYPED.includes(spec.kind)) continue;
+        if (raw === undefined || raw === "" || (Array.isArray(raw) && !raw.length)) continue;
+        if (spec.kind === "boolean") answers[spec.key] = raw === "true";
+        else if (typeof raw === "string") answers[spec.key] = raw.trim();
+        else answers[spec.key] = raw;
+      }
+    }
+    return answers;
+  }
+
+  async function sendQuestionnaire(event) {
+    event.preventDefault();
+    readStep();
+    if (!checkStep()) return;
+    const form = quest.form;
+    const entry = {
+      id: crypto.randomUUID(), // the Idempotency-Key: the server creates it once
+      seq: Date.now() + performance.now() / 1e6,
+      kind: "questionnaire",
+      form_id: form.id,
+      title: form.title,
+      endpoint: form.endpoint,
+      body: { person: Number(quest.person), answers: answersToSend() },
+      raw: quest.answers,
+      created_at: new Date().toISOString(),
+      state: "pending",
+    };
+    const database = await db();
+    const tx = database.transaction(["outbox", "meta"], "readwrite");
+    await Promise.all([
+      tx.objectStore("outbox").put(entry),
+      quest.replaces ? tx.objectStore("outbox").delete(quest.replaces) : null,
+      tx.objectStore("meta").delete(draftKey(form.id)),
+      tx.done,
+    ]);
+    quest.form = null;
+    $("questionnaire-fields").replaceChildren();
+    showNotice(text("saved"));
+    announce("outbox");
+    location.hash = "#outbox";
+    sync();
+  }
+
   async function renderAll() {
     if (!(await getMeta("token"))) return;
     await renderStatus();
@@ -540,11 +914,15 @@
     const screen = currentScreen();
     if (screen.name === "home") await renderHome();
     if (screen.name === "person") await renderPerson(screen.id);
+    if (screen.name === "forms") await renderFormsList();
   }
 
   function currentScreen() {
     const [name, ...rest] = location.hash.replace(/^#/, "").split("/");
     if (name === "person") return { name, id: Number(rest[0]) };
+    if (name === "forms") return { name };
+    if (name === "questionnaire" && rest[0] === "edit") return { name, draft: rest[1] };
+    if (name === "questionnaire") return { name, formId: `${rest[0]}/${rest[1]}`, person: Number(rest[2]) || null };
     const form = name in FORMS;
     if (form && rest[0] === "edit") return { name, form, draft: rest[1] };
     if (form) return { name, form, person: Number(rest[0]) || null };
@@ -583,6 +961,7 @@
       const draft = screen.draft ? await (await db()).get("outbox", screen.draft) : null;
       await renderForm(screen.name, screen.person, draft);
     }
+    if (screen.name === "questionnaire") await openQuestionnaire(screen);
     show(screen.name);
     await renderAll();
   }
@@ -654,6 +1033,11 @@
     $("signin-form").addEventListener("submit", signIn);
     $("report-form").addEventListener("submit", saveForm);
     $("access-form").addEventListener("submit", saveForm);
+    $("questionnaire-form").addEventListener("submit", sendQuestionnaire);
+    $("questionnaire-form").addEventListener("input", questionnaireChanged);
+    $("questionnaire-form").addEventListener("change", questionnaireChanged);
+    $("questionnaire-next").addEventListener("click", () => moveStep(1));
+    $("questionnaire-back").addEventListener("click", () => moveStep(-1));
     $("outbox-list").addEventListener("click", outboxAction);
     $("sign-out").addEventListener("click", signOut);
     $("sync-now").addEventListener("click", () => sync());
