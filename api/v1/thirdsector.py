@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from siso_platform import private_files, uploads
@@ -320,6 +320,31 @@ class AttachmentUploadSerializer(serializers.Serializer):
         return upload
 
 
+MAX_REPORT_FILES = 10
+
+
+class ActivityReportUploadSerializer(ActivityReportSerializer):
+    """A report and its files in one request (multipart/form-data): what the app sends when a
+    report written offline carries a photo, under the same Idempotency-Key."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        max_length=MAX_REPORT_FILES,
+        help_text="Photos or documents (PDF, images, sheets or text by content; each at most "
+        "SISO_UPLOAD_MAX_MB): one `files` part each.",
+    )
+
+    class Meta(ActivityReportSerializer.Meta):
+        fields = [*ActivityReportSerializer.Meta.fields, "files"]
+
+    def validate_files(self, files):
+        for upload in files:
+            upload.siso_kind = AttachmentUploadSerializer().validate_file(upload).siso_kind
+        return files
+
+
 def _assignment_ended(user, data) -> Conflict | None:
     """A 409 when the person (or intervention) named is out of reach because the body's
     assignment of their case has ended: the body knew the person, so saying so leaks
@@ -386,7 +411,18 @@ class ActivityReportViewSet(
             else super().get_serializer_class()
         )
 
+    def get_parsers(self):
+        # A new report (POST on the list) comes as JSON, or as multipart with its files.
+        method = getattr(self.request, "method", "")
+        if method == "POST" and not getattr(self, "detail", False):
+            return [JSONParser(), MultiPartParser()]
+        return super().get_parsers()
+
     @extend_schema(
+        request={
+            "application/json": ActivityReportSerializer,
+            "multipart/form-data": ActivityReportUploadSerializer,
+        },
         parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses=idempotency_responses(
             ActivityReportSerializer,
@@ -401,13 +437,16 @@ class ActivityReportViewSet(
         ),
     )
     def create(self, request, *args, **kwargs):
-        incoming = self.get_serializer(data=request.data)
+        incoming = ActivityReportUploadSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         if not incoming.is_valid():
             conflict = _assignment_ended(request.user, request.data)
             if conflict is not None and {"person", "intervention"} & set(incoming.errors):
                 raise conflict
             raise ValidationError(incoming.errors)
-        data = incoming.validated_data
+        data = dict(incoming.validated_data)
+        files = data.pop("files", [])
         organisation = actions.body_organisations(request.user).first()
         body = ThirdSectorBody.objects.filter(organisation=organisation).first()
         if body is None:
@@ -417,9 +456,13 @@ class ActivityReportViewSet(
             report, _created = actions.submit_report(
                 by=request.user, body=body, entered_via=entered_via(request), **data
             )
+            for upload in files:  # in the same transaction: the report and its files, or none
+                actions.attach_file(report, upload, by=request.user, kind=upload.siso_kind)
             return report
 
-        report, created = run_once(request, "activity-report", data, create)
+        # The files are part of what was asked: a retry must carry the same ones.
+        asked = dict(data, files=files) if files else data
+        report, created = run_once(request, "activity-report", asked, create)
         row = self.get_queryset().filter(pk=report.pk).first()
         if row is None:  # a retry after the assignment ended: the report exists, unreadable
             raise _assignment_ended(request.user, request.data) or Conflict()

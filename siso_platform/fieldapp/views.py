@@ -105,6 +105,8 @@ def _catalogue() -> dict:
         "version": _("version %(version)s"),
         "draft_kept": _("A draft of this questionnaire is kept on this device."),
         "fix_errors": _("Some answers are missing or not valid: see the messages."),
+        "with_files": _("with %(names)s"),
+        "files_kept": _("Kept with this draft: %(names)s. Take another photo to replace it."),
     }
 
 

@@ -13,7 +13,7 @@ from siso_platform.accounts.models import DeviceToken
 from siso_platform.casework.models import Access, Assignment
 from siso_platform.casework.procedures import seed
 from siso_platform.fieldapp import views
-from siso_platform.thirdsector.models import ActivityReport
+from siso_platform.thirdsector.models import ActivityReport, ReportAttachment
 from tests.api.conftest import (  # noqa: F401 (fixtures)
     accredited_body,
     assignment,
@@ -24,6 +24,7 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
     office,
     operator,
 )
+from tests.api.test_report_files import PNG
 from tests.browser import axe_violations
 
 from .conftest import DESKTOP, INDEXEDDB_DUMP, PHONE, serve
@@ -68,7 +69,7 @@ def sign_in(page, world):
     )
 
 
-def fill_report(page, world, *, hours="2.5", notes="Spesa e pulizie"):
+def fill_report(page, world, *, hours="2.5", notes="Spesa e pulizie", photo=False):
     page.click("#app-nav [data-screen=report]")
     page.wait_for_selector("#screen-report", state="visible")
     page.select_option("#report-person", str(world["person"].pk))
@@ -76,6 +77,10 @@ def fill_report(page, world, *, hours="2.5", notes="Spesa e pulizie"):
     page.select_option("#report-type", "home_care")
     page.fill("#report-hours", hours)
     page.fill("#report-notes", notes)
+    if photo:  # what the phone's camera gives the file input
+        page.set_input_files(
+            "#report-photo", files=[{"name": "foto.png", "mimeType": "image/png", "buffer": PNG}]
+        )
     page.click("#report-form button[type=submit]")
     page.wait_for_selector("#screen-outbox", state="visible")
 
@@ -123,7 +128,11 @@ def test_the_app_installs_and_its_start_page_opens_offline(open_app, viewport):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
 
 
-def test_a_report_written_offline_waits_across_a_restart_and_is_sent_once(open_app, world):
+def test_a_report_written_offline_waits_across_a_restart_and_is_sent_once(
+    open_app,
+    world,
+    media,  # noqa: F811
+):
     app = open_app()
     page = first_visit(app)
     sign_in(page, world)
@@ -131,8 +140,9 @@ def test_a_report_written_offline_waits_across_a_restart_and_is_sent_once(open_a
     assert person.last_name in page.locator("#home-persons").inner_text()
 
     app.set_offline(True)
-    fill_report(page, world)
+    fill_report(page, world, photo=True)
     assert outbox(page) == [_("pending")]
+    assert "foto.png" in page.locator("#outbox-list [data-slot=summary]").inner_text()
     page.close()
 
     page = open_again(app, "/app/#outbox")  # the phone restarts the app, still offline
@@ -145,15 +155,18 @@ def test_a_report_written_offline_waits_across_a_restart_and_is_sent_once(open_a
     report = ActivityReport.objects.get()
     assert (report.person, report.intervention) == (person, world["intervention"])
     assert str(report.hours) == "2.50" and report.notes == "Spesa e pulizie"
+    [photo] = ReportAttachment.objects.all()  # the photo came with the report, once
+    assert (photo.report, photo.name, photo.content_type) == (report, "foto.png", "image/png")
+    assert photo.file.read() == PNG
     assert page.locator("#outbox-count").inner_text() == ""
 
 
-def test_a_refused_report_stays_as_a_draft_with_the_reason(open_app, world):
+def test_a_refused_report_stays_as_a_draft_with_the_reason(open_app, world, media):  # noqa: F811
     app = open_app()
     page = first_visit(app)
     sign_in(page, world)
     app.set_offline(True)
-    fill_report(page, world)
+    fill_report(page, world, photo=True)
     # Meanwhile the case's assignment to the body ends.
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     Assignment.objects.filter(pk=world["intervention"].case.assignments.get().pk).update(
@@ -173,12 +186,14 @@ def test_a_refused_report_stays_as_a_draft_with_the_reason(open_app, world):
     page.wait_for_selector("#screen-report", state="visible")
     assert page.input_value("#report-notes") == "Spesa e pulizie"
     assert page.input_value("#report-hours") == "2.5"
+    assert "foto.png" in page.locator("#report-form [data-slot=files-kept]").inner_text()
+    assert axe_violations(page) == []
 
     page.goto("/app/#outbox")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#outbox-list li").get_by_role("button", name=_("Discard")).click()
     page.wait_for_function("() => !document.querySelector('#outbox-list li')")
-    assert not ActivityReport.objects.exists()
+    assert not ActivityReport.objects.exists() and not ReportAttachment.objects.exists()
 
 
 def test_a_reload_in_the_middle_of_a_sync_creates_the_report_once(open_app, world):

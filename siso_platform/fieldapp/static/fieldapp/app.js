@@ -96,7 +96,9 @@
     const headers = { Accept: "application/json" };
     const bearer = token === undefined ? await getMeta("token") : token;
     if (bearer) headers.Authorization = `Token ${bearer}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A FormData (an item with files) sets its own multipart Content-Type.
+    const multipart = body instanceof FormData;
+    if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
     if (key) headers["Idempotency-Key"] = key;
     // A request that hangs (a dead network) must not hold the outbox's lock for ever.
     const timeout = new AbortController();
@@ -105,7 +107,7 @@
       return await fetch(path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || multipart ? body : JSON.stringify(body),
         cache: "no-store",
         credentials: "omit", // the token only: never a web session's cookie
         signal: timeout.signal,
@@ -162,7 +164,7 @@
     for (const { id } of items) {
       const item = await database.get("outbox", id); // as it is now, under the lock
       if (!item || item.state !== "pending") continue;
-      const response = await api(item.endpoint, { method: "POST", body: item.body, key: item.id });
+      const response = await api(item.endpoint, { method: "POST", body: payload(item), key: item.id });
       if (response.status === 401) throw new Revoked();
       if (response.ok) {
         const answer = await response.json().catch(() => ({}));
@@ -176,6 +178,18 @@
       announce("outbox");
       await renderOutbox();
     }
+  }
+
+  // An item with files (a photo kept as a Blob in IndexedDB) goes as multipart, its fields
+  // and its files in one request under the item's one key: the server keeps both, or neither.
+  function payload(item) {
+    if (!item.files || !item.files.length) return item.body;
+    const form = new FormData();
+    for (const [name, value] of Object.entries(item.body)) {
+      if (value !== null && value !== undefined) form.append(name, String(value));
+    }
+    for (const file of item.files) form.append("files", file.blob, file.name);
+    return form;
   }
 
   async function refreshWorkingSet() {
@@ -407,6 +421,9 @@
     refused: (entry) => text("state_refused", { reason: entry.reason || "" }),
   };
 
+  const filesNote = (entry) =>
+    entry.files && entry.files.length ? ` · ${text("with_files", { names: entry.files.map((file) => file.name).join(", ") })}` : "";
+
   async function renderOutbox() {
     const database = await db();
     const items = (await database.getAll("outbox")).sort((a, b) => a.seq - b.seq);
@@ -423,7 +440,7 @@
         node.querySelector('[data-slot="summary"]').textContent = `${personName(
           persons.get(entry.body.person),
           entry.body.person
-        )} · ${FORMS[entry.kind].summary(entry.body, entry)}`;
+        )} · ${FORMS[entry.kind].summary(entry.body, entry)}${filesNote(entry)}`;
         const state = node.querySelector('[data-slot="state"]');
         state.textContent = STATE_LABEL[entry.state](entry);
         state.classList.add(`app-state-${entry.state}`);
@@ -506,6 +523,22 @@
     for (const [name, value] of Object.entries(values)) {
       if (name !== "person" && form.elements[name]) form.elements[name].value = value ?? "";
     }
+    // A file input cannot be filled again: a draft's photo stays with it unless another is taken.
+    const kept = form.querySelector("[data-slot=files-kept]");
+    if (kept) {
+      kept.textContent = draft && draft.files && draft.files.length ? text("files_kept", { names: draft.files.map((file) => file.name).join(", ") }) : "";
+      kept.hidden = !kept.textContent;
+    }
+  }
+
+  // The files chosen in a form (a photo from the camera), as the outbox keeps them: Blobs.
+  async function chosenFiles(form) {
+    const input = form.querySelector("input[type=file]");
+    const chosen = input ? [...input.files].map((file) => ({ name: file.name, type: file.type, blob: file })) : [];
+    const replaces = form.elements.replaces.value;
+    if (chosen.length || !replaces) return chosen;
+    const draft = await (await db()).get("outbox", replaces);
+    return (draft && draft.files) || [];
   }
 
   async function saveForm(event) {
@@ -522,6 +555,7 @@
       kind,
       endpoint: CONFIG.api + FORMS[kind].endpoint,
       body: FORMS[kind].body(form.elements),
+      files: await chosenFiles(form),
       created_at: new Date().toISOString(),
       state: "pending",
     };
