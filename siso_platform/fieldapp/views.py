@@ -106,6 +106,15 @@ def _catalogue() -> dict:
         "draft_kept": _("A draft of this questionnaire is kept on this device."),
         "fix_errors": _("Some answers are missing or not valid: see the messages."),
         "with_files": _("with %(names)s"),
+        "kind_task_claim": _("Task taken"),
+        "kind_task_release": _("Task released"),
+        "kind_task_complete": _("Task completed"),
+        "take": _("Take"),
+        "release": _("Release"),
+        "approved": _("approved"),
+        "not_approved": _("not approved"),
+        "task_claim_here": _("taken on this device, not sent yet"),
+        "task_release_here": _("released on this device, not sent yet"),
         "files_kept": _("Kept with this draft: %(names)s. Take another photo to replace it."),
     }
 

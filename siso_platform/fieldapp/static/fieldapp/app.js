@@ -75,7 +75,7 @@
   // Nothing the screens showed stays in the page either.
   function clearScreens() {
     for (const node of document.querySelectorAll(".app-list, form select, #questionnaire-fields")) node.replaceChildren();
-    for (const node of document.querySelectorAll("#person-facts dd, #person-title")) node.textContent = "";
+    for (const node of document.querySelectorAll("#person-facts dd, #person-title, #task-title, #task-meta, #task-person")) node.textContent = "";
     for (const form of document.querySelectorAll("form")) form.reset();
     $("outbox-count").textContent = "";
   }
@@ -202,7 +202,11 @@
       forms,
       cases: await fetchAll("cases/?page_size=200&status=open"),
       persons: await fetchAll("persons/?page_size=200"),
-      tasks: await fetchAll("tasks/"),
+      // My tasks, and my group's queue (the tasks I may take), in one store.
+      tasks: [
+        ...(await fetchAll("tasks/")),
+        ...(await fetchAll("tasks/?queue=1")).map((task) => ({ ...task, queue: true })),
+      ],
       interventions: await fetchAll("interventions/?page_size=200"),
       alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
         (alert) => alert.assigned_to === me.username
@@ -342,6 +346,19 @@
       meta.textContent = parts.meta;
       li.append(meta);
     }
+    if (parts.actions && parts.actions.length) {
+      const actions = document.createElement("div");
+      actions.className = "app-item-actions";
+      for (const [label, data] of parts.actions) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-outline-primary btn-xs";
+        button.textContent = label;
+        Object.assign(button.dataset, data);
+        actions.append(button);
+      }
+      li.append(actions);
+    }
     return li;
   }
 
@@ -356,17 +373,35 @@
     const database = await db();
     const persons = new Map((await database.getAll("persons")).map((p) => [p.id, p]));
     const tasks = await database.getAll("tasks");
+    const taskMeta = (task) =>
+      [
+        task.subject ? personName(persons.get(task.subject), task.subject) : "",
+        task.procedure && task.procedure.title,
+        task.due_at && text("task_due", { date: formatDate(task.due_at) }),
+        task.local && text(`task_${task.local}_here`),
+      ]
+        .filter(Boolean)
+        .join(" · ");
     fill(
       $("home-tasks"),
-      tasks.map((task) =>
-        item({
-          title: task.title,
-          href: task.subject && persons.has(task.subject) ? `#person/${task.subject}` : null,
-          meta: [task.procedure && task.procedure.name, task.due_at && text("task_due", { date: formatDate(task.due_at) })]
-            .filter(Boolean)
-            .join(" · "),
-        })
-      )
+      tasks
+        .filter((task) => !task.queue && task.local !== "complete")
+        .map((task) =>
+          item({
+            title: task.title,
+            href: `#task/${task.id}`,
+            meta: taskMeta(task),
+            actions: [[text("release"), { taskAction: "release", task: task.id }]],
+          })
+        )
+    );
+    fill(
+      $("home-queue"),
+      tasks
+        .filter((task) => task.queue)
+        .map((task) =>
+          item({ title: task.title, meta: taskMeta(task), actions: [[text("take"), { taskAction: "claim", task: task.id }]] })
+        )
     );
     const alerts = await database.getAll("alerts");
     fill($("home-alerts"), alerts.map((alert) => item({ title: alert.title, meta: alert.detail })));
@@ -437,10 +472,13 @@
         node.dataset.id = entry.id;
         node.dataset.state = entry.state;
         node.querySelector('[data-slot="kind"]').textContent = text(`kind_${entry.kind}`);
-        node.querySelector('[data-slot="summary"]').textContent = `${personName(
-          persons.get(entry.body.person),
-          entry.body.person
-        )} · ${FORMS[entry.kind].summary(entry.body, entry)}${filesNote(entry)}`;
+        const who = entry.body.person ?? entry.person; // a task's item names its person apart
+        node.querySelector('[data-slot="summary"]').textContent = [
+          who ? personName(persons.get(who), who) : "",
+          FORMS[entry.kind].summary(entry.body, entry) + filesNote(entry),
+        ]
+          .filter(Boolean)
+          .join(" · ");
         const state = node.querySelector('[data-slot="state"]');
         state.textContent = STATE_LABEL[entry.state](entry);
         state.classList.add(`app-state-${entry.state}`);
@@ -448,6 +486,8 @@
           when: formatTime(entry.created_at),
         });
         node.querySelector('[data-slot="actions"]').hidden = entry.state !== "refused";
+        // Taking, releasing or deciding on a task again is done from the task, not the draft.
+        node.querySelector('[data-action="edit"]').hidden = entry.kind.startsWith("task_");
         return node;
       })
     );
@@ -508,6 +548,88 @@
   };
 
   FORMS.questionnaire = { summary: (body, entry) => entry.title || "" };
+  FORMS.task_claim = { summary: (body, entry) => entry.title || "" };
+  FORMS.task_release = FORMS.task_claim;
+  FORMS.task_complete = {
+    summary: (body, entry) =>
+      [entry.title, body.answers && text(body.answers.approved ? "approved" : "not_approved")].filter(Boolean).join(" · "),
+  };
+
+  /* Tasks: take and release from the lists, complete on the task's screen; all through the
+   * outbox. The working set shows what was done here until the next sync brings the truth. */
+
+  async function queueTaskItem(task, kind, body, local) {
+    const entry = {
+      id: crypto.randomUUID(), // the Idempotency-Key
+      seq: Date.now() + performance.now() / 1e6,
+      kind: `task_${kind}`,
+      task: task.id,
+      person: task.subject || null,
+      title: task.title,
+      endpoint: `${CONFIG.api}tasks/${task.id}/${kind}/`,
+      body,
+      created_at: new Date().toISOString(),
+      state: "pending",
+    };
+    const database = await db();
+    const tx = database.transaction(["outbox", "tasks"], "readwrite");
+    await Promise.all([tx.objectStore("outbox").put(entry), tx.objectStore("tasks").put({ ...task, ...local }), tx.done]);
+    showNotice(text("saved"));
+    announce("outbox");
+  }
+
+  async function homeAction(event) {
+    const button = event.target.closest("button[data-task-action]");
+    if (!button) return;
+    const task = await (await db()).get("tasks", Number(button.dataset.task));
+    if (!task) return;
+    if (button.dataset.taskAction === "claim") await queueTaskItem(task, "claim", {}, { queue: false, local: "claim" });
+    else await queueTaskItem(task, "release", {}, { queue: true, local: "release" });
+    await renderAll();
+    sync();
+  }
+
+  async function renderTask(id) {
+    const database = await db();
+    const task = await database.get("tasks", id);
+    $("task-title").textContent = task ? task.title : text("nothing");
+    $("task-meta").textContent = task
+      ? [task.procedure && task.procedure.title, task.due_at && text("task_due", { date: formatDate(task.due_at) })]
+          .filter(Boolean)
+          .join(" · ")
+      : "";
+    const person = task && task.subject ? await database.get("persons", task.subject) : null;
+    const link = document.createElement("a");
+    if (task && task.subject) {
+      link.href = `#person/${task.subject}`;
+      link.textContent = personName(person, task.subject);
+    }
+    $("task-person").replaceChildren(...(task && task.subject ? [link] : []));
+    const mine = task && !task.queue && task.local !== "complete";
+    const form = mine && task.form ? await database.get("forms", `${task.form.slug}/${task.form.version}`) : null;
+    $("task-form").hidden = !mine || Boolean(task.form);
+    $("task-web").hidden = !mine || !task.form || Boolean(form);
+    $("task-questionnaire").hidden = !form;
+    if (form) $("task-questionnaire").href = `#questionnaire/${form.id}/${task.subject || 0}/task/${task.id}`;
+    $("task-form").reset();
+  }
+
+  async function completeTask(event) {
+    event.preventDefault();
+    const form = event.target;
+    if (!form.checkValidity()) {
+      form.reportValidity();
+      return;
+    }
+    const task = await (await db()).get("tasks", currentScreen().id);
+    if (!task) return;
+    const answers = { approved: form.elements.approved.value === "true" };
+    if (form.elements.note.value.trim()) answers.note = form.elements.note.value.trim();
+    await queueTaskItem(task, "complete", { answers }, { local: "complete" });
+    form.reset();
+    location.hash = "#outbox";
+    sync();
+  }
 
   async function renderForm(kind, personId, draft) {
     const database = await db();
@@ -603,7 +725,7 @@
   const INPUT_TYPES = { date: "date", time: "time", datetime: "datetime-local", email: "email", phone: "tel" };
   const NUMBERS = ["integer", "decimal", "range"];
   const TYPED = ["text", "textarea", "tax_code", "email", "phone", "date", "time", "datetime", "choice", "boolean", "multichoice", ...NUMBERS];
-  const quest = { form: null, step: 0, person: "", answers: {}, replaces: "" };
+  const quest = { form: null, step: 0, person: "", answers: {}, replaces: "", task: null, draftId: "" };
 
   function label(value) {
     if (!value || typeof value === "string") return value || "";
@@ -788,7 +910,7 @@
 
   async function saveDraft() {
     const draft = { person: quest.person, step: quest.step, answers: quest.answers, replaces: quest.replaces };
-    await setMeta(draftKey(quest.form.id), draft);
+    await setMeta(draftKey(quest.draftId), draft);
   }
 
   async function questionnaireChanged() {
@@ -872,9 +994,11 @@
       $("questionnaire-progress").textContent = "";
       return;
     }
+    quest.task = screen.task || (entry && entry.task) || null;
+    quest.draftId = quest.task ? `${form.id}@task${quest.task}` : form.id;
     const draft = entry
-      ? { person: String(entry.body.person), step: 0, answers: entry.raw || {}, replaces: entry.id }
-      : await getMeta(draftKey(form.id));
+      ? { person: String(entry.body.person ?? entry.person), step: 0, answers: entry.raw || {}, replaces: entry.id }
+      : await getMeta(draftKey(quest.draftId));
     Object.assign(quest, {
       step: draft ? draft.step : 0,
       person: draft ? draft.person : screen.person ? String(screen.person) : "",
@@ -925,12 +1049,21 @@
       created_at: new Date().toISOString(),
       state: "pending",
     };
+    if (quest.task) {
+      // A task's form step: the answers complete the task (its person is the process's).
+      Object.assign(entry, {
+        task: quest.task,
+        person: Number(quest.person),
+        endpoint: `${CONFIG.api}tasks/${quest.task}/complete/`,
+        body: { answers: entry.body.answers },
+      });
+    }
     const database = await db();
     const tx = database.transaction(["outbox", "meta"], "readwrite");
     await Promise.all([
       tx.objectStore("outbox").put(entry),
       quest.replaces ? tx.objectStore("outbox").delete(quest.replaces) : null,
-      tx.objectStore("meta").delete(draftKey(form.id)),
+      tx.objectStore("meta").delete(draftKey(quest.draftId)),
       tx.done,
     ]);
     quest.form = null;
@@ -949,14 +1082,18 @@
     if (screen.name === "home") await renderHome();
     if (screen.name === "person") await renderPerson(screen.id);
     if (screen.name === "forms") await renderFormsList();
+    if (screen.name === "task") await renderTask(screen.id);
   }
 
   function currentScreen() {
     const [name, ...rest] = location.hash.replace(/^#/, "").split("/");
-    if (name === "person") return { name, id: Number(rest[0]) };
+    if (name === "person" || name === "task") return { name, id: Number(rest[0]) };
     if (name === "forms") return { name };
     if (name === "questionnaire" && rest[0] === "edit") return { name, draft: rest[1] };
-    if (name === "questionnaire") return { name, formId: `${rest[0]}/${rest[1]}`, person: Number(rest[2]) || null };
+    if (name === "questionnaire") {
+      const task = rest[3] === "task" ? Number(rest[4]) || null : null; // a task's form step
+      return { name, formId: `${rest[0]}/${rest[1]}`, person: Number(rest[2]) || null, task };
+    }
     const form = name in FORMS;
     if (form && rest[0] === "edit") return { name, form, draft: rest[1] };
     if (form) return { name, form, person: Number(rest[0]) || null };
@@ -1067,6 +1204,8 @@
     $("signin-form").addEventListener("submit", signIn);
     $("report-form").addEventListener("submit", saveForm);
     $("access-form").addEventListener("submit", saveForm);
+    $("task-form").addEventListener("submit", completeTask);
+    $("screen-home").addEventListener("click", homeAction);
     $("questionnaire-form").addEventListener("submit", sendQuestionnaire);
     $("questionnaire-form").addEventListener("input", questionnaireChanged);
     $("questionnaire-form").addEventListener("change", questionnaireChanged);

@@ -1,0 +1,133 @@
+"""Tasks in the field app at phone size: my tasks and my group's queue, taken, released and
+completed through the outbox; a task completed meanwhile by someone else is refused with the
+server's reason, in Italian."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siso_platform.accounts.models import Role
+from siso_platform.casework.procedures import seed
+from tests.api.conftest import (  # noqa: F401 (fixtures)
+    accredited_body,
+    api,
+    as_user,
+    assignment,
+    body_operator,
+    case,
+    home_care,
+    office,
+    operator,
+    social_worker,
+)
+from tests.browser import axe_violations
+from workflows import runtime
+
+from .conftest import PHONE
+from .test_app_browser import first_visit, outbox, sign_in, wait_for_states
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")]
+
+
+@pytest.fixture
+def review(as_user, body_operator, accredited_body, assignment, home_care, social_worker):  # noqa: F811
+    """A body's report waiting for review: a task in the queue of the zone's social workers."""
+    seed()
+    report = {
+        "person": home_care.person_id,
+        "intervention": home_care.pk,
+        "date": datetime.date.today().isoformat(),
+        "activity_type": "home_care",
+        "hours": "2",
+    }
+    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
+    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
+    return {"user": social_worker, "person": home_care.person, "task": task}
+
+
+def take_offline(page, app, review):
+    page.wait_for_selector("#home-queue button[data-task-action=claim]")
+    assert axe_violations(page) == []  # home, with the queue
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    app.set_offline(True)
+    page.click(f"#home-queue button[data-task='{review['task'].pk}']")
+    # At once among my tasks, marked as not sent yet.
+    page.wait_for_selector(f"#home-tasks a[href='#task/{review['task'].pk}']")
+    assert _("taken on this device, not sent yet") in page.locator("#home-tasks").inner_text()
+
+
+def approve(page, review):
+    page.click(f"#home-tasks a[href='#task/{review['task'].pk}']")
+    page.wait_for_selector("#task-form", state="visible")
+    assert axe_violations(page) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("label[for=task-approved]")  # Bootstrap Italia draws the radio on its label
+    page.fill("#task-note", "Ore corrette")
+    page.click("#task-form button[type=submit]")
+    page.wait_for_selector("#screen-outbox", state="visible")
+
+
+def test_a_queue_task_taken_offline_is_mine_once_online_and_completed(open_app, review):
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, review)
+    take_offline(page, app, review)
+    assert outbox(page) == [_("pending")]
+    assert runtime.tasks().get(pk=review["task"].pk).owner is None
+
+    app.set_offline(False)
+    wait_for_states(page, _("sent"))
+    task = runtime.tasks().get(pk=review["task"].pk)
+    assert task.owner == review["user"] and task.status in runtime.WORKING
+
+    page.goto("/app/#home")
+    page.wait_for_selector(f"#home-tasks a[href='#task/{task.pk}']")
+    page.wait_for_function(  # the sync brought the server's own list: no mark left
+        "(mark) => !document.querySelector('#home-tasks').textContent.includes(mark)",
+        arg=_("taken on this device, not sent yet"),
+    )
+    approve(page, review)
+    wait_for_states(page, _("sent"), _("sent"))
+    task = runtime.tasks().get(pk=task.pk)
+    assert task.status == "DONE" and task.data["answers"]["approved"] is True
+
+
+def test_a_task_completed_meanwhile_by_someone_else_shows_who_did_it(open_app, review, make_member):
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, review)
+    take_offline(page, app, review)
+    approve(page, review)
+    assert outbox(page) == [_("pending"), _("pending")]
+
+    # Meanwhile a colleague of the zone takes the task and completes it on the web.
+    colleague = make_member(Role.SOCIAL_WORKER, zone_number=2)
+    colleague.first_name, colleague.last_name = "Giulia", "Bianchi"
+    colleague.save()
+    runtime.claim(review["task"], colleague)
+    runtime.complete(
+        runtime.tasks().get(pk=review["task"].pk), colleague, answers={"approved": False}
+    )
+
+    app.set_offline(False)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#outbox-list li[data-state=refused]').length === 2"
+    )
+    finished = timezone.localtime(runtime.tasks().get(pk=review["task"].pk).finished)
+    reason = _(
+        "%(name)s completed this task meanwhile, on %(when)s: your answers were not used."
+    ) % {"name": "Giulia Bianchi", "when": finished.strftime("%d/%m/%Y %H:%M")}
+    states = page.locator("#outbox-list [data-slot=state]").all_inner_texts()
+    assert states[1] == _("refused: %(reason)s") % {"reason": reason}
+    assert states[0] == _("refused: %(reason)s") % {
+        "reason": _("The task is no longer in the queue.")
+    }
+    assert axe_violations(page) == []
+    # The refused items stay: copy or discard, nothing to correct.
+    item = page.locator("#outbox-list li").nth(1)
+    assert item.get_by_role("button", name=_("Correct and send again")).is_hidden()
+    assert item.get_by_role("button", name=_("Discard")).is_visible()
+    task = runtime.tasks().get(pk=review["task"].pk)
+    assert task.owner == colleague and task.data["answers"]["approved"] is False
