@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from siso_platform.casework.models import AccessOutcome, Channel
+from siso_platform.casework.models import AccessOutcome, Channel, NoteKind
 from siso_platform.thirdsector.models import ActivityType
 
 # The files the shell needs to start offline (besides the shell and the manifest).
@@ -115,6 +115,9 @@ def _catalogue() -> dict:
         "not_approved": _("not approved"),
         "task_claim_here": _("taken on this device, not sent yet"),
         "task_release_here": _("released on this device, not sent yet"),
+        "kind_diary": _("Diary note"),
+        "kind_delivery": _("Delivery"),
+        "quantity_on": _("%(quantity)s on %(date)s"),
         "files_kept": _("Kept with this draft: %(names)s. Take another photo to replace it."),
     }
 
@@ -134,6 +137,7 @@ def shell(request):
         "activity_types": _choices(ActivityType),
         "access_channels": _choices(Channel),
         "access_outcomes": _choices(AccessOutcome),
+        "note_kinds": _choices(NoteKind),
     }
     response = HttpResponse(
         render_to_string(

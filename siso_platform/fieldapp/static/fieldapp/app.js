@@ -448,6 +448,8 @@
     );
     $("person-report").href = `#report/${id}`;
     $("person-access").href = `#access/${id}`;
+    $("person-diary").href = `#diary/${id}`;
+    $("person-delivery").href = `#delivery/${id}`;
   }
 
   const STATE_LABEL = {
@@ -547,6 +549,46 @@
     },
   };
 
+  // A diary note on one of the person's cases; a delivery of one of their interventions.
+  FORMS.diary = {
+    endpoint: "diary-notes/",
+    fill(form, interventions, cases) {
+      form.elements.kind.replaceChildren(...choices(CONFIG.note_kinds));
+      const fillCases = () => {
+        const chosen = Number(form.elements.person.value);
+        form.elements.case.replaceChildren(
+          ...choices(cases.filter((row) => row.person === chosen).map((row) => [row.id, text("case_title", { id: row.id })]))
+        );
+      };
+      form.elements.person.onchange = fillCases;
+      return fillCases;
+    },
+    body: (fields) => ({
+      case: Number(fields.case.value),
+      kind: fields.kind.value,
+      happened_on: fields.happened_on.value,
+      text: fields.text.value,
+    }),
+    summary: (body) => [new Map(CONFIG.note_kinds).get(body.kind), formatDate(body.happened_on)].filter(Boolean).join(" · "),
+  };
+  FORMS.delivery = {
+    endpoint: (fields) => `interventions/${Number(fields.intervention.value)}/deliveries/`,
+    fill(form, interventions) {
+      const fillInterventions = () => {
+        const chosen = Number(form.elements.person.value);
+        form.elements.intervention.replaceChildren(
+          ...choices(interventions.filter((row) => row.person === chosen).map((row) => [row.id, row.item_name]))
+        );
+      };
+      form.elements.person.onchange = fillInterventions;
+      return fillInterventions;
+    },
+    body: (fields) => ({ date: fields.date.value, quantity: String(fields.quantity.value), note: fields.note.value }),
+    // What the form shows again when a refused draft is corrected, besides the body.
+    extra: (fields) => ({ intervention: Number(fields.intervention.value) }),
+    summary: (body) => text("quantity_on", { quantity: formatNumber(body.quantity), date: formatDate(body.date) }),
+  };
+
   FORMS.questionnaire = { summary: (body, entry) => entry.title || "" };
   FORMS.task_claim = { summary: (body, entry) => entry.title || "" };
   FORMS.task_release = FORMS.task_claim;
@@ -637,9 +679,11 @@
     const form = $(`${kind}-form`);
     form.reset();
     form.elements.person.replaceChildren(...choices(persons.map((p) => [p.id, personName(p)])));
-    const afterPerson = FORMS[kind].fill(form, await database.getAll("interventions"));
+    const afterPerson = FORMS[kind].fill(form, await database.getAll("interventions"), await database.getAll("cases"));
     form.elements.replaces.value = draft ? draft.id : "";
-    const values = draft ? draft.body : { person: personId || "", date: today() };
+    const values = draft
+      ? { person: draft.person, ...draft.body, ...(draft.extra || {}) }
+      : { person: personId || "", date: today(), happened_on: today() };
     form.elements.person.value = values.person ? String(values.person) : "";
     afterPerson();
     for (const [name, value] of Object.entries(values)) {
@@ -671,12 +715,15 @@
       form.reportValidity();
       return;
     }
+    const { endpoint, extra } = FORMS[kind];
     const entry = {
       id: crypto.randomUUID(), // the Idempotency-Key: the server creates it once
       seq: Date.now() + performance.now() / 1e6,
       kind,
-      endpoint: CONFIG.api + FORMS[kind].endpoint,
+      endpoint: CONFIG.api + (typeof endpoint === "function" ? endpoint(form.elements) : endpoint),
       body: FORMS[kind].body(form.elements),
+      person: Number(form.elements.person.value) || null, // whom the outbox names
+      extra: extra ? extra(form.elements) : null,
       files: await chosenFiles(form),
       created_at: new Date().toISOString(),
       state: "pending",
@@ -1204,6 +1251,8 @@
     $("signin-form").addEventListener("submit", signIn);
     $("report-form").addEventListener("submit", saveForm);
     $("access-form").addEventListener("submit", saveForm);
+    $("diary-form").addEventListener("submit", saveForm);
+    $("delivery-form").addEventListener("submit", saveForm);
     $("task-form").addEventListener("submit", completeTask);
     $("screen-home").addEventListener("click", homeAction);
     $("questionnaire-form").addEventListener("submit", sendQuestionnaire);
