@@ -118,6 +118,16 @@ def _catalogue() -> dict:
         "kind_diary": _("Diary note"),
         "kind_delivery": _("Delivery"),
         "quantity_on": _("%(quantity)s on %(date)s"),
+        "version_withdrawn": _(
+            "Version %(version)s of this questionnaire is no longer published: it is kept on "
+            "this device for your draft. Copy your answers into the current version to send "
+            "them."
+        ),
+        "version_withdrawn_alone": _(
+            "Version %(version)s of this questionnaire is no longer published and there is no "
+            "current version: it is kept on this device for your draft, which you may copy or "
+            "discard."
+        ),
         "files_kept": _("Kept with this draft: %(names)s. Take another photo to replace it."),
     }
 

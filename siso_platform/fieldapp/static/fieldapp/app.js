@@ -213,6 +213,7 @@
       ),
     };
     const database = await db();
+    fetched.forms.push(...(await formsOfDrafts(database, fetched.forms)));
     const tx = database.transaction([...DATA_STORES, "meta"], "readwrite");
     const writes = [];
     for (const name of DATA_STORES) {
@@ -223,6 +224,26 @@
     writes.push(tx.objectStore("meta").put(me, "me"));
     writes.push(tx.objectStore("meta").put(new Date().toISOString(), "last_sync"));
     await Promise.all([...writes, tx.done]);
+  }
+
+  // The versions a draft or an unsent item still refers to, that the server no longer lists
+  // (withdrawn, or replaced by a newer version): kept, marked, so the draft can be opened and
+  // its answers copied into the current version. Dropped once nothing refers to them.
+  async function formsOfDrafts(database, listed) {
+    const ids = new Set(listed.map((form) => form.id));
+    const needed = new Set();
+    for (const entry of await database.getAll("outbox")) {
+      if (entry.form_id && entry.state !== "sent") needed.add(entry.form_id);
+    }
+    for (const key of await database.getAllKeys("meta")) {
+      if (String(key).startsWith("draft:")) needed.add(String(key).slice(6).split("@task")[0]);
+    }
+    const kept = [];
+    for (const id of needed) {
+      const form = ids.has(id) ? null : await database.get("forms", id);
+      if (form) kept.push({ ...form, withdrawn: true });
+    }
+    return kept;
   }
 
   // The questionnaires the user may fill: the newest published version of each, with its schema.
@@ -781,7 +802,9 @@
   const draftKey = (formId) => `draft:${formId}`;
 
   async function renderFormsList() {
-    const forms = (await (await db()).getAll("forms")).sort((a, b) => a.title.localeCompare(b.title, locale));
+    const forms = (await (await db()).getAll("forms"))
+      .filter((form) => !form.withdrawn)
+      .sort((a, b) => a.title.localeCompare(b.title, locale));
     fill(
       $("forms-list"),
       forms.map((form) =>
@@ -1059,7 +1082,25 @@
     $("questionnaire-title").textContent = form.title;
     $("questionnaire-step-title").tabIndex = -1;
     showNotice(draft && !entry ? text("draft_kept") : "");
+    // A version no longer published, kept for this draft: its answers go into the current one.
+    quest.current = form.withdrawn
+      ? (await database.getAll("forms")).find((other) => other.slug === form.slug && !other.withdrawn) || null
+      : null;
+    $("questionnaire-copy").hidden = !quest.current;
+    if (form.withdrawn) {
+      showNotice(text(quest.current ? "version_withdrawn" : "version_withdrawn_alone", { version: form.version }));
+    }
     renderStep();
+  }
+
+  async function copyToCurrent() {
+    readStep();
+    const current = quest.current;
+    if (!current) return;
+    const draftId = quest.task ? `${current.id}@task${quest.task}` : current.id;
+    // The current version's draft, which replaces the refused item when it is sent.
+    await setMeta(draftKey(draftId), { person: quest.person, step: 0, answers: { ...quest.answers }, replaces: quest.replaces });
+    location.hash = `#questionnaire/${current.id}/${quest.person || 0}${quest.task ? `/task/${quest.task}` : ""}`;
   }
 
   // The answers the API takes: what was typed or picked in fields shown, as the web sends them.
@@ -1260,6 +1301,7 @@
     $("questionnaire-form").addEventListener("change", questionnaireChanged);
     $("questionnaire-next").addEventListener("click", () => moveStep(1));
     $("questionnaire-back").addEventListener("click", () => moveStep(-1));
+    $("questionnaire-copy").addEventListener("click", copyToCurrent);
     $("outbox-list").addEventListener("click", outboxAction);
     $("sign-out").addEventListener("click", signOut);
     $("sync-now").addEventListener("click", () => sync());
