@@ -131,3 +131,16 @@ def test_a_task_completed_meanwhile_by_someone_else_shows_who_did_it(open_app, r
     assert item.get_by_role("button", name=_("Discard")).is_visible()
     task = runtime.tasks().get(pk=review["task"].pk)
     assert task.owner == colleague and task.data["answers"]["approved"] is False
+
+
+def test_a_take_whose_answer_was_lost_is_not_refused(open_app, review):
+    """The first request went through but its answer was lost: the retry finds the task mine."""
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, review)
+    take_offline(page, app, review)
+    runtime.claim(review["task"], review["user"])  # what the lost request did
+    app.set_offline(False)
+    page.goto("/app/#outbox")
+    wait_for_states(page, _("sent"))
+    assert runtime.tasks().get(pk=review["task"].pk).owner == review["user"]
