@@ -25,7 +25,7 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
 from tests.browser import axe_violations
 from workflows import runtime
 
-from .conftest import PHONE
+from .conftest import DESKTOP, PHONE
 from .test_app_browser import first_visit, outbox, sign_in, wait_for_states
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")]
@@ -144,3 +144,24 @@ def test_a_take_whose_answer_was_lost_is_not_refused(open_app, review):
     page.goto("/app/#outbox")
     wait_for_states(page, _("sent"))
     assert runtime.tasks().get(pk=review["task"].pk).owner == review["user"]
+
+
+def test_the_new_screens_at_desktop_size_have_no_serious_accessibility_violations(open_app, review):
+    app = open_app(DESKTOP)
+    page = first_visit(app)
+    sign_in(page, review)
+    page.wait_for_selector("#home-queue button[data-task-action=claim]")
+    assert axe_violations(page) == []  # home, with my tasks and the queue
+    page.click(f"#home-queue button[data-task='{review['task'].pk}']")
+    page.click(f"#home-tasks a[href='#task/{review['task'].pk}']")
+    page.wait_for_selector("#task-form", state="visible")
+    assert axe_violations(page) == []
+    person = review["person"]
+    for screen in ("diary", "delivery"):
+        page.goto(f"/app/#person/{person.pk}")
+        page.wait_for_selector("#screen-person", state="visible")
+        page.click(f"#person-{screen}")
+        page.wait_for_selector(f"#screen-{screen}", state="visible")
+        assert page.input_value(f"#{screen}-person") == str(person.pk)
+        assert axe_violations(page) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
