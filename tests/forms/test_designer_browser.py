@@ -87,6 +87,9 @@ def test_build_preview_save_and_publish_by_clicking(page):
     computed.locator('[data-ref="v:arith"]').select_option("*")
     computed.locator('[data-ref="vr:kind"]').select_option("num")
     computed.locator('[data-ref="vr:num"]').fill("12")
+    # the builder has taken the whole expression before another card is chosen (a loaded
+    # machine may still be handling the typing)
+    expect(computed.locator(".siso-cb__sentence")).to_contain_text("12")
 
     # 3b. the monthly rent is required only for renters: "Quando" and the builder again
     page.locator('#qd-steps .qd-card[data-key="canone_mensile"] .qd-card__select').click()
@@ -95,6 +98,7 @@ def test_build_preview_save_and_publish_by_clicking(page):
     required_if.locator('[data-ref="c:add"]').click()
     required_if.locator('[data-ref="c.0:field"]').select_option("value|condizione_abitativa")
     required_if.locator('[data-ref="c.0:value"]').select_option("affitto")
+    expect(required_if.locator(".siso-cb__sentence")).to_contain_text("Affitto")
 
     # 4. the preview runs the wizard's logic on the schema being edited
     preview = page.locator("#qd-preview-body")
