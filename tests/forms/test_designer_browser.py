@@ -41,6 +41,23 @@ def label_selected(page, text: str) -> None:
     panel(page).locator('[data-prop="label"]').fill(text)
 
 
+def add_to_group(group, kind: str) -> None:
+    """A field of `kind`, added with the group's own button. The canvas redraws shortly after
+    a label is typed: on a loaded machine the click may land on the button being replaced, so
+    the add is tried once more when no card came."""
+    cards = group.locator(".qd-fields--group .qd-card")
+    before = cards.count()
+    for attempt in range(2):
+        group.locator(".qd-add select").select_option(kind)
+        group.locator('[data-action="add-field"]').click()
+        try:
+            expect(cards).to_have_count(before + 1, timeout=3000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
 def builder(page, name: str):
     return panel(page).locator(f'[data-logic="{name}"]')
 
@@ -220,11 +237,9 @@ def test_range_rule_and_repeatable_group_by_clicking_then_published(page, width,
     page.locator('#qd-kinds [data-kind="group"]').click()
     label_selected(page, "Componenti del nucleo")
     group = step.locator('.qd-card[data-key="componenti_del_nucleo"]')
-    group.locator(".qd-add select").select_option("text")
-    group.locator('[data-action="add-field"]').click()
+    add_to_group(group, "text")
     label_selected(page, "Nome")
-    group.locator(".qd-add select").select_option("integer")
-    group.locator('[data-action="add-field"]').click()
+    add_to_group(group, "integer")
     label_selected(page, "Età")
     expect(group.locator(".qd-fields--group .qd-card")).to_have_count(2)
 
