@@ -26,13 +26,12 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from shared import commit
+from shared import commit, in_two_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(os.environ.get("SISO_BENCH_DIR", "/tmp/siso-bench")) / "app"
@@ -174,16 +173,14 @@ def main() -> None:
         return setup()
     if args.step == "measure":
         return measure(args)
-    env = {**os.environ, **ENV}
-    database = WORK / "siso.sqlite3"
-    if not (args.reuse and database.exists()):
-        shutil.rmtree(WORK, ignore_errors=True)
-        WORK.mkdir(parents=True)
-        started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--step", "setup"], env=env, check=True)
-        print(f"setup (migrate): {time.perf_counter() - started:.0f} s")
-    step = [sys.executable, __file__, "--step", "measure", "--repeat", str(args.repeat)]
-    subprocess.run(step, env=env, check=True)
+    in_two_steps(
+        __file__,
+        work=WORK,
+        env=ENV,
+        reuse=args.reuse,
+        measure=["--repeat", str(args.repeat)],
+        label="migrate",
+    )
 
 
 if __name__ == "__main__":

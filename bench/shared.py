@@ -29,3 +29,23 @@ def commit(*paths: str) -> str:
     head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
     changed = git("status", "--porcelain", *paths).strip()
     return head + (" (modified)" if changed else "")
+
+
+def in_two_steps(script: str, *, work, env: dict, reuse: bool, measure: list[str], label: str):
+    """Run a benchmark as two processes of `script`: `--step setup` into a fresh `work`
+    directory (skipped with `reuse` when its database exists), then `--step measure` with
+    the `measure` arguments; each with `env` added to the environment."""
+    import os
+    import shutil
+    import sys
+    import time
+
+    env = {**os.environ, **env}
+    if not (reuse and (work / "siso.sqlite3").exists()):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, script, "--step", "setup"], env=env, check=True)
+        print(f"setup ({label}): {time.perf_counter() - started:.0f} s")
+    step = [sys.executable, script, "--step", "measure", *measure]
+    subprocess.run(step, env=env, check=True)
