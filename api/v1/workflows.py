@@ -38,7 +38,7 @@ from workflows.flows import process_data
 from workflows.host import WHOLE, host
 from workflows.models import WorkflowVersion
 
-from .common import ERRORS, entered_via
+from .common import ERRORS, IDEMPOTENCY_KEY, REPLAYED, entered_via, run_once
 
 
 class Conflict(APIException):
@@ -377,51 +377,75 @@ def _task_response(request, pk) -> Response:
     return Response(TaskDetailSerializer(task, context={"request": request}).data)
 
 
+def _replayed(response: Response, created: bool) -> Response:
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class TaskClaim(APIView):
     @extend_schema(
         request=None,
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses={
             200: TaskDetailSerializer,
             403: OpenApiResponse(ERRORS, description="You are not among those who may take it."),
             404: ERRORS,
             409: OpenApiResponse(ERRORS, description="Already claimed, completed or cancelled."),
+            422: OpenApiResponse(ERRORS, description="The key was used for another request."),
         },
     )
     def post(self, request, pk):
         task = _task_or_404(request, pk)
-        try:
-            runtime.claim(task, request.user)
-        except DjangoPermissionDenied as error:
-            raise _forbidden(error) from None
-        except runtime.TaskClosed:
-            raise _closed(_("The task is no longer in the queue.")) from None
-        return _task_response(request, pk)
+
+        def claim():
+            try:
+                runtime.claim(task, request.user)
+            except DjangoPermissionDenied as error:
+                raise _forbidden(error) from None
+            except runtime.TaskClosed:
+                raise _closed(_("The task is no longer in the queue.")) from None
+            return task
+
+        # with a key, a retry whose first answer was lost finds the task taken, not a 409
+        _task, created = run_once(request, "task-claim", {"task": task.pk}, claim)
+        return _replayed(_task_response(request, pk), created)
 
 
 class TaskRelease(APIView):
     @extend_schema(
         request=None,
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses={
             200: TaskDetailSerializer,
             403: OpenApiResponse(ERRORS, description="Not yours, or the task has no queue."),
             404: ERRORS,
             409: OpenApiResponse(ERRORS, description="Not claimed, completed or cancelled."),
+            422: OpenApiResponse(ERRORS, description="The key was used for another request."),
         },
     )
     def post(self, request, pk):
         task = _task_or_404(request, pk)
-        try:
-            runtime.release(task, request.user)
-        except DjangoPermissionDenied as error:
-            raise _forbidden(error) from None
-        except runtime.TaskClosed:
-            raise _closed(_("The task is not claimed, or was completed or cancelled.")) from None
-        return _task_response(request, pk)
+
+        def release():
+            try:
+                runtime.release(task, request.user)
+            except DjangoPermissionDenied as error:
+                raise _forbidden(error) from None
+            except runtime.TaskClosed:
+                raise _closed(
+                    _("The task is not claimed, or was completed or cancelled.")
+                ) from None
+            return task
+
+        _task, created = run_once(request, "task-release", {"task": task.pk}, release)
+        return _replayed(_task_response(request, pk), created)
 
 
 class TaskComplete(APIView):
     @extend_schema(
         request=CompleteInSerializer,
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses={
             200: ProcessSerializer,
             400: OpenApiResponse(ERRORS, description="Answer errors keyed `answers.<path>`."),
@@ -432,31 +456,40 @@ class TaskComplete(APIView):
                 description="Completed meanwhile (by whom and when) or cancelled: the reason "
                 "is under `detail`.",
             ),
+            422: OpenApiResponse(ERRORS, description="The key was used for another request."),
         },
     )
     def post(self, request, pk):
         task = _task_or_404(request, pk)
         incoming = CompleteInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        if task.status not in runtime.WORKING and task.status != STATUS.NEW:
-            raise _closed_meanwhile(task, request.user)
-        if task.status == STATUS.NEW:
-            raise _closed(_("Claim the task before completing it."))
-        try:
-            process = runtime.complete(
-                task,
-                request.user,
-                answers=incoming.validated_data["answers"],
-                entered_via=entered_via(request),
-            )
-        except DjangoValidationError as error:
-            raise ValidationError({"answers": error.message_dict}) from None
-        except DjangoPermissionDenied as error:
-            raise _forbidden(error) from None
-        except runtime.TaskClosed:
-            raise _closed_meanwhile(task, request.user) from None
-        process = Process.objects.get(pk=process.pk)
-        return Response(ProcessSerializer(process, context={"request": request}).data)
+        answers = incoming.validated_data["answers"]
+
+        def complete():
+            if task.status not in runtime.WORKING and task.status != STATUS.NEW:
+                raise _closed_meanwhile(task, request.user)
+            if task.status == STATUS.NEW:
+                raise _closed(_("Claim the task before completing it."))
+            try:
+                runtime.complete(
+                    task, request.user, answers=answers, entered_via=entered_via(request)
+                )
+            except DjangoValidationError as error:
+                raise ValidationError({"answers": error.message_dict}) from None
+            except DjangoPermissionDenied as error:
+                raise _forbidden(error) from None
+            except runtime.TaskClosed:
+                raise _closed_meanwhile(task, request.user) from None
+            return task
+
+        # a retry of a completion that went through answers with the process, not "you
+        # already completed this task"
+        _task, created = run_once(
+            request, "task-complete", {"task": task.pk, "answers": answers}, complete
+        )
+        process = Process.objects.get(pk=task.process_id)
+        response = Response(ProcessSerializer(process, context={"request": request}).data)
+        return _replayed(response, created)
 
 
 class ProcessDetail(APIView):

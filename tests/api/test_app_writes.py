@@ -360,3 +360,58 @@ def test_a_task_completed_meanwhile_by_someone_else_is_a_conflict_naming_them(
     [reason] = response.json()["errors"]["detail"]
     assert "Giulia Bianchi" in reason
     assert timezone.localdate().strftime("%d/%m/%Y") in reason
+
+
+def test_a_retried_take_and_completion_of_a_task_answer_as_the_first_did(
+    as_user, body_operator, accredited_body, assignment, home_care, social_worker
+):
+    """The app's answer was lost: the retry with the same key gets the task taken and the
+    process moved on, marked replayed, not "already taken" or "you already completed it"."""
+    from siso_platform.casework.procedures import seed
+    from workflows import runtime
+
+    seed()
+    report = {
+        "person": home_care.person_id,
+        "intervention": home_care.pk,
+        "date": datetime.date.today().isoformat(),
+        "activity_type": "home_care",
+        "hours": "2",
+    }
+    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
+    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
+    client = as_user(social_worker)
+    take, done = str(uuid.uuid4()), str(uuid.uuid4())
+
+    claimed = [
+        client.post(f"/api/v1/tasks/{task.pk}/claim/", HTTP_IDEMPOTENCY_KEY=take) for _ in range(2)
+    ]
+    assert [answer.status_code for answer in claimed] == [200, 200]
+    assert [answer.headers.get("Idempotent-Replayed") for answer in claimed] == [None, "true"]
+    # without the key, taking it again is still refused
+    assert client.post(f"/api/v1/tasks/{task.pk}/claim/").status_code == 409
+
+    answers = {"answers": {"approved": True}}
+    completed = [
+        client.post(f"/api/v1/tasks/{task.pk}/complete/", answers, HTTP_IDEMPOTENCY_KEY=done)
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in completed] == [200, 200]
+    assert completed[1].headers["Idempotent-Replayed"] == "true"
+    assert completed[0].json()["id"] == completed[1].json()["id"]
+    assert runtime.tasks().get(pk=task.pk).status == "DONE"
+    # the same key with other answers is another request: refused, nothing changes
+    other = client.post(
+        f"/api/v1/tasks/{task.pk}/complete/",
+        {"answers": {"approved": False}},
+        HTTP_IDEMPOTENCY_KEY=done,
+    )
+    assert other.status_code == 422
+    # a refused completion keeps no key: the conflict comes back with its reason each time
+    late = str(uuid.uuid4())
+    for _ in range(2):
+        again = client.post(
+            f"/api/v1/tasks/{task.pk}/complete/", answers, HTTP_IDEMPOTENCY_KEY=late
+        )
+        assert again.status_code == 409
+    assert not IdempotencyKey.objects.filter(key=late).exists()

@@ -26,7 +26,13 @@ from tests.browser import axe_violations
 from workflows import runtime
 
 from .conftest import DESKTOP, PHONE
-from .test_app_browser import first_visit, outbox, sign_in, wait_for_states
+from .test_app_browser import (
+    first_visit,
+    outbox,
+    serve_without_answer,
+    sign_in,
+    wait_for_states,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")]
 
@@ -134,16 +140,32 @@ def test_a_task_completed_meanwhile_by_someone_else_shows_who_did_it(open_app, r
 
 
 def test_a_take_whose_answer_was_lost_is_not_refused(open_app, review):
-    """The first request went through but its answer was lost: the retry finds the task mine."""
+    """The first request went through but its answer was lost: the retry, with the same key,
+    gets the task as mine, and the outbox says sent, not refused."""
     app = open_app()
     page = first_visit(app)
     sign_in(page, review)
     take_offline(page, app, review)
-    runtime.claim(review["task"], review["user"])  # what the lost request did
+    claim = ("POST", f"/api/v1/tasks/{review['task'].pk}/claim/")
+    lost = []
+
+    def served_but_the_answer_is_lost(route):
+        serve_without_answer(app, route)
+        lost.append(route)
+        route.abort("connectionreset")
+
+    app.overrides[claim] = served_but_the_answer_is_lost
     app.set_offline(False)
-    page.goto("/app/#outbox")
+    page.click("#sync-now")
+    while not lost:
+        page.wait_for_timeout(50)
+    assert runtime.tasks().get(pk=review["task"].pk).owner == review["user"]
+    del app.overrides[claim]
+    page.reload()  # the next start syncs again
+    page.wait_for_selector("body[data-ready]", state="attached")
     wait_for_states(page, _("sent"))
     assert runtime.tasks().get(pk=review["task"].pk).owner == review["user"]
+    assert [r for r in app.requests if r == claim] == [claim] * 2
 
 
 def test_the_new_screens_at_desktop_size_have_no_serious_accessibility_violations(open_app, review):

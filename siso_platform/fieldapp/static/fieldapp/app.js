@@ -166,8 +166,8 @@
       if (!item || item.state !== "pending") continue;
       const response = await api(item.endpoint, { method: "POST", body: payload(item), key: item.id });
       if (response.status === 401) throw new Revoked();
-      if (response.ok || (await claimedAlready(item, response))) {
-        const answer = response.ok ? await response.json().catch(() => ({})) : {};
+      if (response.ok) {
+        const answer = await response.json().catch(() => ({}));
         Object.assign(item, { state: "sent", sent_at: new Date().toISOString(), server_id: answer.id ?? null });
       } else if (REFUSED.includes(response.status)) {
         Object.assign(item, { state: "refused", reason: (await messagesOf(response)).message });
@@ -178,16 +178,6 @@
       announce("outbox");
       await renderOutbox();
     }
-  }
-
-  // Taking a task has no key on the server: a retry after a lost answer is refused (409) for a
-  // task the first request already made mine. It was done, then, if the task is among mine.
-  async function claimedAlready(item, response) {
-    if (item.kind !== "task_claim" || response.status !== 409) return false;
-    const mine = await api(`${CONFIG.api}tasks/`);
-    if (mine.status === 401) throw new Revoked();
-    if (!mine.ok) throw new Unreachable(String(mine.status));
-    return (await mine.json()).some((task) => task.id === item.task);
   }
 
   // An item with files (a photo kept as a Blob in IndexedDB) goes as multipart, its fields
