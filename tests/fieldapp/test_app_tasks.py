@@ -187,3 +187,40 @@ def test_the_new_screens_at_desktop_size_have_no_serious_accessibility_violation
         assert page.input_value(f"#{screen}-person") == str(person.pk)
         assert axe_violations(page) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+
+def test_a_form_step_is_completed_offline_with_the_questionnaire_of_the_step(
+    open_app,
+    operator,  # noqa: F811
+    case,  # noqa: F811
+):
+    """The access procedure's first step, the operator's own, asks for the access registration
+    form: the operator fills it on the device offline, and the answers complete the task once."""
+    templates = {version.definition.slug: version for version in seed()}
+    person = case.person
+    process = runtime.start(templates["accesso-accoglienza"], user=operator, subject=person)
+    (task,) = runtime.my_tasks(operator)
+    assert task.flow_task.name == "registrazione"
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, {"user": operator, "person": person})
+    app.set_offline(True)
+    page.click(f"#home-tasks a[href='#task/{task.pk}']")
+    page.get_by_role("link", name=_("Fill in the questionnaire")).click()
+    page.wait_for_selector("#screen-questionnaire", state="visible")
+    # the task's person is the subject: nothing to choose
+    assert page.input_value("#questionnaire-person") == str(person.pk)
+    page.select_option("#q-channel", "phone")
+    page.fill("#q-reason", "Chiede un aiuto per l'affitto")
+    assert axe_violations(page) == []
+    page.click("#questionnaire-send")
+    page.wait_for_selector("#screen-outbox", state="visible")
+    assert outbox(page) == [_("pending")]
+
+    app.set_offline(False)
+    wait_for_states(page, _("sent"))
+    task = runtime.tasks().get(pk=task.pk)
+    assert task.status == "DONE" and task.owner == operator
+    assert task.data["answers"] == {"channel": "phone", "reason": "Chiede un aiuto per l'affitto"}
+    # the procedure moved on to the intake, in the operator's queue or tasks
+    assert "scheda" in {t.flow_task.name for t in runtime.tasks().filter(process=process)}
