@@ -86,6 +86,26 @@ def assignment(case, operator, body):
     )
 
 
+@pytest.fixture
+def report_review(as_user, body_operator, accredited_body, assignment, home_care):
+    """A body's activity report sent through the API: the review task it starts, in the queue
+    of the zone's social workers."""
+    from siso_platform.casework.procedures import seed
+    from workflows import runtime
+
+    seed()
+    report = {
+        "person": home_care.person_id,
+        "intervention": home_care.pk,
+        "date": datetime.date.today().isoformat(),
+        "activity_type": "home_care",
+        "hours": "2",
+    }
+    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
+    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
+    return task
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -332,21 +332,11 @@ def test_answers_to_a_withdrawn_questionnaire_are_gone_with_the_reason(app, pers
 
 
 def test_a_task_completed_meanwhile_by_someone_else_is_a_conflict_naming_them(
-    as_user, body_operator, accredited_body, assignment, home_care, social_worker, make_member
+    as_user, report_review, social_worker, make_member
 ):
-    from siso_platform.casework.procedures import seed
     from workflows import runtime
 
-    seed()
-    report = {
-        "person": home_care.person_id,
-        "intervention": home_care.pk,
-        "date": datetime.date.today().isoformat(),
-        "activity_type": "home_care",
-        "hours": "2",
-    }
-    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
-    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
+    task = report_review
     colleague = make_member(Role.SOCIAL_WORKER, zone_number=2)
     colleague.first_name, colleague.last_name = "Giulia", "Bianchi"
     colleague.save()
@@ -363,23 +353,13 @@ def test_a_task_completed_meanwhile_by_someone_else_is_a_conflict_naming_them(
 
 
 def test_a_retried_take_and_completion_of_a_task_answer_as_the_first_did(
-    as_user, body_operator, accredited_body, assignment, home_care, social_worker
+    as_user, report_review, social_worker
 ):
     """The app's answer was lost: the retry with the same key gets the task taken and the
     process moved on, marked replayed, not "already taken" or "you already completed it"."""
-    from siso_platform.casework.procedures import seed
     from workflows import runtime
 
-    seed()
-    report = {
-        "person": home_care.person_id,
-        "intervention": home_care.pk,
-        "date": datetime.date.today().isoformat(),
-        "activity_type": "home_care",
-        "hours": "2",
-    }
-    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
-    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
+    task = report_review
     client = as_user(social_worker)
     take, done = str(uuid.uuid4()), str(uuid.uuid4())
 

@@ -2,8 +2,6 @@
 completed through the outbox; a task completed meanwhile by someone else is refused with the
 server's reason, in Italian."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
     home_care,
     office,
     operator,
+    report_review,
     social_worker,
 )
 from tests.browser import axe_violations
@@ -38,19 +37,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")
 
 
 @pytest.fixture
-def review(as_user, body_operator, accredited_body, assignment, home_care, social_worker):  # noqa: F811
+def review(report_review, home_care, social_worker):  # noqa: F811
     """A body's report waiting for review: a task in the queue of the zone's social workers."""
-    seed()
-    report = {
-        "person": home_care.person_id,
-        "intervention": home_care.pk,
-        "date": datetime.date.today().isoformat(),
-        "activity_type": "home_care",
-        "hours": "2",
-    }
-    assert as_user(body_operator).post("/api/v1/activity-reports/", report).status_code == 201
-    (task,) = runtime.tasks().filter(status__in=runtime.OPEN, flow_task_type="HUMAN")
-    return {"user": social_worker, "person": home_care.person, "task": task}
+    return {"user": social_worker, "person": home_care.person, "task": report_review}
 
 
 def take_offline(page, app, review):
