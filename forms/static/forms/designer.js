@@ -376,9 +376,25 @@
     }));
     return box;
   }
+  // The canvas is redrawn a moment after the panel changes. Never between a press and its
+  // release: the redraw would replace the node under the pointer and the click would be lost
+  // (a slow tablet shows it). A redraw due meanwhile waits for the click to be handled.
+  var pointerHeld = false, redrawWaiting = false;
+  function redrawCanvas() {
+    if (pointerHeld) { redrawWaiting = true; return; }
+    redrawWaiting = false;
+    renderSteps(); renderPreview();
+  }
+  document.addEventListener("pointerdown", function () { pointerHeld = true; }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      pointerHeld = false;
+      if (redrawWaiting) setTimeout(redrawCanvas, 0); // after the click that follows
+    }, true);
+  });
   function refreshCanvasSoon() {
     clearTimeout(refreshCanvasSoon.timer);
-    refreshCanvasSoon.timer = setTimeout(function () { renderSteps(); renderPreview(); }, 150);
+    refreshCanvasSoon.timer = setTimeout(redrawCanvas, 150);
   }
   function vocabulary(except, group) {
     var out = [];
