@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 # Migrate, load the territory and demo data, then serve with one task worker beside it and
-# the procedures' sweep (due waits, overdue tasks) and the purge of week-old SIUSS bulk files
-# queued every minute, as the systemd timers do in production.
+# the procedures' sweep (due waits, overdue tasks), the purge of week-old SIUSS bulk files and
+# of the app's expired Idempotency-Keys queued every minute, as the systemd timers do in
+# production.
 # The worker waits out a locked SQLite database (task_worker); if it stops all the same, the
 # loop starts it again, and stopping `make run` stops both.
 run: install
@@ -29,7 +30,7 @@ run: install
 	@$(MANAGE) setup_demo
 	@(trap 'kill $$pid 2>/dev/null; exit 0' INT TERM; \
 	 while :; do $(MANAGE) task_worker --no-reload & pid=$$!; wait $$pid; sleep 2; done) & worker=$$!; \
-	(while sleep 60; do $(MANAGE) workflow_sweep --enqueue >/dev/null; $(MANAGE) siuss_bulk_purge --enqueue >/dev/null; done) & sweeper=$$!; \
+	(while sleep 60; do $(MANAGE) workflow_sweep --enqueue >/dev/null; $(MANAGE) siuss_bulk_purge --enqueue >/dev/null; $(MANAGE) sync_keys_purge --enqueue >/dev/null; done) & sweeper=$$!; \
 	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver 127.0.0.1:8000
 

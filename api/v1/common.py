@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -220,11 +222,49 @@ SYNC_CURSOR = OpenApiParameter(
 )
 
 
+class ScopeIdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The ids of every row the list returns now (its filters applied, `since` "
+        "and pagination not), in ascending order.",
+    )
+
+
+class SyncedSchema(AutoSchema):
+    """The list's filters are documented on its `ids/` too: it takes the same."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "action", None) == "scope_ids":
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
+
 class Synced:
     """A list the app syncs: `?since=<cursor>` keeps the rows whose `sync_fields` (any of
-    them) changed after the cursor; every answer carries its own cursor in `Sync-Cursor`."""
+    them) changed after the cursor; every answer carries its own cursor in `Sync-Cursor`.
+
+    `ids/` answers the ids of the rows the list returns now, with the same scope and filters:
+    what the app's copy may still hold. A row gone from it (an assignment ended, a case moved
+    to another office, a record deleted) is deleted on the device; a row in it that the app
+    lacks entered the scope without changing, and the app fetches the list whole. It shows
+    only ids of rows the user may read anyway, and no data of them: it is not audited per
+    person (the reads of the rows themselves are)."""
 
     sync_fields: tuple[str, ...] = ("updated_at",)
+    schema = SyncedSchema()
+
+    @extend_schema(
+        summary="The ids of the list's rows now",
+        responses={200: ScopeIdsSerializer, 400: ERRORS},
+    )
+    @action(detail=False, url_path="ids", pagination_class=None)
+    def scope_ids(self, request, *args, **kwargs):
+        """The ids of every row this list returns to you now (its filters apply; `since` and
+        pages do not): after a sync with `since`, the app deletes the rows it keeps that are
+        not among them (they left your scope)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = sorted(set(queryset.order_by().values_list("pk", flat=True)))
+        return Response({"ids": ids})
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from siso_platform import error_reporting, logs
@@ -301,6 +302,15 @@ REST_FRAMEWORK = {
 KNOX_TOKEN_MODEL = "accounts.DeviceToken"
 # The field app (/app/) wipes its copy of the working set after this long without a sync.
 SISO_APP_WORKING_SET_HOURS = read("SISO_APP_WORKING_SET_HOURS")
+# How long an app write's Idempotency-Key is kept (sync_keys_purge). A device retries an item
+# at most while its token lives (API_TOKEN_DAYS; after that the app wipes its outbox), so the
+# keys must outlive the token: a retry after the purge would create the record again.
+SISO_IDEMPOTENCY_DAYS = read("SISO_IDEMPOTENCY_DAYS")
+if read("API_TOKEN_DAYS") >= SISO_IDEMPOTENCY_DAYS:
+    raise ImproperlyConfigured(
+        "SISO_IDEMPOTENCY_DAYS must be more than API_TOKEN_DAYS: a device retries an item "
+        "as long as its token lives."
+    )
 # knox's own migrations create its token table even when the model is swapped for ours (and
 # that stray table's key to users stops PostgreSQL from emptying the users table in tests).
 MIGRATION_MODULES = {"knox": None}

@@ -205,6 +205,14 @@ VARIABLES: list[Variable] = [
             default="72",
             kind="int",
         ),
+        Variable(
+            "SISO_IDEMPOTENCY_DAYS",
+            "How many days the API remembers an app write's `Idempotency-Key` "
+            "(`sync_keys_purge`); longer than `API_TOKEN_DAYS`, the longest an item can wait "
+            "in a device's outbox (docs/app.md).",
+            default="60",
+            kind="int",
+        ),
     ),
     *_declare(
         "HTTPS (production)",

@@ -7,17 +7,25 @@ key: the second one's insert of the key row fails on the unique constraint once 
 committed, its transaction (and whatever its action did) is rolled back, and it answers as a
 retry. A refusal of the action (a ValidationError) rolls back the key too: the app may fix
 the item and send it again with the same key.
+
+The keys are kept `SISO_IDEMPOTENCY_DAYS` (`purge`, run by `sync_keys_purge`): longer than a
+device token lives (`API_TOKEN_DAYS`), the longest a device can retry an item of its outbox
+(when its token lapses the app wipes the outbox). A retry with a purged key is a new request:
+it would create the record again.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import IdempotencyKey
 
@@ -85,3 +93,15 @@ def run_once(
             raise
         return row.created_object, False
     return created, True
+
+
+def kept_for() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.SISO_IDEMPOTENCY_DAYS)
+
+
+def purge(now: datetime.datetime | None = None) -> int:
+    """Forget the keys older than `SISO_IDEMPOTENCY_DAYS` (the records they made stay).
+    Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - kept_for()
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -111,6 +111,8 @@ class App:
     # (method, path) -> handler(route): a test's own answer to a request instead of Django's.
     overrides: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
+    # What the server answered: (method, path, query, status, body), Django's answers only.
+    answers: list = field(default_factory=list)
 
     def set_offline(self, offline: bool) -> None:
         self.offline = offline
@@ -147,7 +149,11 @@ def open_app(app_chromium):
             override = app.overrides.get((request.method, url.path))
             if override:
                 return override(route)
-            return serve(app.client, route)
+            answer = serve(app.client, route)
+            if answer is not None:
+                app.answers.append(
+                    (request.method, url.path, url.query, answer.status_code, answer.content)
+                )
 
         context.route("**/*", handle)
         return app
@@ -157,7 +163,7 @@ def open_app(app_chromium):
         context.close()
 
 
-def serve(client, route) -> None:
+def serve(client, route):
     request = route.request
     url = urlsplit(request.url)
     if url.path.startswith("/static/"):
@@ -171,6 +177,7 @@ def serve(client, route) -> None:
         content_type=request.headers.get("content-type", ""),
         headers=headers,
     )
-    return route.fulfill(
+    route.fulfill(
         status=response.status_code, headers=dict(response.items()), body=response.content
     )
+    return response

@@ -86,6 +86,7 @@
     await Promise.all([
       ...DATA_STORES.map((name) => tx.objectStore(name).clear()),
       tx.objectStore("meta").delete("last_sync"),
+      tx.objectStore("meta").delete(CURSORS), // the next sync fetches every list whole
       tx.done,
     ]);
   }
@@ -140,19 +141,104 @@
   }
 
   async function fetchAll(path) {
+    const answer = await fetchPages(path);
+    if (answer.invalid) throw new Unreachable("400");
+    return answer.rows;
+  }
+
+  // A list's pages (at most MAX_PAGES): its rows, the first page's `Sync-Cursor`, whether it
+  // came whole (`complete`), and whether the role may not read it (`refused`, kept empty) or the
+  // server refused the query (`invalid`: a `since` cursor it no longer accepts).
+  async function fetchPages(path) {
     let url = CONFIG.api + path;
     const rows = [];
+    let cursor = null;
     for (let page = 0; url && page < MAX_PAGES; page += 1) {
       const response = await api(url);
       if (response.status === 401) throw new Revoked();
-      if (response.status === 403 || response.status === 404) return []; // not for this role
+      if (response.status === 403 || response.status === 404) return { rows: [], refused: true }; // not for this role
+      if (response.status === 400) return { rows: [], invalid: true };
       if (!response.ok) throw new Unreachable(String(response.status));
+      if (page === 0) cursor = response.headers.get("Sync-Cursor");
       const data = await response.json();
-      if (Array.isArray(data)) return data;
+      if (Array.isArray(data)) return { rows: data, cursor, complete: true };
       rows.push(...(data.results || []));
       url = data.next || null;
     }
-    return rows;
+    return { rows, cursor, complete: !url };
+  }
+
+  /* The lists fetched with a cursor (docs/app.md, "How it syncs"): only what changed since the
+   * last sync, then the ids the list holds now (`ids/`, the same query): a row kept on the
+   * device and no longer among them left the user's scope and is deleted. */
+
+  const SYNCED_LISTS = {
+    cases: "cases/?page_size=200&status=open",
+    persons: "persons/?page_size=200",
+    interventions: "interventions/?page_size=200",
+  };
+  const CURSORS = "sync_cursors"; // in `meta`: {who, lists: {name: {cursor, full_at, complete}}}
+  const WHOLE_EVERY_MS = 24 * 3600 * 1000; // and a list is fetched whole once a day anyway
+
+  // Whose the cursors are: another user, role or scope fetches every list whole.
+  const cursorsOwner = (me) => JSON.stringify([me.username, me.roles, me.scope]);
+
+  async function fetchIds(path) {
+    const response = await api(CONFIG.api + path.replace("/?", "/ids/?"));
+    if (response.status === 401) throw new Revoked();
+    if (response.status === 403 || response.status === 404) return new Set(); // not for this role
+    if (!response.ok) throw new Unreachable(String(response.status));
+    return new Set((await response.json()).ids);
+  }
+
+  // One list: {whole, rows, scope, state}. With a cursor: the changed rows and the ids in scope
+  // (`whole` false). Whole (no cursor kept, the server refuses it, a day since the list was last
+  // fetched whole, more changes than a sync takes, or rows that entered the scope without
+  // changing, that the device lacks): every row, and a new cursor.
+  async function fetchList(path, known, cached) {
+    const fresh = known && known.cursor && Date.now() - new Date(known.full_at).getTime() < WHOLE_EVERY_MS;
+    if (fresh) {
+      const changed = await fetchPages(`${path}&since=${encodeURIComponent(known.cursor)}`);
+      if (changed.refused) return { whole: true, rows: [], state: null };
+      if (!changed.invalid && changed.complete && changed.cursor) {
+        const scope = await fetchIds(path);
+        const held = new Set([...cached, ...changed.rows.map((row) => row.id)]);
+        const entered = [...scope].some((id) => !held.has(id));
+        // (a list cut at MAX_PAGES never holds its whole scope: what changes comes all the same)
+        if (!entered || !known.complete) {
+          return { whole: false, rows: changed.rows, scope, state: { ...known, cursor: changed.cursor } };
+        }
+      }
+    }
+    const all = await fetchPages(path);
+    if (all.invalid) throw new Unreachable("400");
+    const state = all.cursor ? { cursor: all.cursor, full_at: new Date().toISOString(), complete: all.complete } : null;
+    return { whole: true, rows: all.rows, state };
+  }
+
+  async function fetchSyncedLists(database, me) {
+    const kept = await database.get("meta", CURSORS);
+    const owner = cursorsOwner(me);
+    const known = kept && kept.who === owner ? kept.lists : {};
+    const lists = {};
+    const cursors = { who: owner, lists: {} };
+    for (const [name, path] of Object.entries(SYNCED_LISTS)) {
+      lists[name] = await fetchList(path, known[name], await database.getAllKeys(name));
+      if (lists[name].state) cursors.lists[name] = lists[name].state;
+    }
+    return { lists, cursors };
+  }
+
+  // In the sync's transaction: a list fetched whole replaces the store; one fetched with its
+  // cursor loses the rows no longer in scope and takes the changed rows (upserted by id).
+  function storeList(store, list) {
+    if (list.whole) return [store.clear(), ...list.rows.map((row) => store.put(row))];
+    const writes = [];
+    return store.getAllKeys().then((ids) => {
+      for (const id of ids) if (!list.scope.has(id)) writes.push(store.delete(id));
+      for (const row of list.rows) if (list.scope.has(row.id)) writes.push(store.put(row));
+      return Promise.all(writes);
+    });
   }
 
   /* Sync: the outbox in order, then the working set; one tab at a time. */
@@ -198,29 +284,33 @@
     if (!meResponse.ok) throw new Unreachable(String(meResponse.status));
     const me = await meResponse.json();
     const forms = await fetchForms();
+    const database = await db();
+    // Cases, persons and interventions: what changed since the last sync (SYNCED_LISTS).
+    const { lists, cursors } = await fetchSyncedLists(database, me);
     const fetched = {
       forms,
-      cases: await fetchAll("cases/?page_size=200&status=open"),
-      persons: await fetchAll("persons/?page_size=200"),
       // My tasks, and my group's queue (the tasks I may take), in one store.
       tasks: [
         ...(await fetchAll("tasks/")),
         ...(await fetchAll("tasks/?queue=1")).map((task) => ({ ...task, queue: true })),
       ],
-      interventions: await fetchAll("interventions/?page_size=200"),
       alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
         (alert) => alert.assigned_to === me.username
       ),
     };
-    const database = await db();
     fetched.forms.push(...(await formsOfDrafts(database, fetched.forms)));
     const tx = database.transaction([...DATA_STORES, "meta"], "readwrite");
     const writes = [];
     for (const name of DATA_STORES) {
       const store = tx.objectStore(name);
+      if (lists[name]) {
+        writes.push(storeList(store, lists[name]));
+        continue;
+      }
       writes.push(store.clear());
       for (const row of fetched[name]) writes.push(store.put(row));
     }
+    writes.push(tx.objectStore("meta").put(cursors, CURSORS));
     writes.push(tx.objectStore("meta").put(me, "me"));
     writes.push(tx.objectStore("meta").put(new Date().toISOString(), "last_sync"));
     await Promise.all([...writes, tx.done]);
