@@ -52,6 +52,7 @@ from .common import (
     SINCE,
     SYNC_CURSOR,
     AuditedReads,
+    FollowedFilterSet,
     Synced,
     audit_read,
     created_response,
@@ -365,7 +366,7 @@ class AccessViewSet(Synced, AuditedReads, mixins.CreateModelMixin, viewsets.Read
         return created_response(AccessSerializer(access).data, created)
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FollowedFilterSet):
     zone = django_filters.NumberFilter(field_name="zone__number", label="Zone number")
 
     class Meta:
@@ -415,13 +416,19 @@ class NeedViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
         return visibility.needs(self.request.user).select_related("category")
 
 
+class InterventionFilter(FollowedFilterSet):
+    class Meta:
+        model = Intervention
+        fields = ["person", "household", "case", "status"]
+
+
 @extend_schema_view(list=extend_schema(parameters=[SINCE, SYNC_CURSOR]))
 class InterventionViewSet(Synced, AuditedReads, viewsets.ReadOnlyModelViewSet):
     """Interventions given to the persons (and households) you reach, with what was
     delivered so far; record a delivery (a home visit, hours of home care)."""
 
     serializer_class = InterventionSerializer
-    filterset_fields = ["person", "household", "case", "status"]
+    filterset_class = InterventionFilter
     audit_purpose = _("interventions")
 
     def get_permissions(self):

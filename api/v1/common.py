@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -291,3 +292,27 @@ class Synced:
         if getattr(self, "action", None) == "list" and response.status_code == 200:
             response["Sync-Cursor"] = self.sync_cursor
         return response
+
+
+# --- the persons the user follows: `?mine=true` ------------------------------------------------
+
+
+class FollowedFilterSet(django_filters.FilterSet):
+    """A list's filters with `mine`: only the rows of the persons the user follows (the web's
+    "my persons", casework.visibility.followed_persons), the field app's working set."""
+
+    mine = django_filters.BooleanFilter(
+        method="followed",
+        label="With true: only the rows of the persons you follow (of the open cases you are "
+        "responsible for, whose access you recorded lately, whom your agenda has you meet; a "
+        "body's operator: every person entrusted to the body).",
+    )
+    person_path = "person"  # how a row reaches its person
+
+    def followed(self, queryset, name, value):
+        if not value:
+            return queryset
+        from siso_platform.casework.visibility import followed_persons
+
+        persons = followed_persons(self.request.user).values("pk")
+        return queryset.filter(**{f"{self.person_path}__in": persons})

@@ -37,6 +37,7 @@ from .common import (
     SINCE,
     SYNC_CURSOR,
     AuditedReads,
+    FollowedFilterSet,
     Synced,
     audit_read,
     household_members,
@@ -108,7 +109,8 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FollowedFilterSet):
+    person_path = "pk"
     q = django_filters.CharFilter(
         method="search", label="Tax code, or words of the last and first names"
     )

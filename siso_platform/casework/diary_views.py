@@ -13,7 +13,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +30,6 @@ from .models import AppointmentStatus, Case, CaseStatus
 
 # "Le mie persone": the persons of the user's cases, and those whose access they recorded in
 # this many days.
-RECENT_ACCESS_DAYS = 30
 
 
 def _flash_errors(request, form) -> None:
@@ -355,23 +353,14 @@ def appointment_done(request, pk):
 # --- my persons ----------------------------------------------------------------------------
 
 
-def my_persons_queryset(user, today: datetime.date):
-    """Persons the user follows: of the cases they are responsible for (open), and those whose
-    access they recorded in the last RECENT_ACCESS_DAYS days; within their scope."""
-    since = today - datetime.timedelta(days=RECENT_ACCESS_DAYS)
-    cases = visibility.cases(user).filter(social_worker=user, status=CaseStatus.OPEN)
-    accesses = visibility.accesses(user).filter(recorded_by=user, date__gte=since)
-    return scoping.persons(user).filter(
-        Q(pk__in=cases.values("person")) | Q(pk__in=accesses.values("person"))
-    )
-
-
 @login_required
 @permission_required("casework.view_case", raise_exception=True)
 @permission_required("casework.view_access", raise_exception=True)
 def my_persons(request):
     today = timezone.localdate()
-    found = my_persons_queryset(request.user, today).order_by("last_name", "first_name", "pk")
+    found = visibility.followed_persons(request.user, today).order_by(
+        "last_name", "first_name", "pk"
+    )
     page = listing.page_of(request, found)
     persons = list(page)
     ids = [p.pk for p in persons]
@@ -396,7 +385,7 @@ def my_persons(request):
         {
             "rows": rows,
             "page": page,
-            "days": RECENT_ACCESS_DAYS,
+            "days": visibility.RECENT_ACCESS_DAYS,
             "count_label": listing.counted(total, _("1 person"), _("%(count)s persons")),
         },
     )

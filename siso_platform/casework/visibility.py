@@ -28,8 +28,10 @@ from siso_platform.people.models import Household, Person
 from .models import (
     Access,
     Appointment,
+    AppointmentStatus,
     Assignment,
     Case,
+    CaseStatus,
     DiaryNote,
     Intervention,
     Need,
@@ -201,6 +203,42 @@ def agenda(user, queryset: QuerySet | None = None) -> QuerySet:
     if not user.is_authenticated:
         return Appointment.objects.none()
     return appointments(user, queryset).filter(operator=user)
+
+
+# How long a person whose access the user recorded stays among the persons they follow.
+RECENT_ACCESS_DAYS = 30
+
+
+def followed_persons(user, today: datetime.date | None = None) -> QuerySet:
+    """The persons the user follows, within their scope: of the open cases they are responsible
+    for, whose access they recorded in the last RECENT_ACCESS_DAYS days, whom their own diary
+    has them meet from today on, and the subjects of the tasks they work on or may take. A
+    body's operator follows every person entrusted to the body. The web's "my persons" and the
+    field app's working set (the API's `mine`) alike."""
+    from workflows import runtime
+
+    today = today or timezone.localdate()
+    if through_assignments_only(user):
+        return scoping.persons(user)
+    since = today - datetime.timedelta(days=RECENT_ACCESS_DAYS)
+    responsible = cases(user).filter(social_worker=user, status=CaseStatus.OPEN)
+    recorded = accesses(user).filter(recorded_by=user, date__gte=since)
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    meeting = agenda(user).filter(status=AppointmentStatus.SCHEDULED, starts_at__gte=start)
+    # (a process keeps its subject in its JSON data: read in Python, a user's tasks are few;
+    # the scope below still decides)
+    tasks = runtime.my_tasks(user) | runtime.queue(user)
+    subjects = {
+        subject
+        for subject in tasks.values_list("process__data__context__subject", flat=True)
+        if isinstance(subject, int)
+    }
+    return scoping.persons(user).filter(
+        Q(pk__in=responsible.values("person"))
+        | Q(pk__in=recorded.values("person"))
+        | Q(pk__in=meeting.values("person"))
+        | Q(pk__in=subjects)
+    )
 
 
 # Who may learn, by exact tax code, that a person outside their scope is on the register:

@@ -173,9 +173,10 @@
    * device and no longer among them left the user's scope and is deleted. */
 
   const SYNCED_LISTS = {
-    cases: "cases/?page_size=200&status=open",
-    persons: "persons/?page_size=200",
-    interventions: "interventions/?page_size=200",
+    // the persons the user follows (`mine`, the web's "my persons"), not the whole scope
+    cases: "cases/?page_size=200&status=open&mine=true",
+    persons: "persons/?page_size=200&mine=true",
+    interventions: "interventions/?page_size=200&mine=true",
   };
   const CURSORS = "sync_cursors"; // in `meta`: {who, lists: {name: {cursor, full_at, complete}}}
   const WHOLE_EVERY_MS = 24 * 3600 * 1000; // and a list is fetched whole once a day anyway
