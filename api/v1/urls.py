@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import (
     accounts,
+    agenda,
     casework,
     forms,
     imports,
@@ -28,6 +29,7 @@ router.register("needs", casework.NeedViewSet, basename="need")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
 router.register("diary-notes", casework.DiaryNoteViewSet, basename="diary-note")
 router.register("documents", casework.DocumentViewSet, basename="document")
+router.register("appointments", agenda.AppointmentViewSet, basename="appointment")
 router.register("alerts", monitoring.AlertViewSet, basename="alert")
 router.register("programmes", monitoring.ProgrammeViewSet, basename="programme")
 router.register(

@@ -762,7 +762,7 @@ def cancel_appointment(appointment: Appointment, *, by) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     _refuse(rules.cancellation_problems(status=appointment.status))
     appointment.status = AppointmentStatus.CANCELLED
-    appointment.save(update_fields=["status"])
+    appointment.save(update_fields=["status", "updated_at"])
     _audit("update", by, appointment, appointment.person_id, _("appointment cancelled"))
     return appointment
 
@@ -804,6 +804,6 @@ def complete_appointment(appointment: Appointment, *, by, note: str = "") -> App
             happened_on=day,
         )
     appointment.status = AppointmentStatus.DONE
-    appointment.save(update_fields=["status", "diary_note"])
+    appointment.save(update_fields=["status", "diary_note", "updated_at"])
     _audit("update", by, appointment, appointment.person_id, _("appointment done"))
     return appointment

@@ -986,6 +986,8 @@ class Appointment(models.Model):
         verbose_name=_("diary note"),
     )
     booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    # What the app's sync compares with its cursor: booked, moved, cancelled or done since.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("appointment")

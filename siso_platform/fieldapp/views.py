@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from siso_platform.casework.models import AccessOutcome, Channel, NoteKind
+from siso_platform.casework.models import AccessOutcome, Channel, DocumentKind, NoteKind
 from siso_platform.thirdsector.models import ActivityType
 
 # The files the shell needs to start offline (besides the shell and the manifest).
@@ -129,6 +129,10 @@ def _catalogue() -> dict:
             "discard."
         ),
         "files_kept": _("Kept with this draft: %(names)s. Take another photo to replace it."),
+        # the agenda and documents (issue 22)
+        "no_appointments": _("No appointments today."),
+        "kind_document": _("Document"),
+        "no_case": _("No case"),
     }
 
 
@@ -148,6 +152,7 @@ def shell(request):
         "access_channels": _choices(Channel),
         "access_outcomes": _choices(AccessOutcome),
         "note_kinds": _choices(NoteKind),
+        "document_kinds": _choices(DocumentKind),
     }
     response = HttpResponse(
         render_to_string(

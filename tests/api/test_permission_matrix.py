@@ -13,9 +13,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from siso_platform.accounts.models import DeviceToken
-from siso_platform.casework.models import Case, DiaryNote, RecordDocument
+from siso_platform.casework.models import Appointment, Case, DiaryNote, RecordDocument
 from siso_platform.thirdsector.models import ActivityReport, ReportAttachment
 
 ROLES = (
@@ -59,6 +60,8 @@ POST   /api/v1/diary-notes/                                  403 201 201 201 403
 GET    /api/v1/documents/                                    403 200 200 200 403 403 403
 GET    /api/v1/documents/{id}/                               403 200 200 200 403 403 403
 POST   /api/v1/documents/                                    403 201 201 201 403 403 403
+GET    /api/v1/appointments/                                 403 200 200 200 403 403 403
+GET    /api/v1/appointments/{id}/                            403 404 200 404 403 403 403
 GET    /api/v1/alerts/                                       403 200 200 200 403 403 403
 GET    /api/v1/alerts/{id}/                                  403 200 200 200 403 403 403
 POST   /api/v1/alerts/{id}/resolve/                          403 400 400 400 403 403 403
@@ -117,6 +120,7 @@ RESOURCE = {
     "activity-reports": "report",
     "diary-notes": "note",
     "documents": "document",
+    "appointments": "appointment",
 }
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 # Bodies of the write operations: enough to pass the role check, not to change anything.
@@ -217,7 +221,8 @@ def _url(path: str, world, place, user) -> str:
 
 @pytest.fixture
 def diary_and_documents(world):
-    """A diary note and a document in each place (the zone staff's own reads)."""
+    """A diary note, a document and an appointment in each place (the zone staff's own
+    reads)."""
     for place, writer in ((world.here, world.users["operator"]), (world.there, None)):
         case = Case.objects.get(pk=place.case)
         writer = writer or case.access.recorded_by
@@ -229,6 +234,15 @@ def diary_and_documents(world):
         )
         document.file.save("certificato.pdf", ContentFile(PDF), save=True)
         place.document = document.pk
+        # An appointment in the diary of the place's operator: only they read it (the zone
+        # administrator and the social worker get 404, as for another operator's).
+        place.appointment = Appointment.objects.create(
+            operator=writer,
+            person_id=place.person,
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            kind="home_visit",
+            place="home",
+        ).pk
     return world
 
 

@@ -11,7 +11,8 @@
   const TEXT = JSON.parse(document.getElementById("app-catalogue").textContent);
   const DB_NAME = "siso-app";
     // `forms`: the published questionnaire versions, with their schema (no personal data).
-  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms"];
+    // `appointments`: the user's own agenda, today and the next days.
+  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms", "appointments"];
   const LOCK = "siso-outbox";
   const MAX_PAGES = 10; // 200 rows a page: the working set is what the user works on
   const REFUSED = [400, 403, 404, 409, 410, 422];
@@ -37,8 +38,9 @@
   let opening = null;
   function db() {
     if (!opening) {
-      opening = idb.openDB(DB_NAME, 2, {
-        // Version 2 adds the questionnaires: the outbox and the rest stay as they are.
+      opening = idb.openDB(DB_NAME, 3, {
+        // Version 2 adds the questionnaires, version 3 the appointments: each upgrade only
+        // creates what is missing, so the outbox, the drafts and the rest stay as they are.
         upgrade(database) {
           const missing = (name) => !database.objectStoreNames.contains(name);
           if (missing("meta")) database.createObjectStore("meta");
@@ -275,7 +277,7 @@
     for (const [name, value] of Object.entries(item.body)) {
       if (value !== null && value !== undefined) form.append(name, String(value));
     }
-    for (const file of item.files) form.append("files", file.blob, file.name);
+    for (const file of item.files) form.append(file.field || "files", file.blob, file.name);
     return form;
   }
 
@@ -295,6 +297,7 @@
         ...(await fetchAll("tasks/")),
         ...(await fetchAll("tasks/?queue=1")).map((task) => ({ ...task, queue: true })),
       ],
+      appointments: await fetchAll(`appointments/?page_size=200&from=${romeDay(0)}&to=${romeDay(AGENDA_DAYS - 1)}`),
       alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
         (alert) => alert.assigned_to === me.username
       ),
@@ -481,9 +484,62 @@
   const personName = (person, id) =>
     person ? `${person.last_name} ${person.first_name}` : text("unknown_person", { id });
 
+  /* The agenda: the user's own appointments, by the day of Rome as the server counts it. */
+
+  const AGENDA_DAYS = 7; // today and the next six days
+  const ROME = "Europe/Rome";
+  // "YYYY-MM-DD" of the day `offset` days from today, in Rome (en-CA writes dates so).
+  function romeDay(offset = 0, from = new Date()) {
+    const moment = new Date(from.getTime() + offset * 86400 * 1000);
+    return new Intl.DateTimeFormat("en-CA", { timeZone: ROME, year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
+  }
+  const formatHour = (iso) => new Intl.DateTimeFormat(locale, { timeZone: ROME, timeStyle: "short" }).format(new Date(iso));
+  const capitalised = (value) => (value ? value.charAt(0).toUpperCase() + value.slice(1) : "");
+
+  function appointmentItem(row, persons) {
+    const li = document.createElement("li");
+    li.className = "app-appointment";
+    const title = document.createElement("p");
+    const time = document.createElement("strong");
+    time.textContent = formatHour(row.starts_at);
+    title.append(time, ` · ${capitalised(row.kind_label)}`);
+    const meta = document.createElement("p");
+    meta.className = "app-item-meta";
+    meta.textContent = [
+      capitalised(row.place_label),
+      row.place_detail,
+      row.status !== "scheduled" ? row.status_label : "",
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    const who = document.createElement("p");
+    const person = persons.get(row.person);
+    if (person) {
+      const link = document.createElement("a");
+      link.href = `#person/${row.person}`;
+      link.textContent = personName(person);
+      who.append(link);
+    } else {
+      who.textContent = personName(null, row.person);
+    }
+    li.append(title, meta, who);
+    return li;
+  }
+
+  async function renderAppointments(database, persons) {
+    const day = romeDay(0);
+    const rows = (await database.getAll("appointments"))
+      .filter((row) => romeDay(0, new Date(row.starts_at)) === day)
+      .sort((a, b) => new Date(a.starts_at) - new Date(b.starts_at));
+    $("home-appointments").replaceChildren(
+      ...(rows.length ? rows.map((row) => appointmentItem(row, persons)) : [item({ title: text("no_appointments") })])
+    );
+  }
+
   async function renderHome() {
     const database = await db();
     const persons = new Map((await database.getAll("persons")).map((p) => [p.id, p]));
+    await renderAppointments(database, persons);
     const tasks = await database.getAll("tasks");
     const taskMeta = (task) =>
       [
@@ -562,6 +618,7 @@
     $("person-access").href = `#access/${id}`;
     $("person-diary").href = `#diary/${id}`;
     $("person-delivery").href = `#delivery/${id}`;
+    $("person-document").href = `#document/${id}`;
   }
 
   const STATE_LABEL = {
@@ -701,6 +758,33 @@
     summary: (body) => text("quantity_on", { quantity: formatNumber(body.quantity), date: formatDate(body.date) }),
   };
 
+  // A photo or a document on the person's record (and one of their cases, if any): its file
+  // waits in the outbox as a Blob and goes as multipart with the item's key.
+  FORMS.document = {
+    endpoint: "documents/",
+    fill(form, interventions, cases) {
+      form.elements.kind.replaceChildren(...choices(CONFIG.document_kinds));
+      const fillCases = () => {
+        const chosen = Number(form.elements.person.value);
+        const own = cases.filter((row) => row.person === chosen);
+        form.elements.case.replaceChildren(
+          option("", text("no_case")),
+          ...own.map((row) => option(row.id, text("case_title", { id: row.id })))
+        );
+        if (own.length) form.elements.case.value = String(own[0].id); // the person's case
+      };
+      form.elements.person.onchange = fillCases;
+      return fillCases;
+    },
+    body: (fields) => ({
+      person: Number(fields.person.value),
+      case: fields.case.value ? Number(fields.case.value) : null,
+      title: fields.title.value.trim(),
+      kind: fields.kind.value,
+    }),
+    summary: (body) => [body.title, new Map(CONFIG.document_kinds).get(body.kind)].filter(Boolean).join(" · "),
+  };
+
   FORMS.questionnaire = { summary: (body, entry) => entry.title || "" };
   FORMS.task_claim = { summary: (body, entry) => entry.title || "" };
   FORMS.task_release = FORMS.task_claim;
@@ -807,12 +891,17 @@
       kept.textContent = draft && draft.files && draft.files.length ? text("files_kept", { names: draft.files.map((file) => file.name).join(", ") }) : "";
       kept.hidden = !kept.textContent;
     }
+    // A file the form needs (a document) is required unless the draft keeps one.
+    const needed = form.querySelector("input[type=file][data-needed]");
+    if (needed) needed.required = !(draft && draft.files && draft.files.length);
   }
 
   // The files chosen in a form (a photo from the camera), as the outbox keeps them: Blobs.
   async function chosenFiles(form) {
     const input = form.querySelector("input[type=file]");
-    const chosen = input ? [...input.files].map((file) => ({ name: file.name, type: file.type, blob: file })) : [];
+    // The field the API names the file by (`file` for a document), else the report's `files`.
+    const field = input && input.dataset.field;
+    const chosen = input ? [...input.files].map((file) => ({ name: file.name, type: file.type, blob: file, ...(field ? { field } : {}) })) : [];
     const replaces = form.elements.replaces.value;
     if (chosen.length || !replaces) return chosen;
     const draft = await (await db()).get("outbox", replaces);
@@ -1385,6 +1474,7 @@
     $("access-form").addEventListener("submit", saveForm);
     $("diary-form").addEventListener("submit", saveForm);
     $("delivery-form").addEventListener("submit", saveForm);
+    $("document-form").addEventListener("submit", saveForm);
     $("task-form").addEventListener("submit", completeTask);
     $("screen-home").addEventListener("click", homeAction);
     $("questionnaire-form").addEventListener("submit", sendQuestionnaire);
