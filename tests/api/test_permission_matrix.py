@@ -62,6 +62,7 @@ GET    /api/v1/documents/{id}/                               403 200 200 200 403
 POST   /api/v1/documents/                                    403 201 201 201 403 403 403
 GET    /api/v1/appointments/                                 403 200 200 200 403 403 403
 GET    /api/v1/appointments/{id}/                            403 404 200 404 403 403 403
+GET    /api/v1/appointments/ids/                             403 200 200 200 403 403 403
 GET    /api/v1/alerts/                                       403 200 200 200 403 403 403
 GET    /api/v1/alerts/{id}/                                  403 200 200 200 403 403 403
 POST   /api/v1/alerts/{id}/resolve/                          403 400 400 400 403 403 403

@@ -130,8 +130,8 @@ def test_an_ended_assignment_leaves_the_device_and_what_did_not_change_is_not_fe
         assert "since=" in query, path
         assert answered == [], path
     asked = {(path, query) for _method, path, query, _status, _body in app.answers[before:]}
-    assert ("/api/v1/persons/ids/", "page_size=200") in asked
-    assert ("/api/v1/cases/ids/", "page_size=200&status=open") in asked
+    assert ("/api/v1/persons/ids/", "page_size=200&mine=true") in asked
+    assert ("/api/v1/cases/ids/", "page_size=200&status=open&mine=true") in asked
 
 
 # The rows of the working set's stores, read (not changed) to name what is left.
