@@ -132,6 +132,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class NeedSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Need
@@ -144,6 +145,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "category_name",
             "origin",
             "status",
+            "status_label",
             "noted_on",
             "closed_on",
             "notes",
@@ -404,12 +406,18 @@ class CaseViewSet(Synced, AuditedReads, viewsets.ReadOnlyModelViewSet):
         return Response(CarePlanSerializer(plan).data)
 
 
+class NeedFilter(FollowedFilterSet):
+    class Meta:
+        model = Need
+        fields = ["person", "case", "status", "origin"]
+
+
 class NeedViewSet(AuditedReads, viewsets.ReadOnlyModelViewSet):
     """Needs, expressed or detected, of the persons and cases you reach."""
 
     permission_classes = [requires("casework.view_need")]
     serializer_class = NeedSerializer
-    filterset_fields = ["person", "case", "status", "origin"]
+    filterset_class = NeedFilter
     audit_purpose = _("needs")
 
     def get_queryset(self):

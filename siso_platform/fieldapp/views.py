@@ -89,6 +89,7 @@ def _catalogue() -> dict:
         "kind_access": _("Access"),
         "case_title": _("Case %(id)s"),
         "opened_on": _("opened on %(date)s"),
+        "noted_on": _("noted on %(date)s"),
         "task_due": _("due %(date)s"),
         "hours_of": _("%(hours)s hours on %(date)s"),
         "nothing": _("Nothing to show."),

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from siso_platform.casework import actions as casework
-from siso_platform.casework.models import Delivery, DiaryNote
+from siso_platform.casework.models import Delivery, DiaryNote, NeedCategory, NeedStatus
 from tests.api.conftest import (  # noqa: F401 (fixtures)
     case,
     home_care,
@@ -28,6 +29,23 @@ def from_the_card(page, person, link):
     page.wait_for_selector("#screen-person", state="visible")
     assert axe_violations(page) == []  # the card, with its buttons for an operator
     page.click(link)
+
+
+def test_the_card_shows_the_open_needs_of_the_person_offline(open_app, operator, case):  # noqa: F811
+    """The case was opened with an economic need; one closed since is history, not shown."""
+    housing = NeedCategory.objects.get(code="housing")
+    closed = casework.add_need(by=operator, case=case, category=housing, origin="detected")
+    casework.set_need_status(closed, NeedStatus.CLOSED, by=operator)
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, {"user": operator, "person": case.person})
+    app.set_offline(True)
+    page.goto(f"/app/#person/{case.person.pk}")
+    needs = page.locator("#person-needs li")
+    expect(needs).to_have_count(1)
+    economic = NeedCategory.objects.get(code="economic")
+    expect(needs.first).to_contain_text(str(economic.name))
+    expect(needs.first).to_contain_text(str(NeedStatus.OPEN.label))
 
 
 def test_a_diary_note_written_offline_arrives_once_from_the_app(open_app, operator, case):  # noqa: F811

@@ -12,7 +12,7 @@
   const DB_NAME = "siso-app";
     // `forms`: the published questionnaire versions, with their schema (no personal data).
     // `appointments`: the user's own agenda, today and the next days.
-  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms", "appointments"];
+  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms", "appointments", "needs"];
   const LOCK = "siso-outbox";
   const MAX_PAGES = 10; // 200 rows a page: the working set is what the user works on
   const REFUSED = [400, 403, 404, 409, 410, 422];
@@ -39,7 +39,7 @@
   function db() {
     if (!opening) {
       opening = idb.openDB(DB_NAME, 3, {
-        // Version 2 adds the questionnaires, version 3 the appointments: each upgrade only
+        // Version 2 adds the questionnaires, version 3 the appointments and needs: each upgrade only
         // creates what is missing, so the outbox, the drafts and the rest stay as they are.
         upgrade(database) {
           const missing = (name) => !database.objectStoreNames.contains(name);
@@ -297,6 +297,8 @@
         ...(await fetchAll("tasks/")),
         ...(await fetchAll("tasks/?queue=1")).map((task) => ({ ...task, queue: true })),
       ],
+      // the needs of the persons followed that are still open or being addressed
+      needs: (await fetchAll("needs/?page_size=200&mine=true")).filter((need) => need.status !== "closed"),
       appointments: await fetchAll(`appointments/?page_size=200&from=${romeDay(0)}&to=${romeDay(AGENDA_DAYS - 1)}`),
       alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
         (alert) => alert.assigned_to === me.username
@@ -608,6 +610,11 @@
       cases.map((row) =>
         item({ title: text("case_title", { id: row.id }), meta: [row.office, text("opened_on", { date: formatDate(row.opened_on) })].join(" · ") })
       )
+    );
+    const needs = (await database.getAll("needs")).filter((row) => row.person === id);
+    fill(
+      $("person-needs"),
+      needs.map((row) => item({ title: row.category_name, meta: [row.status_label, text("noted_on", { date: formatDate(row.noted_on) })].join(" · ") }))
     );
     const interventions = (await database.getAll("interventions")).filter((row) => row.person === id);
     fill(
