@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from api.pagination import NewestFirstCursorPagination
+from forms import registry
 from forms.host import host
 from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
@@ -24,6 +26,7 @@ from .common import (
     IDEMPOTENCY_KEY,
     REPLAYED,
     Gone,
+    audit_read,
     created_response,
     entered_via,
     idempotency_responses,
@@ -106,6 +109,63 @@ class FormVersionDetail(APIView):
     def get(self, request, slug, number):
         version = _version(slug, number)
         return Response(FormVersionSerializer(version, context={"request": request}).data)
+
+
+class PrefillSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="pk", help_text="The id of the person.")
+    values = serializers.DictField(
+        help_text="The person's values by prefill source (a field's `prefill`), only for the "
+        "sources the published questionnaires use; a source with no value is left out."
+    )
+
+
+class PrefillPagination(NewestFirstCursorPagination):
+    ordering = "pk"
+
+
+def _prefill_sources() -> list:
+    """The person's sources the newest published versions read (a procedure's case is the
+    task's business: those are resolved on the web)."""
+    names = set()
+    for version in FormVersion.objects.newest_published():
+        for step in version.compiled.steps:
+            names.update(item.spec.get("prefill") for item in step.fields)
+    return [
+        source
+        for name, source in sorted(registry.prefill_sources.items())
+        if name in names and source.needs == registry.SUBJECT
+    ]
+
+
+class PrefillList(generics.ListAPIView):
+    """What the published questionnaires are prefilled with, for each person the user may fill
+    them about: the web wizard's own sources (`forms/views.py start_draft`), so the app prefills
+    offline what the web prefills. Each person's read is audited."""
+
+    permission_classes = [requires("forms.add_submission")]
+    serializer_class = PrefillSerializer
+    pagination_class = PrefillPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return host().subjects_for(self.request.user, change=True)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        sources = _prefill_sources()
+        for person in page:
+            person.values = {}
+            for source in sources:
+                value = source.resolve(person)
+                if value not in (None, "", []):
+                    person.values[source.name] = value
+        audit_read(
+            request,
+            "forms.prefill",
+            [person for person in page if person.values],
+            _("questionnaire prefilled"),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class SubmissionCreate(APIView):
