@@ -8,6 +8,7 @@ A small questionnaire checks cascading selects (choice filters) and a ranking th
 import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from forms import registry
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")
 
 TODAY = datetime.date.today()
 CHILD_BIRTH = TODAY.replace(year=TODAY.year - 9, day=1)
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 UNEMPLOYED_SINCE = TODAY.replace(year=TODAY.year - 1, day=1)
 
 
@@ -184,12 +186,26 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     page.select_option("#q-consent", "true")
     # 3 (income) + 2 (rent over 40% of income) + 1 (unemployed) + 1 (minors) + 1 (urgency)
     value_is(page, "#q-fragility_score", "8")
+    # The documents handed in: a type the question does not take is refused on the device.
+    page.set_input_files(
+        "#q-documents", files=[{"name": "appunti.txt", "mimeType": "text/plain", "buffer": b"x"}]
+    )
+    page.click("#questionnaire-send")
+    assert page.locator("#q-documents-error").inner_text() == _(
+        "Upload a file of type %(types)s."
+    ) % {"types": "pdf, jpg, png"}
+    page.set_input_files(
+        "#q-documents",
+        files=[{"name": "carta-identita.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     assert axe_violations(page) == []
-    page.close()  # closed before sending: the draft stays on the device
+    page.close()  # closed before sending: the draft stays on the device, the file with it
 
     page = open_again(app, "/app/#questionnaire/scheda-accesso/1")
     page.wait_for_selector("#screen-questionnaire", state="visible")
     value_is(page, "#q-urgency_reason", "Sfratto imminente")
+    kept = _("Kept with this draft: %(name)s. Choose another file to replace it.")
+    assert page.locator("#q-documents-kept").inner_text() == kept % {"name": "carta-identita.pdf"}
     page.click("#questionnaire-back")
     page.click("#questionnaire-back")
     page.click("#questionnaire-back")
@@ -212,6 +228,9 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
 
     submission = Submission.objects.get()
     assert (submission.subject_id, submission.entered_via) == (person.pk, "app")
+    document = submission.answers["documents"]
+    assert (document["name"], document["size"]) == ("carta-identita.pdf", len(PDF))
+    assert default_storage.open(document["path"]).read() == PDF
     typed = {
         **web_prefill(submission.version, person),
         "domicile": {
@@ -242,6 +261,7 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
         "urgency": "high",
         "urgency_reason": "Sfratto imminente",
         "consent": "true",
+        "documents": document,
     }
     expected = validate(submission.version.compiled, typed)
     assert expected.is_valid, expected.errors

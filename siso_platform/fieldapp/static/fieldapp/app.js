@@ -197,9 +197,10 @@
     if (!item.files || !item.files.length) return item.body;
     const form = new FormData();
     for (const [name, value] of Object.entries(item.body)) {
-      if (value !== null && value !== undefined) form.append(name, String(value));
+      if (value !== null && value !== undefined) form.append(name, typeof value === "object" ? JSON.stringify(value) : String(value));
     }
-    for (const file of item.files) form.append("files", file.blob, file.name);
+    // A questionnaire's file is named by its answer's path; a report's are all `files`.
+    for (const file of item.files) form.append(file.field || "files", file.blob, file.name);
     return form;
   }
 
@@ -1025,6 +1026,7 @@
       title: form.title,
       endpoint: form.endpoint,
       body: { person: Number(quest.person), answers: Q.toSend(form, quest.answers) },
+      files: Q.filesToSend(form, quest.answers), // sent with the answers, as multipart
       raw: quest.answers,
       created_at: new Date().toISOString(),
       state: "pending",
@@ -1036,6 +1038,7 @@
         person: Number(quest.person),
         endpoint: `${CONFIG.api}tasks/${quest.task}/complete/`,
         body: { answers: entry.body.answers },
+        files: [], // completing a task takes JSON: its file questions are answered on the web
       });
     }
     const database = await db();

@@ -12,11 +12,14 @@
  *       find the device's position; true when the step must be drawn again
  *   SisoQuestionnaire.check(container, form, step, answers)  the step's answers, in Italian
  *   SisoQuestionnaire.toSend(form, answers)    the answers the API takes, as the web sends them
+ *   SisoQuestionnaire.filesToSend(form, answers)  the files chosen, each named by its answer's
+ *       path (`documents`, `members[0].document`): the parts of the multipart request
  *   SisoQuestionnaire.prefill(form, values)    the answers a person's prefill values give
  *
  * The raw answers (what the draft keeps) are the typed text, a list of picked values, a list
  * of rows ({child: raw}) for a group, {street, ...} for an address, {lat, lon, ...} for a
- * position and {order, ranked} for a ranking. The server checks everything again.
+ * position, {order, ranked} for a ranking and {name, size, content_type, blob} for a file or an
+ * image (the Blob is kept in IndexedDB with the draft). The server checks everything again.
  * Load logic.js, logic-ops.js and logic-run.js first; setup() gives it the app's texts.
  */
 (function (root) {
@@ -26,8 +29,10 @@
   const INPUT_TYPES = { date: "date", time: "time", datetime: "datetime-local", email: "email", phone: "tel" };
   const SIMPLE = ["text", "textarea", "tax_code", "email", "phone", "date", "time", "datetime", ...NUMBERS];
   const SELECTS = ["choice", "boolean"];
-  // The kinds the app renders; a file or an image is still given on the web.
-  const RENDERED = [...SIMPLE, ...SELECTS, "multichoice", "group", "address", "geopoint", "rank"];
+  const FILES = ["file", "image"];
+  const RENDERED = [...SIMPLE, ...SELECTS, "multichoice", "group", "address", "geopoint", "rank", ...FILES];
+  // What an image question takes when it names no extensions (forms/validation.py).
+  const IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp", "heic", "bmp", "tif", "tiff"];
   const ADDRESS_PARTS = ["street", "number", "postcode", "municipality", "locality"];
   const GEOPOINT_PARTS = ["lat", "lon", "alt", "accuracy"];
   const SHOWN_GEOPOINT_PARTS = ["lat", "lon"]; // altitude and accuracy come from the device
@@ -45,6 +50,7 @@
     if (Array.isArray(raw)) return !raw.length;
     if (typeof raw === "object") {
       if ("ranked" in raw) return !raw.ranked;
+    if ("blob" in raw) return !raw.blob;
       return Object.values(raw).every(isEmpty);
     }
     return false;
@@ -157,7 +163,7 @@
     if (spec.kind === "geopoint") return geopoint(raw).value;
     if (spec.kind === "rank") return raw.ranked ? [...raw.order] : null;
     if (spec.kind === "multichoice") return Array.isArray(raw) ? [...raw] : [raw];
-    if (spec.kind === "file" || spec.kind === "image") return null;
+    if (FILES.includes(spec.kind)) return { name: raw.name, size: raw.size, content_type: raw.content_type };
     return typeof raw === "string" ? raw.trim() || null : raw;
   }
 
@@ -310,13 +316,39 @@
       return box;
     }
     labelNode.htmlFor = id;
-    const input = simpleControl(spec, id, raw);
+    const input = FILES.includes(spec.kind) ? fileInput(spec, id) : simpleControl(spec, id, raw);
     box.append(input);
+    if (FILES.includes(spec.kind)) box.append(...fileKept(id, raw, described));
     const helpNode = help(spec, id, described);
     if (helpNode) box.append(helpNode);
     box.append(errorNode(id));
     input.setAttribute("aria-describedby", described.join(" "));
     return box;
+  }
+
+  const extensionsOf = (spec) => {
+    const named = ((spec.validations || {}).extensions || []).map((ext) => String(ext).toLowerCase().replace(/^\./, ""));
+    return named.length || spec.kind !== "image" ? named : IMAGE_EXTENSIONS;
+  };
+
+  // A file or an image: the camera for an image, as the activity report's photo.
+  function fileInput(spec, id) {
+    const input = element("input", { type: "file", id, className: "form-control" });
+    if (spec.kind === "image") {
+      input.accept = "image/*";
+      input.setAttribute("capture", "environment");
+    } else if (extensionsOf(spec).length) input.accept = extensionsOf(spec).map((ext) => `.${ext}`).join(",");
+    return input;
+  }
+
+  // The file kept with the draft (a file input cannot show it again), and a way to drop it.
+  function fileKept(id, raw, described) {
+    if (!raw || !raw.blob) return [];
+    described.push(`${id}-kept`);
+    return [
+      element("p", { className: "small mb-1", id: `${id}-kept`, textContent: ctx.text("file_kept", { name: raw.name }) }),
+      element("button", { type: "button", className: "btn btn-outline-danger btn-xs", textContent: ctx.text("remove_file"), dataset: { removeFile: "" } }),
+    ];
   }
 
   function multichoice(spec, id, raw) {
@@ -437,6 +469,10 @@
       });
     }
     const input = box.querySelector("input, select, textarea");
+    if (input && input.type === "file") {
+      const file = input.files[0];
+      return file ? { name: file.name, size: file.size, content_type: file.type || "", blob: file } : previous;
+    }
     return input ? input.value : previous;
   }
 
@@ -523,8 +559,15 @@
   /* Actions inside a step */
 
   function click(event, form, answers, onChange) {
-    const button = event.target.closest("[data-add-row], [data-remove-row], [data-move], [data-geolocate]");
+    const button = event.target.closest("[data-add-row], [data-remove-row], [data-move], [data-geolocate], [data-remove-file]");
     if (!button) return false;
+    if (button.dataset.removeFile !== undefined) {
+      const fileBox = button.closest("[data-key]");
+      const rowBox = fileBox.closest("[data-row]");
+      const owner = rowBox ? answers[rowBox.dataset.group][Number(rowBox.dataset.row)] : answers;
+      delete owner[fileBox.dataset.key];
+      return true;
+    }
     const box = button.closest("[data-key]"); // the group, for a row's buttons
     const spec = specsOf(form)[box.dataset.key];
     if (button.dataset.addRow !== undefined) {
@@ -606,6 +649,16 @@
         (spec.required && typeof spec.required === "object" && SisoLogic.truthy(spec.required, scope));
       return required ? ctx.label(spec.required_message) || ctx.text("required") : "";
     }
+    if (FILES.includes(spec.kind)) {
+      const extensions = extensionsOf(spec);
+      const extension = String(value.name).split(".").pop().toLowerCase();
+      if (spec.kind === "image" && (!extensions.includes(extension) || (value.content_type && !value.content_type.startsWith("image/")))) {
+        return ctx.text("image_type", { types: extensions.join(", ") });
+      }
+      if (extensions.length && !extensions.includes(extension)) return ctx.text("file_type", { types: extensions.join(", ") });
+      const limit = Number((spec.validations || {}).max_size || 0);
+      if (limit && value.size > limit) return ctx.text("file_size", { size: Math.floor(limit / 1024) });
+    }
     if (spec.kind === "group") {
       const rows = value.length;
       if (spec.min_rows && rows < Number(spec.min_rows)) return ctx.text("value_min", { limit: spec.min_rows });
@@ -673,23 +726,41 @@
     return raw;
   }
 
-  function toSend(form, answers) {
+  // The answers and the files, with the rows' positions as the server will count them (a row
+  // whose only answer is a file is a row).
+  function collect(form, answers) {
     const { shown, rows } = evaluate(form, answers);
     const sent = {};
+    const files = [];
+    const fileOf = (raw, field) => {
+      if (!isEmpty(raw)) files.push({ field, name: raw.name, type: raw.content_type, blob: raw.blob });
+    };
     for (const step of form.layout.steps) {
       for (const spec of step.fields) {
         if (!shown.has(spec.key) || !typed(spec)) continue;
+        if (FILES.includes(spec.kind)) {
+          fileOf(answers[spec.key], spec.key);
+          continue;
+        }
         if (spec.kind === "group") {
           const info = rows[spec.key] || [];
           const kept = [];
           (answers[spec.key] || []).forEach((rawRow, index) => {
             const row = {};
+            const rowFiles = [];
             for (const child of spec.fields || []) {
               if (!typed(child) || !info[index] || !info[index].shown.has(child.key)) continue;
-              const value = sendValue(child, (rawRow || {})[child.key]);
+              const raw = (rawRow || {})[child.key];
+              if (FILES.includes(child.kind)) {
+                if (!isEmpty(raw)) rowFiles.push([child.key, raw]);
+                continue;
+              }
+              const value = sendValue(child, raw);
               if (value !== undefined) row[child.key] = value;
             }
-            if (Object.keys(row).length) kept.push(row);
+            if (!Object.keys(row).length && !rowFiles.length) return;
+            for (const [childKey, raw] of rowFiles) fileOf(raw, `${spec.key}[${kept.length}].${childKey}`);
+            kept.push(row);
           });
           if (kept.length) sent[spec.key] = kept;
           continue;
@@ -698,8 +769,11 @@
         if (value !== undefined) sent[spec.key] = value;
       }
     }
-    return sent;
+    return { answers: sent, files };
   }
+
+  const toSend = (form, answers) => collect(form, answers).answers;
+  const filesToSend = (form, answers) => collect(form, answers).files;
 
   // A cleaned value as one would type it: numbers in Italian, booleans as the select's values.
   function rawOf(spec, value) {
@@ -736,5 +810,5 @@
     return answers;
   }
 
-  root.SisoQuestionnaire = { setup, evaluate, order, fieldBox, read, apply, click, check, toSend, prefill, isEmpty, typed };
+  root.SisoQuestionnaire = { setup, evaluate, order, fieldBox, read, apply, click, check, toSend, filesToSend, prefill, isEmpty, typed };
 })(typeof self !== "undefined" ? self : this);
