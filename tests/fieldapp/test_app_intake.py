@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from playwright.sync_api import expect
 
 from forms import registry
 from forms.models import Submission
@@ -18,10 +19,10 @@ from forms.validation import validate
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit.models import AuditEvent
 from tests.api.conftest import case, office, operator  # noqa: F401 (fixtures)
-from tests.browser import axe_violations
+from tests.browser import ORIGIN, axe_violations
 from tests.forms.schemas import intake_document, label
 
-from .conftest import PHONE
+from .conftest import DESKTOP, PHONE
 from .test_app_browser import first_visit, open_again, outbox, sign_in, wait_for_states
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fieldapp_browser")]
@@ -65,12 +66,16 @@ def progress(page, step, steps):
     )
 
 
-def next_step(page, title):
-    page.click("#questionnaire-next")
+def move(page, button, title):
+    page.click(button)
     page.wait_for_function(
         "(title) => document.querySelector('#questionnaire-step-title').textContent === title",
         arg=title,
     )
+
+
+def next_step(page, title):
+    move(page, "#questionnaire-next", title)
 
 
 def value_is(page, selector, value):
@@ -206,15 +211,11 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     value_is(page, "#q-urgency_reason", "Sfratto imminente")
     kept = _("Kept with this draft: %(name)s. Choose another file to replace it.")
     assert page.locator("#q-documents-kept").inner_text() == kept % {"name": "carta-identita.pdf"}
-    page.click("#questionnaire-back")
-    page.click("#questionnaire-back")
-    page.click("#questionnaire-back")
-    page.wait_for_selector("#q-members-0-member_name")
+    for title in ("Situazione economica", "Minori", "Nucleo familiare e abitazione"):
+        move(page, "#questionnaire-back", title)
     assert page.input_value("#q-members-0-member_name") == "Luca Rossi"
-    page.click("#questionnaire-next")
-    page.click("#questionnaire-next")
-    page.click("#questionnaire-next")
-    page.wait_for_selector("#questionnaire-send", state="visible")
+    for title in ("Minori", "Situazione economica", "Richiesta e bisogno espresso"):
+        move(page, "#questionnaire-next", title)
     page.click("#questionnaire-send")
     page.wait_for_selector("#screen-outbox", state="visible")
     assert outbox(page) == [_("pending")]
@@ -309,6 +310,7 @@ def cascade_document() -> dict:
             "required": True,
             "choices": [choice("casa"), choice("lavoro"), choice("salute")],
         },
+        {"key": "where", "kind": "geopoint", "label": label("Luogo del colloquio")},
     ]
     return {
         **intake_document(),
@@ -329,14 +331,16 @@ def options_shown(page, selector):
     )
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_cascading_selects_and_a_ranking_are_applied_on_the_device_as_on_the_server(
     open_app,
     operator,  # noqa: F811
     case,  # noqa: F811
+    viewport,
 ):
     publish_document(cascade_document())
     person = case.person
-    app = open_app(PHONE)
+    app = open_app(viewport)
     page = first_visit(app)
     sign_in(page, {"user": operator, "person": person})
     app.set_offline(True)
@@ -367,6 +371,17 @@ def test_cascading_selects_and_a_ranking_are_applied_on_the_device_as_on_the_ser
     assert page.locator("#q-priorities-ranked").is_checked()
     page.get_by_role("button", name=f"{_('Move up:')} Salute").click()
     assert page.locator("#q-priorities li").all_inner_texts()[0].startswith("Salute")
+    # A position: typed, or the device's (no map: there may be no network).
+    where = page.locator("[data-key=where]")
+    where.get_by_label("Latitudine").fill("43,1")
+    page.click("#questionnaire-send")
+    assert page.locator("#q-where-error").inner_text() == _("Enter the latitude and the longitude.")
+    app.context.grant_permissions(["geolocation"], origin=ORIGIN)
+    app.context.set_geolocation({"latitude": 43.1107, "longitude": 12.3908, "accuracy": 15})
+    where.get_by_role("button", name=_("Use my position")).click()
+    expect(where.get_by_role("status")).to_have_text(_("Position found."))
+    expect(where.get_by_label("Latitudine")).to_have_value("43,1107")
+    expect(where.get_by_label("Longitudine")).to_have_value("12,3908")
     assert axe_violations(page) == []
     page.click("#questionnaire-send")
     page.wait_for_selector("#screen-outbox", state="visible")
@@ -374,7 +389,12 @@ def test_cascading_selects_and_a_ranking_are_applied_on_the_device_as_on_the_ser
     wait_for_states(page, _("sent"))
 
     submission = Submission.objects.get()
-    typed = {"province": "tr", "municipality": "terni", "priorities": ["salute", "casa", "lavoro"]}
+    typed = {
+        "province": "tr",
+        "municipality": "terni",
+        "priorities": ["salute", "casa", "lavoro"],
+        "where": {"lat": "43,1107", "lon": "12,3908", "accuracy": "15"},
+    }
     assert submission.answers == validate(submission.version.compiled, typed).cleaned
     # A municipality of another province is refused by the server as the device refuses it.
     wrong = validate(submission.version.compiled, {**typed, "municipality": "assisi"})

@@ -241,7 +241,7 @@
     return node;
   }
 
-  function options(pairs, value) {
+  function options(pairs) {
     const select = [element("option", { value: "", textContent: ctx.text("choose") })];
     for (const [optionValue, optionLabel] of pairs) {
       select.push(element("option", { value: optionValue, textContent: optionLabel }));
@@ -283,7 +283,7 @@
     return element("small", { className: "form-text", id: `${id}-help`, textContent: text });
   }
 
-  const errorNode = (id) => element("div", { className: "invalid-feedback", id: `${id}-error`, role: "alert" });
+  const errorNode = (id) => element("div", { className: "invalid-feedback", id: `${id}-error` });
 
   // A field's box: data-key and data-kind say what it is; `path` is its place (a row's field:
   // group-index-key) and makes its ids unique.
