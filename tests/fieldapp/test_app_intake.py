@@ -18,6 +18,7 @@ from forms.publishing import import_definition, publish
 from forms.validation import validate
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from siso_platform.audit.models import AuditEvent
+from siso_platform.people.models import Household, HouseholdMembership
 from tests.api.conftest import case, office, operator  # noqa: F401 (fixtures)
 from tests.browser import ORIGIN, axe_violations
 from tests.forms.schemas import intake_document, label
@@ -90,11 +91,19 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     operator,  # noqa: F811
     case,  # noqa: F811
     intake,
+    person_in_zone,
 ):
     person = case.person
     person.citizenship = "IT"
     person.phone = "075 1234567"
     person.save()
+    # The person's household, with a spouse: the web prefills the members' rows from it.
+    household = Household.objects.create(code="FS-APP", municipality=person.residence_municipality)
+    spouse = person_in_zone(2, first_name="Anna", sex="F")
+    for member, relation in ((person, "head"), (spouse, "spouse")):
+        HouseholdMembership.objects.create(
+            household=household, person=member, relation=relation, valid_from=TODAY.replace(day=1)
+        )
     app = open_app(PHONE)
     page = first_visit(app)
     sign_in(page, {"user": operator, "person": person})
@@ -140,25 +149,29 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     next_step(page, "Nucleo familiare e abitazione")
 
-    # Step 2: a household member in a row; the computed size and minors follow it.
-    value_is(page, "#q-household_size", "1")
+    # Step 2: the spouse's row prefilled; a child added in a row; the computed size and
+    # minors follow the rows.
+    assert page.input_value("#q-members-0-member_name") == f"Anna {spouse.last_name}"
+    assert page.input_value("#q-members-0-member_tax_code") == spouse.tax_code
+    assert page.input_value("#q-members-0-relation") == "spouse"
+    value_is(page, "#q-household_size", "2")
     value_is(page, "#q-has_minors", _("No"))
     page.get_by_role("button", name=_("Add a row")).click()
-    page.wait_for_selector("#q-members-0-member_name")
-    page.fill("#q-members-0-member_name", "Luca Rossi")
-    page.fill("#q-members-0-member_birth_date", CHILD_BIRTH.isoformat())
-    page.select_option("#q-members-0-relation", "child")
-    value_is(page, "#q-household_size", "2")
+    page.wait_for_selector("#q-members-1-member_name")
+    page.fill("#q-members-1-member_name", "Luca Rossi")
+    page.fill("#q-members-1-member_birth_date", CHILD_BIRTH.isoformat())
+    page.select_option("#q-members-1-relation", "child")
+    value_is(page, "#q-household_size", "3")
     value_is(page, "#q-has_minors", _("Yes"))
     progress(page, 2, 5)  # the minors step is now part of the questionnaire
-    # A second row, empty, removed again: the size counts rows with answers, as the server.
+    # A third row, empty, removed again: the size counts rows with answers, as the server.
     page.get_by_role("button", name=_("Add a row")).click()
-    page.wait_for_selector("#q-members-1-member_name")
-    value_is(page, "#q-household_size", "2")
+    page.wait_for_selector("#q-members-2-member_name")
+    value_is(page, "#q-household_size", "3")
     page.get_by_role(
-        "button", name=f"{_('Remove this row')} " + _("Row %(number)s") % {"number": 2}
+        "button", name=f"{_('Remove this row')} " + _("Row %(number)s") % {"number": 3}
     ).click()
-    page.wait_for_selector("#q-members-1-member_name", state="detached")
+    page.wait_for_selector("#q-members-2-member_name", state="detached")
     assert page.locator("[data-key=rent]").is_hidden()
     page.select_option("#q-tenure", "rented")
     page.wait_for_selector("[data-key=rent]", state="visible")
@@ -213,7 +226,7 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     assert page.locator("#q-documents-kept").inner_text() == kept % {"name": "carta-identita.pdf"}
     for title in ("Situazione economica", "Minori", "Nucleo familiare e abitazione"):
         move(page, "#questionnaire-back", title)
-    assert page.input_value("#q-members-0-member_name") == "Luca Rossi"
+    assert page.input_value("#q-members-1-member_name") == "Luca Rossi"
     for title in ("Minori", "Situazione economica", "Richiesta e bisogno espresso"):
         move(page, "#questionnaire-next", title)
     page.click("#questionnaire-send")
@@ -232,8 +245,10 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     document = submission.answers["documents"]
     assert (document["name"], document["size"]) == ("carta-identita.pdf", len(PDF))
     assert default_storage.open(document["path"]).read() == PDF
+    prefilled = web_prefill(submission.version, person)
+    assert [row["relation"] for row in prefilled["members"]] == ["spouse"]
     typed = {
-        **web_prefill(submission.version, person),
+        **prefilled,
         "domicile": {
             "street": "Via dei Priori",
             "number": "12",
@@ -241,11 +256,12 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
             "municipality": "Perugia",
         },
         "members": [
+            *prefilled["members"],
             {
                 "member_name": "Luca Rossi",
                 "member_birth_date": CHILD_BIRTH.isoformat(),
                 "relation": "child",
-            }
+            },
         ],
         "tenure": "rented",
         "rent": "450,50",
@@ -267,7 +283,7 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     expected = validate(submission.version.compiled, typed)
     assert expected.is_valid, expected.errors
     assert submission.answers == expected.cleaned
-    assert submission.answers["household_size"] == 2
+    assert submission.answers["household_size"] == 3
     assert submission.answers["has_minors"] is True
     assert "residence_permit" not in submission.answers
 
