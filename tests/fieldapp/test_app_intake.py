@@ -177,6 +177,7 @@ def test_an_operator_fills_the_intake_offline_prefilled_and_it_is_stored_as_the_
     page.wait_for_selector("[data-key=rent]", state="visible")
     page.fill("#q-rent", "450,50")
     page.select_option("#q-eviction", "false")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_text("Sovraffollamento", exact=True).click()  # the label, as a finger does
     assert page.get_by_label("Sovraffollamento").is_checked()
     assert axe_violations(page) == []
