@@ -362,7 +362,7 @@
   }
 
   function partInput(id, part, value, extra = {}) {
-    return element("div", { className: "form-group mb-2" },
+    return element("div", { className: "form-group" },
       element("label", { className: "active", htmlFor: `${id}-${part}`, textContent: ctx.text(`part_${part}`) }),
       element("input", { type: "text", className: "form-control", id: `${id}-${part}`, value: value ?? "", dataset: { part }, ...extra }));
   }
