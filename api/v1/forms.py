@@ -1,29 +1,44 @@
 """Published questionnaires for the phone app, and submissions validated by the form engine.
 
 A submission is made once per `Idempotency-Key` (docs/api.md); answers to a questionnaire
-withdrawn since the app cached it are refused with 410 and the reason.
+withdrawn since the app cached it are refused with 410 and the reason. Answers to file and
+image questions come as multipart, one part per file named by the answer's path, checked as
+the web wizard checks them.
 """
 
+import json
+import re
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from api.pagination import NewestFirstCursorPagination
+from forms import registry
 from forms.host import host
 from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
+from forms.rendering import django_field
+from forms.schema import FILES, GROUP
 from forms.submitting import submit
+from forms.wizard import documents_folder
 
 from .common import (
     ERRORS,
     IDEMPOTENCY_KEY,
     REPLAYED,
+    FollowedFilterSet,
     Gone,
+    audit_read,
     created_response,
     entered_via,
     idempotency_responses,
@@ -63,6 +78,105 @@ class FormVersionSerializer(FormSummarySerializer):
 class SubmissionInSerializer(serializers.Serializer):
     person = serializers.IntegerField(help_text="The id of the person the answers are about.")
     answers = serializers.DictField(help_text="Answers keyed by field key.")
+
+
+class SubmissionUploadSerializer(serializers.Serializer):
+    """The answers with files (multipart/form-data): what the app sends when a questionnaire
+    has a file or an image answered."""
+
+    person = serializers.IntegerField(help_text="The id of the person the answers are about.")
+    answers = serializers.CharField(
+        help_text="The answers keyed by field key, as a JSON object (without the files)."
+    )
+    file = serializers.FileField(
+        required=False,
+        help_text="One part per file, named by its answer's path: `documents`, or "
+        "`members[0].document` for a row's question. Checked by content and size as the web's "
+        "(docs/files.md, SISO_UPLOAD_MAX_MB), then by the question's extensions and size.",
+    )
+
+
+# A file part's name: a question's key, or a row's question (`members[0].document`).
+FILE_PART = re.compile(r"^(?P<key>[A-Za-z]\w*)(?:\[(?P<row>\d{1,4})\]\.(?P<child>[A-Za-z]\w*))?$")
+
+
+def _incoming(request) -> dict:
+    """`person` and `answers`, from JSON or from multipart (the answers as JSON text)."""
+    data = request.data
+    if request.content_type.startswith("multipart/"):
+        try:
+            answers = json.loads(request.data.get("answers") or "{}")
+        except ValueError:
+            raise ValidationError({"answers": [_("Send the answers as a JSON object.")]}) from None
+        data = {"person": request.data.get("person"), "answers": answers}
+    incoming = SubmissionInSerializer(data=data)
+    incoming.is_valid(raise_exception=True)
+    return incoming.validated_data
+
+
+def _question(version: FormVersion, match):
+    """The file or image question a part's name names, or None."""
+    item = version.compiled.fields.get(match["key"]) if match else None
+    if item is not None and match["child"]:
+        children = item.fields if item.kind == GROUP else ()
+        item = next((child for child in children if child.key == match["child"]), None)
+    return item if item is not None and item.kind in FILES else None
+
+
+def _uploads(request, version: FormVersion) -> dict:
+    """The files sent, by part name, each checked as the web wizard checks it (the host's
+    FORMS_FILE_FIELD: type by content, size); 400 naming the part otherwise."""
+    errors, found = {}, {}
+    for name in request.FILES:
+        uploads = request.FILES.getlist(name)
+        item = _question(version, FILE_PART.match(name))
+        if item is None:
+            errors[name] = [
+                _("This questionnaire has no file question “%(name)s”.") % {"name": name[:100]}
+            ]
+            continue
+        if len(uploads) > 1:
+            errors[name] = [_("Send one file per question.")]
+            continue
+        try:
+            django_field(item).clean(uploads[0])
+        except DjangoValidationError as error:
+            errors[name] = error.messages
+            continue
+        found[name] = uploads[0]
+    if errors:
+        raise ValidationError({"answers": errors})
+    return found
+
+
+def _keep_files(uploads: dict, answers: dict, subject) -> tuple[dict, list[str]]:
+    """The answers with each file saved where the web keeps a person's questionnaire files,
+    as the web's answer `{name, size, content_type, path}`; and the paths saved."""
+    answers = json.loads(json.dumps(answers))  # a copy: the request's answers stay as asked
+    folder = f"{documents_folder(subject.pk)}{uuid.uuid4()}/"
+    saved = []
+    for name, upload in uploads.items():
+        path = default_storage.save(f"{folder}{upload.name}", upload)
+        saved.append(path)
+        value = {
+            "name": upload.name,
+            "size": upload.size,
+            "content_type": upload.content_type or "",
+            "path": path,
+        }
+        match = FILE_PART.match(name)
+        if not match["child"]:
+            answers[match["key"]] = value
+            continue
+        rows = answers.get(match["key"])
+        rows = rows if isinstance(rows, list) else []
+        index = int(match["row"])
+        rows += [{} for _index in range(index + 1 - len(rows))]
+        if not isinstance(rows[index], dict):
+            rows[index] = {}
+        rows[index][match["child"]] = value
+        answers[match["key"]] = rows
+    return answers, saved
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -108,11 +222,76 @@ class FormVersionDetail(APIView):
         return Response(FormVersionSerializer(version, context={"request": request}).data)
 
 
+class PrefillSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="pk", help_text="The id of the person.")
+    values = serializers.DictField(
+        help_text="The person's values by prefill source (a field's `prefill`), only for the "
+        "sources the published questionnaires use; a source with no value is left out."
+    )
+
+
+class PrefillPagination(NewestFirstCursorPagination):
+    ordering = "pk"
+
+
+def _prefill_sources() -> list:
+    """The person's sources the newest published versions read (a procedure's case is the
+    task's business: those are resolved on the web)."""
+    names = set()
+    for version in FormVersion.objects.newest_published():
+        for step in version.compiled.steps:
+            names.update(item.spec.get("prefill") for item in step.fields)
+    return [
+        source
+        for name, source in sorted(registry.prefill_sources.items())
+        if name in names and source.needs == registry.SUBJECT
+    ]
+
+
+class PrefillFilter(FollowedFilterSet):
+    person_path = "pk"
+
+
+class PrefillList(generics.ListAPIView):
+    """What the published questionnaires are prefilled with, for each person the user may fill
+    them about: the web wizard's own sources (`forms/views.py start_draft`), so the app prefills
+    offline what the web prefills. Each person's read is audited."""
+
+    permission_classes = [requires("forms.add_submission")]
+    serializer_class = PrefillSerializer
+    pagination_class = PrefillPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PrefillFilter  # `mine`: the field app's working set
+
+    def get_queryset(self):
+        return host().subjects_for(self.request.user, change=True)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        sources = _prefill_sources()
+        for person in page:
+            person.values = {}
+            for source in sources:
+                value = source.resolve(person)
+                if value not in (None, "", []):
+                    person.values[source.name] = value
+        audit_read(
+            request,
+            "forms.prefill",
+            [person for person in page if person.values],
+            _("questionnaire prefilled"),
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 class SubmissionCreate(APIView):
     permission_classes = [requires("forms.add_submission")]
 
     @extend_schema(
-        request=SubmissionInSerializer,
+        request={
+            "application/json": SubmissionInSerializer,
+            "multipart/form-data": SubmissionUploadSerializer,
+        },
         parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses=idempotency_responses(
             SubmissionSerializer,
@@ -131,17 +310,14 @@ class SubmissionCreate(APIView):
     )
     def post(self, request, slug, number):
         version = _version(slug, number)
-        incoming = SubmissionInSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        incoming = _incoming(request)
         subject = (
-            host()
-            .subjects_for(request.user, change=True)
-            .filter(pk=incoming.validated_data["person"])
-            .first()
+            host().subjects_for(request.user, change=True).filter(pk=incoming["person"]).first()
         )
         if subject is None:
             raise ValidationError({"person": [_("No such person among those you follow.")]})
-        answers = incoming.validated_data["answers"]
+        answers = incoming["answers"]
+        uploads = _uploads(request, version)
 
         def create():
             # checked here, after a retry's replay: answers already taken stay taken
@@ -153,22 +329,23 @@ class SubmissionCreate(APIView):
                     )
                     % {"title": version.definition.title}
                 )
+            given, saved = _keep_files(uploads, answers, subject)
             try:
                 return submit(
                     version,
                     subject,
-                    answers,
+                    given,
                     user=request.user,
                     channel=Submission.Channel.API,
                     entered_via=entered_via(request),
                 )
             except DjangoValidationError as error:
+                for path in saved:  # a refused submission keeps no file
+                    default_storage.delete(path)
                 raise ValidationError({"answers": error.message_dict}) from None
 
-        submission, created = run_once(
-            request,
-            "form-submission",
-            {"version": version, "person": subject, "answers": answers},
-            create,
-        )
+        asked = {"version": version, "person": subject, "answers": answers}
+        if uploads:  # the files are part of what was asked: a retry must carry the same ones
+            asked["files"] = uploads
+        submission, created = run_once(request, "form-submission", asked, create)
         return created_response(SubmissionSerializer(submission).data, created)

@@ -50,6 +50,7 @@ urlpatterns = [
     path("auth/logout/", accounts.Logout.as_view(), name="logout"),
     path("me/", accounts.Me.as_view(), name="me"),
     path("forms/", forms.FormList.as_view(), name="forms"),
+    path("forms/prefill/", forms.PrefillList.as_view(), name="form-prefill"),
     path(
         "forms/<slug:slug>/versions/<int:number>/",
         forms.FormVersionDetail.as_view(),

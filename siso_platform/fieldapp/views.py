@@ -26,6 +26,7 @@ from siso_platform.thirdsector.models import ActivityType
 # The files the shell needs to start offline (besides the shell and the manifest).
 SHELL_STATIC = [
     "fieldapp/app.js",
+    "fieldapp/questionnaire.js",
     "fieldapp/app.css",
     "fieldapp/vendor/idb.umd.js",
     # The web wizard's evaluator, as it is: the app applies a questionnaire's logic with it.
@@ -137,6 +138,50 @@ def _catalogue() -> dict:
     }
 
 
+def _questionnaire_catalogue() -> dict:
+    """The sentences of the questionnaire's kinds (fieldapp/questionnaire.js), worded as the
+    web wizard words them."""
+    return {
+        "add_row": _("Add a row"),
+        "remove_row": _("Remove this row"),
+        "row_n": _("Row %(number)s"),
+        "rows_max": _("At most %(max)s rows."),
+        "value_min": _("Enter a value of at least %(limit)s."),
+        "value_max": _("Enter a value of at most %(limit)s."),
+        "part_street": _("Street"),
+        "part_number": _("Number"),
+        "part_postcode": _("Postcode"),
+        "part_municipality": _("Municipality"),
+        "part_locality": _("Locality"),
+        "part_lat": _("Latitude"),
+        "part_lon": _("Longitude"),
+        "address_incomplete": _("Enter at least the street and the municipality."),
+        "postcode": _("Enter a postcode of 5 digits."),
+        "geo_missing": _("Enter the latitude and the longitude."),
+        "geo_number": _("Enter the latitude and the longitude as numbers, e.g. 43,1107."),
+        "geo_lat": _("The latitude must be between -90 and 90."),
+        "geo_lon": _("The longitude must be between -180 and 180."),
+        "use_position": _("Use my position"),
+        "geo_searching": _("Looking for your position…"),
+        "geo_found": _("Position found."),
+        "geo_failed": _("The position is not available: type latitude and longitude."),
+        "file_kept": _("Kept with this draft: %(name)s. Choose another file to replace it."),
+        "remove_file": _("Remove the file"),
+        "file_type": _("Upload a file of type %(types)s."),
+        "image_type": _("Upload an image (%(types)s)."),
+        "file_size": _("The file is larger than %(size)s KB."),
+        "move_up": _("Move up:"),
+        "move_down": _("Move down:"),
+        "rank_accept": _("I accept this order"),
+        "rank_help": " ".join(
+            (
+                _("Order the choices: the first is the most important."),
+                _("Until a choice is moved or the order is accepted, the question has no answer."),
+            )
+        ),
+    }
+
+
 def _choices(choices) -> list:
     return [[value, str(label)] for value, label in choices.choices]
 
@@ -158,7 +203,11 @@ def shell(request):
     response = HttpResponse(
         render_to_string(
             "fieldapp/shell.html",
-            {"config": config, "catalogue": _catalogue(), "theme_colour": THEME_COLOUR},
+            {
+                "config": config,
+                "catalogue": {**_catalogue(), **_questionnaire_catalogue()},
+                "theme_colour": THEME_COLOUR,
+            },
             request=request,
         )
     )

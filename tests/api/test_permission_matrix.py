@@ -86,6 +86,7 @@ POST   /api/v1/activity-reports/{id}/attachments/            403 403 403 403 403
 GET    /api/v1/activity-reports/{id}/attachments/{attachment_id}/ 403 200 200 200 403 200 403
 GET    /api/v1/forms/                                        200 200 200 200 200 200 200
 GET    /api/v1/forms/{slug}/versions/{number}/               200 200 200 200 200 200 200
+GET    /api/v1/forms/prefill/                                403 200 200 200 403 403 403
 POST   /api/v1/forms/{slug}/versions/{number}/submissions/   403 400 400 400 403 403 403
 GET    /api/v1/tasks/                                        200 200 200 200 200 200 200
 GET    /api/v1/tasks/{id}/                                   404 200 200 200 200 404 404

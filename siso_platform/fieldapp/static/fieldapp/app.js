@@ -10,9 +10,11 @@
   const CONFIG = JSON.parse(document.getElementById("app-config").textContent);
   const TEXT = JSON.parse(document.getElementById("app-catalogue").textContent);
   const DB_NAME = "siso-app";
-    // `forms`: the published questionnaire versions, with their schema (no personal data).
-    // `appointments`: the user's own agenda, today and the next days.
-  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms", "appointments", "needs"];
+  // `forms`: the published questionnaire versions, with their schema (no personal data);
+  // `appointments`: the user's own agenda, today and the next days; `needs`: the open needs
+  // of the persons followed; `prefill`: per person of the working set, the values
+  // questionnaires are prefilled with.
+  const DATA_STORES = ["cases", "persons", "tasks", "interventions", "alerts", "forms", "appointments", "needs", "prefill"];
   const LOCK = "siso-outbox";
   const MAX_PAGES = 10; // 200 rows a page: the working set is what the user works on
   const REFUSED = [400, 403, 404, 409, 410, 422];
@@ -39,8 +41,9 @@
   function db() {
     if (!opening) {
       opening = idb.openDB(DB_NAME, 3, {
-        // Version 2 adds the questionnaires, version 3 the appointments and needs: each upgrade only
-        // creates what is missing, so the outbox, the drafts and the rest stay as they are.
+        // Version 2 adds the questionnaires, version 3 the appointments, needs and prefill:
+        // each upgrade only creates what is missing, so the outbox, the drafts and the rest
+        // stay as they are.
         upgrade(database) {
           const missing = (name) => !database.objectStoreNames.contains(name);
           if (missing("meta")) database.createObjectStore("meta");
@@ -275,8 +278,9 @@
     if (!item.files || !item.files.length) return item.body;
     const form = new FormData();
     for (const [name, value] of Object.entries(item.body)) {
-      if (value !== null && value !== undefined) form.append(name, String(value));
+      if (value !== null && value !== undefined) form.append(name, typeof value === "object" ? JSON.stringify(value) : String(value));
     }
+    // A questionnaire's file is named by its answer's path; a report's are all `files`.
     for (const file of item.files) form.append(file.field || "files", file.blob, file.name);
     return form;
   }
@@ -303,6 +307,7 @@
       alerts: (await fetchAll("alerts/?page_size=200&open=true")).filter(
         (alert) => alert.assigned_to === me.username
       ),
+      prefill: (await fetchAll("forms/prefill/?page_size=200&mine=true")).map((row) => ({ id: row.person, values: row.values })),
     };
     fetched.forms.push(...(await formsOfDrafts(database, fetched.forms)));
     const tx = database.transaction([...DATA_STORES, "meta"], "readwrite");
@@ -977,9 +982,7 @@
    * or field not shown counts as unanswered, computed values follow the answers, a hidden
    * field keeps its value. The server checks everything again when the answers arrive. */
 
-  const INPUT_TYPES = { date: "date", time: "time", datetime: "datetime-local", email: "email", phone: "tel" };
-  const NUMBERS = ["integer", "decimal", "range"];
-  const TYPED = ["text", "textarea", "tax_code", "email", "phone", "date", "time", "datetime", "choice", "boolean", "multichoice", ...NUMBERS];
+  const Q = window.SisoQuestionnaire; // questionnaire.js: the kinds, the rules, the answers
   const quest = { form: null, step: 0, person: "", answers: {}, replaces: "", task: null, draftId: "" };
 
   function label(value) {
@@ -987,6 +990,7 @@
     return value[locale.slice(0, 2)] || value.it || value.en || "";
   }
   const draftKey = (formId) => `draft:${formId}`;
+  Q.setup({ label, text, formatNumber });
 
   async function renderFormsList() {
     const forms = (await (await db()).getAll("forms"))
@@ -1000,123 +1004,7 @@
     );
   }
 
-  // The answer as logic reads it (a number, a boolean, a list) from what is typed or picked.
-  function logicValue(spec, raw) {
-    if (raw === undefined || raw === null || raw === "" || (Array.isArray(raw) && !raw.length)) return null;
-    if (NUMBERS.includes(spec.kind)) return SisoLogic.number(raw);
-    if (spec.kind === "boolean") return raw === "true";
-    if (spec.kind === "tax_code") return String(raw).trim().toUpperCase();
-    return typeof raw === "string" ? raw.trim() || null : raw;
-  }
-
-  // The data logic runs on, in the schema's order, as forms/validation.py builds it.
-  function evaluate() {
-    const data = {};
-    const shownSteps = new Set();
-    const shown = new Set();
-    for (const step of quest.form.layout.steps) {
-      const stepShown = SisoLogic.visible(step.visible_if, data);
-      if (stepShown) shownSteps.add(step.key);
-      for (const spec of step.fields) {
-        if (!stepShown || !SisoLogic.visible(spec.visible_if, data)) {
-          data[spec.key] = null;
-          continue;
-        }
-        shown.add(spec.key);
-        if (spec.computed) data[spec.key] = SisoLogic.computed(spec.computed, data) ?? null;
-        else if (spec.kind === "hidden") {
-          const value = spec.default && typeof spec.default === "object" ? SisoLogic.computed(spec.default, data) : spec.default;
-          data[spec.key] = value === "" || value === undefined ? null : value;
-        } else if (spec.kind !== "note") data[spec.key] = logicValue(spec, quest.answers[spec.key]);
-      }
-    }
-    return { data, shownSteps, shown };
-  }
-
-  function control(spec, id) {
-    const raw = quest.answers[spec.key];
-    if (spec.computed) {
-      const input = document.createElement("input");
-      Object.assign(input, { type: "text", id, className: "form-control", readOnly: true });
-      input.dataset.computed = "";
-      return input;
-    }
-    if (spec.kind === "choice" || spec.kind === "boolean") {
-      const pairs =
-        spec.kind === "boolean"
-          ? [["true", text("yes")], ["false", text("no")]]
-          : (spec.choices || []).map((choice) => [choice.value, label(choice.label)]);
-      const select = document.createElement("select");
-      select.id = id;
-      select.replaceChildren(...choices(pairs));
-      select.value = raw ?? "";
-      return select;
-    }
-    if (spec.kind === "multichoice") {
-      const boxes = document.createElement("div");
-      for (const [index, choice] of (spec.choices || []).entries()) {
-        const wrap = document.createElement("div");
-        wrap.className = "form-check";
-        const box = document.createElement("input");
-        Object.assign(box, { type: "checkbox", id: `${id}-${index}`, value: choice.value });
-        box.checked = Array.isArray(raw) && raw.includes(choice.value);
-        const boxLabel = document.createElement("label");
-        boxLabel.htmlFor = box.id;
-        boxLabel.textContent = label(choice.label);
-        wrap.append(box, boxLabel);
-        boxes.append(wrap);
-      }
-      return boxes;
-    }
-    const input = document.createElement(spec.kind === "textarea" ? "textarea" : "input");
-    input.id = id;
-    input.className = "form-control";
-    if (spec.kind !== "textarea") input.type = INPUT_TYPES[spec.kind] || "text";
-    if (NUMBERS.includes(spec.kind)) input.inputMode = spec.kind === "integer" ? "numeric" : "decimal";
-    input.value = raw ?? "";
-    return input;
-  }
-
-  function fieldBox(spec) {
-    const id = `q-${spec.key}`;
-    const box = document.createElement(spec.kind === "multichoice" ? "fieldset" : "div");
-    box.className = "form-group";
-    if (spec.kind === "choice" || spec.kind === "boolean") box.classList.add("select-wrapper");
-    box.dataset.key = spec.key;
-    box.dataset.kind = spec.kind;
-    const caption = document.createElement(spec.kind === "multichoice" ? "legend" : spec.kind === "note" ? "p" : "label");
-    caption.textContent = label(spec.label) || spec.key;
-    caption.className = spec.kind === "multichoice" ? "h6" : "active";
-    box.append(caption);
-    if (spec.kind === "note") return box;
-    if (!TYPED.includes(spec.kind) && !spec.computed) {
-      const notice = document.createElement("p");
-      notice.className = "small";
-      notice.textContent = text("on_the_web");
-      box.append(notice);
-      return box;
-    }
-    const input = control(spec, id);
-    if (caption.tagName === "LABEL") caption.htmlFor = id;
-    box.append(input);
-    const help = label(spec.help);
-    const described = [`${id}-error`];
-    if (help) {
-      const small = document.createElement("small");
-      small.className = "form-text";
-      small.id = `${id}-help`;
-      small.textContent = help;
-      box.append(small);
-      described.push(small.id);
-    }
-    const error = document.createElement("div");
-    error.className = "invalid-feedback";
-    error.id = `${id}-error`;
-    box.append(error);
-    if (spec.kind === "multichoice") box.setAttribute("aria-describedby", described.join(" "));
-    else input.setAttribute("aria-describedby", described.join(" "));
-    return box;
-  }
+  const evaluate = () => Q.evaluate(quest.form, quest.answers);
 
   function visibleSteps() {
     const { shownSteps } = evaluate();
@@ -1125,43 +1013,34 @@
 
   function renderStep() {
     const step = quest.form.layout.steps[quest.step];
-    const steps = visibleSteps();
-    const position = steps.findIndex(([, index]) => index === quest.step);
     $("questionnaire-step-title").textContent = label(step.title);
-    $("questionnaire-progress").textContent = text("step_of", { step: position + 1, steps: steps.length });
-    $("questionnaire-person-group").hidden = position !== 0;
-    $("questionnaire-fields").replaceChildren(...step.fields.filter((spec) => spec.kind !== "hidden").map(fieldBox));
-    $("questionnaire-back").hidden = position <= 0;
-    $("questionnaire-next").hidden = position === steps.length - 1;
-    $("questionnaire-send").hidden = position !== steps.length - 1;
+    $("questionnaire-fields").replaceChildren(
+      ...step.fields.filter((spec) => spec.kind !== "hidden").map((spec) => Q.fieldBox(spec, quest.answers))
+    );
     $("questionnaire-error").hidden = true;
     applyLogic();
   }
 
-  // Shows and hides the step's fields and fills the computed ones, live.
+  // Where the step is among those shown: a later step may appear or go with an answer.
+  function renderProgress(shownSteps) {
+    const steps = quest.form.layout.steps.map((step, index) => [step, index]).filter(([step]) => shownSteps.has(step.key));
+    const position = steps.findIndex(([, index]) => index === quest.step);
+    $("questionnaire-progress").textContent = text("step_of", { step: position + 1, steps: steps.length });
+    $("questionnaire-person-group").hidden = position !== 0;
+    $("questionnaire-back").hidden = position <= 0;
+    $("questionnaire-next").hidden = position === steps.length - 1;
+    $("questionnaire-send").hidden = position !== steps.length - 1;
+  }
+
+  // Shows and hides the step's fields, fills the computed ones and filters choices, live.
   function applyLogic() {
-    const { data, shown } = evaluate();
-    for (const box of $("questionnaire-fields").querySelectorAll("[data-key]")) {
-      box.hidden = !shown.has(box.dataset.key);
-      const computed = box.querySelector("[data-computed]");
-      if (computed) {
-        const value = data[box.dataset.key];
-        computed.value = value === null || value === undefined ? "" : typeof value === "number" ? formatNumber(value) : String(value);
-      }
-    }
-    return data;
+    const result = Q.apply($("questionnaire-fields"), quest.form, quest.answers);
+    renderProgress(result.shownSteps);
+    return result.data;
   }
 
   function readStep() {
-    for (const box of $("questionnaire-fields").querySelectorAll("[data-key]")) {
-      const { key, kind } = box.dataset;
-      if (box.querySelector("[data-computed]") || kind === "note" || !TYPED.includes(kind)) continue;
-      if (kind === "multichoice") {
-        quest.answers[key] = [...box.querySelectorAll("input:checked")].map((input) => input.value);
-      } else {
-        quest.answers[key] = box.querySelector("input, select, textarea").value;
-      }
-    }
+    Q.read($("questionnaire-fields"), quest.form, quest.answers);
     quest.person = $("questionnaire-person").value;
   }
 
@@ -1170,11 +1049,46 @@
     await setMeta(draftKey(quest.draftId), draft);
   }
 
+  // The person's prefill values (the server's, kept per person of the working set at each
+  // sync) fill the fields still empty, or still holding the previous person's values.
+  async function applyPrefill(previous) {
+    const database = await db();
+    const valuesOf = async (id) => (id ? ((await database.get("prefill", Number(id))) || {}).values || {} : {});
+    const before = Q.prefill(quest.form, await valuesOf(previous));
+    const after = Q.prefill(quest.form, await valuesOf(quest.person));
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const current = quest.answers[key];
+      if (!Q.isEmpty(current) && JSON.stringify(current) !== JSON.stringify(before[key])) continue;
+      if (key in after) quest.answers[key] = after[key];
+      else delete quest.answers[key];
+    }
+  }
+
   async function questionnaireChanged() {
     if (!quest.form) return;
+    const previous = quest.person;
     readStep();
+    if (quest.person !== previous) {
+      await applyPrefill(previous);
+      renderStep();
+    }
     applyLogic();
     await saveDraft();
+  }
+
+  // A row added or removed, a ranked choice moved, the device's position.
+  async function questionnaireClick(event) {
+    if (!quest.form) return;
+    readStep();
+    const group = event.target.closest("[data-kind=group]");
+    if (!Q.click(event, quest.form, quest.answers, questionnaireChanged)) return;
+    renderStep();
+    await saveDraft();
+    const box = group && $("questionnaire-fields").querySelector(`[data-key="${CSS.escape(group.dataset.key)}"]`);
+    if (!box) return;
+    const rows = box.querySelectorAll(":scope > [data-row]");
+    const added = event.target.closest("[data-add-row]") && rows[rows.length - 1];
+    (added ? added.querySelector("input, select, textarea") : box.querySelector("[data-add-row]")).focus();
   }
 
   function setError(node, message) {
@@ -1189,9 +1103,8 @@
     input.classList.toggle("is-invalid", Boolean(message));
   }
 
-  // The step's shown fields: required ones answered, numbers that are numbers.
+  // The step's shown fields, as the server checks them: required answers, numbers, rows...
   function checkStep() {
-    const { data, shown } = evaluate();
     let valid = true;
     const first = $("questionnaire-person-group");
     if (!first.hidden) {
@@ -1199,25 +1112,13 @@
       setError(first, missing ? text("required") : "");
       valid = valid && !missing;
     }
-    for (const spec of quest.form.layout.steps[quest.step].fields) {
-      const box = $("questionnaire-fields").querySelector(`[data-key="${CSS.escape(spec.key)}"]`);
-      if (!box || !shown.has(spec.key) || spec.computed || !TYPED.includes(spec.kind)) continue;
-      const raw = quest.answers[spec.key];
-      const empty = raw === undefined || raw === "" || (Array.isArray(raw) && !raw.length);
-      const required =
-        spec.required === true ||
-        (spec.required && typeof spec.required === "object" && SisoLogic.truthy(spec.required, data));
-      let message = "";
-      if (empty && required) message = label(spec.required_message) || text("required");
-      else if (!empty && NUMBERS.includes(spec.kind) && data[spec.key] === null) message = text("not_a_number");
-      setError(box, message);
-      valid = valid && !message;
-    }
+    valid = Q.check($("questionnaire-fields"), quest.form, quest.step, quest.answers) && valid;
     $("questionnaire-error").textContent = valid ? "" : text("fix_errors");
     $("questionnaire-error").hidden = valid;
     if (!valid) {
-      const wrong = document.querySelector("#screen-questionnaire .is-invalid");
-      if (wrong) wrong.focus();
+      const wrong = document.querySelector("#screen-questionnaire .is-invalid, #screen-questionnaire .app-invalid");
+      const target = wrong && wrong.matches("fieldset") ? wrong.querySelector("input, select, textarea, button") : wrong;
+      if (target) target.focus();
     }
     return valid;
   }
@@ -1263,6 +1164,7 @@
       replaces: draft ? draft.replaces || "" : "",
     });
     if (!form.layout.steps[quest.step]) quest.step = 0;
+    if (!draft && quest.person) await applyPrefill(""); // opened from the person's card
     const persons = (await database.getAll("persons")).sort((a, b) => personName(a).localeCompare(personName(b), locale));
     $("questionnaire-person").replaceChildren(...choices(persons.map((p) => [p.id, personName(p)])));
     $("questionnaire-person").value = quest.person;
@@ -1290,23 +1192,6 @@
     location.hash = `#questionnaire/${current.id}/${quest.person || 0}${quest.task ? `/task/${quest.task}` : ""}`;
   }
 
-  // The answers the API takes: what was typed or picked in fields shown, as the web sends them.
-  function answersToSend() {
-    const { shown } = evaluate();
-    const answers = {};
-    for (const step of quest.form.layout.steps) {
-      for (const spec of step.fields) {
-        const raw = quest.answers[spec.key];
-        if (!shown.has(spec.key) || spec.computed || !TYPED.includes(spec.kind)) continue;
-        if (raw === undefined || raw === "" || (Array.isArray(raw) && !raw.length)) continue;
-        if (spec.kind === "boolean") answers[spec.key] = raw === "true";
-        else if (typeof raw === "string") answers[spec.key] = raw.trim();
-        else answers[spec.key] = raw;
-      }
-    }
-    return answers;
-  }
-
   async function sendQuestionnaire(event) {
     event.preventDefault();
     readStep();
@@ -1319,7 +1204,8 @@
       form_id: form.id,
       title: form.title,
       endpoint: form.endpoint,
-      body: { person: Number(quest.person), answers: answersToSend() },
+      body: { person: Number(quest.person), answers: Q.toSend(form, quest.answers) },
+      files: Q.filesToSend(form, quest.answers), // sent with the answers, as multipart
       raw: quest.answers,
       created_at: new Date().toISOString(),
       state: "pending",
@@ -1331,6 +1217,7 @@
         person: Number(quest.person),
         endpoint: `${CONFIG.api}tasks/${quest.task}/complete/`,
         body: { answers: entry.body.answers },
+        files: [], // completing a task takes JSON: its file questions are answered on the web
       });
     }
     const database = await db();
@@ -1490,6 +1377,7 @@
     $("questionnaire-next").addEventListener("click", () => moveStep(1));
     $("questionnaire-back").addEventListener("click", () => moveStep(-1));
     $("questionnaire-copy").addEventListener("click", copyToCurrent);
+    $("questionnaire-fields").addEventListener("click", questionnaireClick);
     $("outbox-list").addEventListener("click", outboxAction);
     $("sign-out").addEventListener("click", signOut);
     $("sync-now").addEventListener("click", () => sync());
