@@ -367,13 +367,23 @@
     return forms;
   }
 
+  // One sync at a time in a tab; one asked for while another runs (an item saved after the
+  // outbox was sent) runs again once it ends, so nothing waits for the next trigger.
   let syncing = null;
+  let syncAgain = false;
   function sync() {
-    if (!syncing) {
-      syncing = runSync().finally(() => {
-        syncing = null;
-      });
+    if (syncing) {
+      syncAgain = true;
+      return syncing;
     }
+    syncing = (async () => {
+      do {
+        syncAgain = false;
+        await runSync();
+      } while (syncAgain);
+    })().finally(() => {
+      syncing = null;
+    });
     return syncing;
   }
 
