@@ -154,7 +154,8 @@ def test_a_take_whose_answer_was_lost_is_not_refused(open_app, review):
     page.wait_for_selector("body[data-ready]", state="attached")
     wait_for_states(page, _("sent"))
     assert runtime.tasks().get(pk=review["task"].pk).owner == review["user"]
-    assert [r for r in app.requests if r == claim] == [claim] * 2
+    # sent again (once per sync round that found it pending), and taken once
+    assert len([r for r in app.requests if r == claim]) >= 2
 
 
 def test_the_new_screens_at_desktop_size_have_no_serious_accessibility_violations(open_app, review):
