@@ -23,9 +23,22 @@ from django.views.decorators.http import require_GET
 from siso_platform.casework.models import AccessOutcome, Channel, DocumentKind, NoteKind
 from siso_platform.thirdsector.models import ActivityType
 
+# The app's scripts, in the order the shell loads them: page.js first (it holds what the others
+# share through window.SisoApp), app.js last (it starts the app).
+APP_SCRIPTS = [
+    "fieldapp/page.js",
+    "fieldapp/store.js",
+    "fieldapp/api.js",
+    "fieldapp/sync.js",
+    "fieldapp/screens.js",
+    "fieldapp/forms.js",
+    "fieldapp/tasks.js",
+    "fieldapp/questionnaire-screen.js",
+    "fieldapp/app.js",
+]
 # The files the shell needs to start offline (besides the shell and the manifest).
 SHELL_STATIC = [
-    "fieldapp/app.js",
+    *APP_SCRIPTS,
     "fieldapp/questionnaire.js",
     "fieldapp/app.css",
     "fieldapp/vendor/idb.umd.js",
@@ -40,7 +53,17 @@ SHELL_STATIC = [
     "vendor/bootstrap-italia/css/fonts.css",
     "vendor/bootstrap-italia/svg/sprites.svg",
 ]
-SHELL_TEMPLATES = ["fieldapp/shell.html", "fieldapp/sw.js"]
+# The shell's templates with the ones it includes (its form fields): a change to any of them
+# changes the shell the worker precaches.
+SHELL_TEMPLATES = [
+    "fieldapp/shell.html",
+    "fieldapp/_input.html",
+    "fieldapp/_select.html",
+    "fieldapp/_textarea.html",
+    "fieldapp/_file.html",
+    "_bootstrap_italia_css.html",
+    "fieldapp/sw.js",
+]
 THEME_COLOUR = "#0066cc"  # Bootstrap Italia's primary blue
 NO_CACHE = "no-cache"
 
@@ -207,6 +230,7 @@ def shell(request):
                 "config": config,
                 "catalogue": {**_catalogue(), **_questionnaire_catalogue()},
                 "theme_colour": THEME_COLOUR,
+                "app_scripts": APP_SCRIPTS,
             },
             request=request,
         )

@@ -2,8 +2,10 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+from django.template.loader import get_template
 
 from siso_platform.fieldapp import views
 
@@ -21,11 +23,20 @@ def test_the_worker_is_never_cached_and_names_its_cache_after_the_shell_version(
     assert f'const VERSION = "{views.shell_version()}";' in script
     precache = json.loads(re.search(r"const PRECACHE = (\[.*\]);", script).group(1))
     assert precache[:2] == ["/app/", "/app/manifest.webmanifest"]
-    assert "/static/fieldapp/app.js" in precache
+    # Every script the shell loads (the app's files among them) starts offline.
+    scripts = re.findall(r'<script src="([^"]+)"', client.get("/app/").content.decode())
+    assert {f"/static/{name}" for name in views.APP_SCRIPTS} <= set(scripts) <= set(precache)
+    assert scripts[-1] == "/static/fieldapp/app.js"  # it starts the app: the others come first
     assert "indexedDB" not in script.replace("IndexedDB", "")  # the worker never opens it
 
     monkeypatch.setattr(views, "shell_version", lambda: "next-deploy")
     assert 'const VERSION = "next-deploy";' in client.get("/app/sw.js").content.decode()
+
+
+def test_the_shell_version_counts_every_template_the_shell_includes():
+    page = Path(get_template("fieldapp/shell.html").origin.name).read_text()
+    included = set(re.findall(r'{% include "([^"]+)"', page))
+    assert included and included <= set(views.SHELL_TEMPLATES)
 
 
 def test_the_shell_carries_the_working_set_hours_and_no_inline_script(client, settings):
