@@ -40,8 +40,29 @@ def shape(page, key):
 
 
 def click_on_nothing(page):
+    """Click a point of the canvas that no shape, label or open context pad covers (the
+    diagram grows as steps are added: no fixed corner stays empty)."""
     canvas = page.locator("#designer-canvas").bounding_box()
-    page.mouse.click(canvas["x"] + canvas["width"] - 60, canvas["y"] + 40)
+    taken = page.eval_on_selector_all(
+        ".djs-shape, .djs-connection, .djs-context-pad.open, .djs-palette",
+        """nodes => nodes.map(n => {
+            const r = n.getBoundingClientRect();
+            return [r.left - 30, r.top - 30, r.right + 30, r.bottom + 30];
+        })""",
+    )
+    left, top = canvas["x"], canvas["y"]
+    right, bottom = left + canvas["width"], top + canvas["height"]
+    for x, y in (
+        (right - 60, top + 40),
+        (right - 60, bottom - 40),
+        ((left + right) / 2, bottom - 40),
+        (left + 200, bottom - 40),
+        (right - 60, (top + bottom) / 2),
+    ):
+        if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in taken):
+            page.mouse.click(x, y)
+            return
+    raise AssertionError("no empty point on the canvas")
 
 
 def is_selected(page, key):
