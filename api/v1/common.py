@@ -304,8 +304,9 @@ class FollowedFilterSet(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         method="followed",
         label="With true: only the rows of the persons you follow (of the open cases you are "
-        "responsible for, whose access you recorded lately, whom your agenda has you meet; a "
-        "body's operator: every person entrusted to the body).",
+        "responsible for, whose access you recorded lately, whom your agenda has you meet, "
+        "of the tasks you work on or may take; a body's operator: every person entrusted to "
+        "the body).",
     )
     person_path = "person"  # how a row reaches its person
 
