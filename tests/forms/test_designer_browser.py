@@ -58,12 +58,12 @@ def test_a_press_held_while_the_canvas_redraws_is_not_lost(page):
     page.locator('#qd-kinds [data-kind="group"]').click()
     label_selected(page, "Componenti del nucleo")
     group = page.locator('#qd-steps .qd-card[data-key="componenti_del_nucleo"]')
+    expect(group).to_have_count(1)  # redrawn with the label's key: nothing more is due
     group.locator(".qd-add select").select_option("text")
-    group.locator('[data-action="add-field"]').scroll_into_view_if_needed()
-    label_selected(page, "Componenti del nucleo")  # typed again: a redraw is due in 150 ms
     button = group.locator('[data-action="add-field"]')
     button.scroll_into_view_if_needed()
-    add = button.bounding_box()
+    add = button.bounding_box()  # where the button is, and stays: the label typed is the same
+    label_selected(page, "Componenti del nucleo")  # typed again: a redraw is due in 150 ms
     page.mouse.move(add["x"] + add["width"] / 2, add["y"] + add["height"] / 2)
     page.mouse.down()
     page.wait_for_timeout(400)  # the redraw's moment passes while the button is pressed
