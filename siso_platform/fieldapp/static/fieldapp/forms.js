@@ -20,20 +20,27 @@
   const choices = (pairs) => [option("", text("choose")), ...pairs.map(([value, label]) => option(value, label))];
   const today = () => new Date().toISOString().slice(0, 10);
 
+  // A list of the chosen person's rows (their interventions, their cases), filled again when
+  // another person is chosen; renderForm calls what this returns once the person is set.
+  function followsPerson(form, fillFor) {
+    const refill = () => fillFor(Number(form.elements.person.value));
+    form.elements.person.onchange = refill;
+    return refill;
+  }
+  const interventionsOfPerson = (form, interventions) =>
+    followsPerson(form, (person) =>
+      form.elements.intervention.replaceChildren(
+        ...choices(interventions.filter((row) => row.person === person).map((row) => [row.id, row.item_name]))
+      )
+    );
+
   // The app's forms: what each sends, to which endpoint, and how the outbox names it.
   const FORMS = {
     report: {
       endpoint: "activity-reports/",
       fill(form, interventions) {
         form.elements.activity_type.replaceChildren(...choices(CONFIG.activity_types));
-        const fillInterventions = () => {
-          const chosen = Number(form.elements.person.value);
-          form.elements.intervention.replaceChildren(
-            ...choices(interventions.filter((row) => row.person === chosen).map((row) => [row.id, row.item_name]))
-          );
-        };
-        form.elements.person.onchange = fillInterventions;
-        return fillInterventions;
+        return interventionsOfPerson(form, interventions);
       },
       body: (fields) => ({
         person: Number(fields.person.value),
@@ -70,14 +77,11 @@
     endpoint: "diary-notes/",
     fill(form, interventions, cases) {
       form.elements.kind.replaceChildren(...choices(CONFIG.note_kinds));
-      const fillCases = () => {
-        const chosen = Number(form.elements.person.value);
+      return followsPerson(form, (person) =>
         form.elements.case.replaceChildren(
-          ...choices(cases.filter((row) => row.person === chosen).map((row) => [row.id, text("case_title", { id: row.id })]))
-        );
-      };
-      form.elements.person.onchange = fillCases;
-      return fillCases;
+          ...choices(cases.filter((row) => row.person === person).map((row) => [row.id, text("case_title", { id: row.id })]))
+        )
+      );
     },
     body: (fields) => ({
       case: Number(fields.case.value),
@@ -90,14 +94,7 @@
   FORMS.delivery = {
     endpoint: (fields) => `interventions/${Number(fields.intervention.value)}/deliveries/`,
     fill(form, interventions) {
-      const fillInterventions = () => {
-        const chosen = Number(form.elements.person.value);
-        form.elements.intervention.replaceChildren(
-          ...choices(interventions.filter((row) => row.person === chosen).map((row) => [row.id, row.item_name]))
-        );
-      };
-      form.elements.person.onchange = fillInterventions;
-      return fillInterventions;
+      return interventionsOfPerson(form, interventions);
     },
     body: (fields) => ({ date: fields.date.value, quantity: String(fields.quantity.value), note: fields.note.value }),
     // What the form shows again when a refused draft is corrected, besides the body.
@@ -111,17 +108,14 @@
     endpoint: "documents/",
     fill(form, interventions, cases) {
       form.elements.kind.replaceChildren(...choices(CONFIG.document_kinds));
-      const fillCases = () => {
-        const chosen = Number(form.elements.person.value);
-        const own = cases.filter((row) => row.person === chosen);
+      return followsPerson(form, (person) => {
+        const own = cases.filter((row) => row.person === person);
         form.elements.case.replaceChildren(
           option("", text("no_case")),
           ...own.map((row) => option(row.id, text("case_title", { id: row.id })))
         );
         if (own.length) form.elements.case.value = String(own[0].id); // the person's case
-      };
-      form.elements.person.onchange = fillCases;
-      return fillCases;
+      });
     },
     body: (fields) => ({
       person: Number(fields.person.value),
