@@ -4,18 +4,19 @@ version for the refused draft, opens it, and copies its answers into the current
 import pytest
 from django.utils.translation import gettext as _
 
-from forms.models import FormDefinition, Submission
+from forms.models import Submission
 from forms.publishing import import_definition, publish
 from siso_platform.accounts.models import Organisation, OrganisationKind
 from tests.api.conftest import case, office, operator  # noqa: F401 (fixtures)
 from tests.browser import axe_violations
 
 from .conftest import PHONE
-from .test_app_browser import first_visit, sign_in, wait_for_states
+from .test_app_browser import wait_for_states
 from .test_app_questionnaires import (  # noqa: F401 (fixtures)
     BIRTH,
     fill_first_step,
     open_questionnaire,
+    sent_after_withdrawal,
     visit,
     visit_document,
 )
@@ -54,20 +55,8 @@ def test_a_refused_draft_of_a_withdrawn_version_is_copied_into_the_current_one(
     case,  # noqa: F811
     visit,  # noqa: F811
 ):
-    app = open_app(PHONE)
-    page = first_visit(app)
+    page = sent_after_withdrawal(open_app, operator, case, visit)
     person = case.person
-    sign_in(page, {"user": operator, "person": person})
-    app.set_offline(True)
-    open_questionnaire(page)
-    fill_first_step(page, person)
-    page.select_option("#q-urgency", "low")
-    page.click("#questionnaire-send")
-    page.wait_for_selector("#screen-outbox", state="visible")
-    FormDefinition.objects.filter(pk=visit.pk).update(live=False)  # withdrawn meanwhile
-
-    app.set_offline(False)
-    page.wait_for_selector("#outbox-list li[data-state=refused]")
     page.reload()  # a later sync: the server no longer lists the version
     page.wait_for_selector("#outbox-list li[data-state=refused]")
     wait_until_kept(page, "visita-domiciliare/1")  # the version, marked as withdrawn

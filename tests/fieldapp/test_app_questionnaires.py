@@ -107,6 +107,25 @@ def fill_first_step(page, person):
     page.wait_for_selector("#q-urgency")
 
 
+def sent_after_withdrawal(open_app, user, opened, definition):
+    """Answers sent offline to a version withdrawn before they reach the server: refused."""
+    app = open_app(PHONE)
+    page = first_visit(app)
+    person = opened.person
+    sign_in(page, {"user": user, "person": person})
+    app.set_offline(True)
+    open_questionnaire(page)
+    fill_first_step(page, person)
+    page.select_option("#q-urgency", "low")
+    page.click("#questionnaire-send")
+    page.wait_for_selector("#screen-outbox", state="visible")
+    FormDefinition.objects.filter(pk=definition.pk).update(live=False)  # withdrawn meanwhile
+
+    app.set_offline(False)
+    page.wait_for_selector("#outbox-list li[data-state=refused]")
+    return page
+
+
 def test_an_operator_fills_a_questionnaire_offline_and_it_is_stored_once_as_the_web_would(
     open_app,
     operator,  # noqa: F811
@@ -178,20 +197,7 @@ def test_a_withdrawn_questionnaire_is_refused_in_italian_and_kept_as_a_draft(
     case,  # noqa: F811
     visit,
 ):
-    app = open_app(PHONE)
-    page = first_visit(app)
-    person = case.person
-    sign_in(page, {"user": operator, "person": person})
-    app.set_offline(True)
-    open_questionnaire(page)
-    fill_first_step(page, person)
-    page.select_option("#q-urgency", "low")
-    page.click("#questionnaire-send")
-    page.wait_for_selector("#screen-outbox", state="visible")
-    FormDefinition.objects.filter(pk=visit.pk).update(live=False)  # withdrawn meanwhile
-
-    app.set_offline(False)
-    page.wait_for_selector("#outbox-list li[data-state=refused]")
+    page = sent_after_withdrawal(open_app, operator, case, visit)
     item = page.locator("#outbox-list li")
     state = item.locator("[data-slot=state]").inner_text()
     reason = _(
