@@ -379,14 +379,15 @@
   // The canvas is redrawn a moment after the panel changes. Never between a press and its
   // release: the redraw would replace the node under the pointer and the click would be lost
   // (a slow tablet shows it). A redraw due meanwhile waits for the click to be handled.
-  var pointerHeld = false, redrawWaiting = false;
+  // A drag may end without a pointerup: a press counts for a second at most.
+  var pointerHeld = false, pressedAt = 0, redrawWaiting = false;
   function redrawCanvas() {
-    if (pointerHeld) { redrawWaiting = true; return; }
-    redrawWaiting = false;
+    if (pointerHeld && Date.now() - pressedAt < 1000) { redrawWaiting = true; setTimeout(redrawCanvas, 200); return; }
+    pointerHeld = false; redrawWaiting = false;
     renderSteps(); renderPreview();
   }
-  document.addEventListener("pointerdown", function () { pointerHeld = true; }, true);
-  ["pointerup", "pointercancel"].forEach(function (type) {
+  document.addEventListener("pointerdown", function () { pointerHeld = true; pressedAt = Date.now(); }, true);
+  ["pointerup", "pointercancel", "dragend", "drop"].forEach(function (type) {
     document.addEventListener(type, function () {
       pointerHeld = false;
       if (redrawWaiting) setTimeout(redrawCanvas, 0); // after the click that follows
