@@ -74,8 +74,9 @@
       await renderForm(screen.name, screen.person, draft);
     }
     if (screen.name === "questionnaire") await openQuestionnaire(screen);
-    show(screen.name);
+    // filled before it is shown: a screen never appears empty and then fills
     await renderAll();
+    show(screen.name);
   }
 
   /* Messages between tabs (store.js sends them) */
