@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test.client import ClientMixin
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -26,6 +27,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
             pytest.exit("The reused test database was emptied: run pytest with --create-db.", 2)
         # The real territory is reference data every test stands on: load it once.
         call_command("load_territory", verbosity=0)
+        # A transactional test marked `serialized_rollback=True` starts from this state (what
+        # migrations and the territory put there), not from the empty tables the one before
+        # it left: Django serialised the database before the territory was loaded.
+        for alias in connections:
+            connection = connections[alias]
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+def pytest_collection_modifyitems(items):
+    # One transactional test without the serialised state would leave the next one in its
+    # worker without the territory: it would fail only when the two share a worker.
+    for item in items:
+        mark = item.get_closest_marker("django_db")
+        if mark and mark.kwargs.get("transaction") and not mark.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True"
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -188,7 +188,7 @@ def test_a_lost_race_answers_as_a_retry(app, case, monkeypatch):
 # (the flush after a transactional test empties a reused SQLite database). The race itself is
 # also played deterministically above.
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_requests_with_one_key_create_one_access(make_member, person_in_zone):
     from tests import factories
 

@@ -10,8 +10,9 @@ from .conftest import end, task
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     # Two threads need committed data. pytest-django runs such tests after the others; the
-    # flush that follows empties every table, so a reused database needs --create-db after.
-    pytest.mark.django_db(transaction=True),
+    # flush that follows empties every table, and the serialised state (tests/conftest.py)
+    # brings the reference data back for the next one.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
