@@ -109,39 +109,39 @@ def isee_rows(subject, today: datetime.date) -> list[dict]:
 
 
 def invalidity_rows(person) -> list[dict]:
-    """The person's verdicts, newest first, as `_invalidity_cells.html` shows them; a replaced
-    one was valid until the day before the verdict that replaced it."""
-    rows = []
-    for fact in attestations.invalidity_history(person):
-        value = fact.value or {}
-        replaced = fact.valid_to is not None
-        rows.append(
-            {
-                "fact": fact,
-                "percent": value.get("civil_invalidity_percent"),
-                "allowance": bool(value.get("accompanying_allowance")),
-                "revision_on": attestations.day_of(value.get("revision_on")),
-                "replaced": replaced,
-                "valid_until": fact.valid_to - datetime.timedelta(days=1) if replaced else None,
-            }
-        )
-    return rows
+    """The person's verdicts, newest first, as `_invalidity_cells.html` shows them."""
+    return [_invalidity_row(fact) for fact in attestations.invalidity_history(person)]
+
+
+def _invalidity_row(fact) -> dict:
+    # a replaced verdict was valid until the day before the verdict that replaced it
+    value = fact.value or {}
+    replaced = fact.valid_to is not None
+    return {
+        "fact": fact,
+        "percent": value.get("civil_invalidity_percent"),
+        "allowance": bool(value.get("accompanying_allowance")),
+        "revision_on": attestations.day_of(value.get("revision_on")),
+        "replaced": replaced,
+        "valid_until": fact.valid_to - datetime.timedelta(days=1) if replaced else None,
+    }
 
 
 def member_invalidities(user, members, visible: set[int]) -> list[dict] | None:
     """The verdict in force of each current member the user may read (`visible`, the household
     page's own check), as {"person", "row"}; members without one are left out. None when the
-    user may not read facts."""
+    user may not read facts. One query for the whole household."""
     if not user.has_perm(people_visibility.READ):
         return None
-    shown = []
-    for membership in members:
-        if membership.person_id not in visible:
-            continue
-        rows = [row for row in invalidity_rows(membership.person) if not row["replaced"]]
-        if rows:
-            shown.append({"person": membership.person, "row": rows[0]})
-    return shown
+    shown_ids = [m.person_id for m in members if m.person_id in visible]
+    in_force = {}
+    for fact in attestations.invalidity_facts(shown_ids).filter(valid_to__isnull=True):
+        in_force.setdefault(fact.person_id, fact)  # each person's newest comes first
+    return [
+        {"person": m.person, "row": _invalidity_row(in_force[m.person_id])}
+        for m in members
+        if m.person_id in in_force
+    ]
 
 
 def person_context(user, person, household) -> dict:

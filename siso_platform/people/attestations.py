@@ -125,10 +125,16 @@ def isee_history(household_or_person, *, on: datetime.date | None = None) -> lis
 
 def invalidity_history(person: Person) -> list[Fact]:
     """The person's civil-invalidity verdicts, newest first."""
-    return list(
-        person.facts.filter(kind=FactKind.DISABILITY)
+    return list(invalidity_facts([person.pk]))
+
+
+def invalidity_facts(person_ids):
+    """The civil-invalidity verdicts of these persons, each person's newest first, in one
+    query (a household page lists every member's)."""
+    return (
+        Fact.objects.filter(person_id__in=person_ids, kind=FactKind.DISABILITY)
         .select_related("recorded_by")
-        .order_by("-valid_from", "-pk")
+        .order_by("person_id", "-valid_from", "-pk")
     )
 
 

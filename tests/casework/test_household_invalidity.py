@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from siso_platform.accounts.models import Role
@@ -99,3 +101,27 @@ def test_only_the_members_the_viewer_may_read_and_nobody_out_of_scope(
     assert response.status_code == 404
     assert "Bianchi" not in response.content.decode()
     assert (_reads(household["anna"]), _reads(household["bruno"])) == (0, 1)
+
+
+def test_the_members_verdicts_take_as_many_queries_for_five_members_as_for_one(
+    client, operator, household, person_in_zone
+):
+    """The section reads every member's verdict at once, not one member at a time."""
+    client.force_login(operator)
+    url = reverse("casework:household", args=[household["household"].pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return sum("people_fact" in q["sql"] for q in captured.captured_queries)
+
+    before = queries()
+    assert before >= 1  # the verdicts are read from the facts table
+    for n in range(4):
+        member = person_in_zone(2, last_name="Bianchi", first_name=f"Figlio{n}")
+        join_household(member, household["household"], "child", since=D(2021, 1, 1))
+        people_actions.record_invalidity(
+            member, by=operator, percent=80, accompanying_allowance=False, verdict_on=D(2024, 1, 1)
+        )
+    assert queries() == before
+    assert _section(client.get(url).content.decode()).count("80%") == 4
