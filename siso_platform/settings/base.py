@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "AccessOutcomeEnum": "siso_platform.casework.models.AccessOutcome",
         "NoteKindEnum": "siso_platform.casework.models.NoteKind",
         "DocumentKindEnum": "siso_platform.casework.models.DocumentKind",
+        "AppointmentPlaceEnum": "siso_platform.casework.models.AppointmentPlace",
     },
 }
 # Regional reporting: a cell counting fewer persons than this is suppressed.
