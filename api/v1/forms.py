@@ -6,12 +6,7 @@ image questions come as multipart, one part per file named by the answer's path,
 the web wizard checks them.
 """
 
-import json
-import re
-import uuid
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,10 +22,7 @@ from forms import registry
 from forms.host import host
 from forms.json_schema import json_schema
 from forms.models import FormVersion, Submission
-from forms.rendering import django_field
-from forms.schema import FILES, GROUP
 from forms.submitting import submit
-from forms.wizard import documents_folder
 
 from .common import (
     ERRORS,
@@ -45,6 +37,7 @@ from .common import (
     requires,
     run_once,
 )
+from .uploads import FILE_PART_HELP, checked_uploads, is_multipart, kept_files, multipart_answers
 
 
 class FormSummarySerializer(serializers.Serializer):
@@ -88,95 +81,17 @@ class SubmissionUploadSerializer(serializers.Serializer):
     answers = serializers.CharField(
         help_text="The answers keyed by field key, as a JSON object (without the files)."
     )
-    file = serializers.FileField(
-        required=False,
-        help_text="One part per file, named by its answer's path: `documents`, or "
-        "`members[0].document` for a row's question. Checked by content and size as the web's "
-        "(docs/files.md, SISO_UPLOAD_MAX_MB), then by the question's extensions and size.",
-    )
-
-
-# A file part's name: a question's key, or a row's question (`members[0].document`).
-FILE_PART = re.compile(r"^(?P<key>[A-Za-z]\w*)(?:\[(?P<row>\d{1,4})\]\.(?P<child>[A-Za-z]\w*))?$")
+    file = serializers.FileField(required=False, help_text=FILE_PART_HELP)
 
 
 def _incoming(request) -> dict:
     """`person` and `answers`, from JSON or from multipart (the answers as JSON text)."""
     data = request.data
-    if request.content_type.startswith("multipart/"):
-        try:
-            answers = json.loads(request.data.get("answers") or "{}")
-        except ValueError:
-            raise ValidationError({"answers": [_("Send the answers as a JSON object.")]}) from None
-        data = {"person": request.data.get("person"), "answers": answers}
+    if is_multipart(request):
+        data = {"person": request.data.get("person"), "answers": multipart_answers(request)}
     incoming = SubmissionInSerializer(data=data)
     incoming.is_valid(raise_exception=True)
     return incoming.validated_data
-
-
-def _question(version: FormVersion, match):
-    """The file or image question a part's name names, or None."""
-    item = version.compiled.fields.get(match["key"]) if match else None
-    if item is not None and match["child"]:
-        children = item.fields if item.kind == GROUP else ()
-        item = next((child for child in children if child.key == match["child"]), None)
-    return item if item is not None and item.kind in FILES else None
-
-
-def _uploads(request, version: FormVersion) -> dict:
-    """The files sent, by part name, each checked as the web wizard checks it (the host's
-    FORMS_FILE_FIELD: type by content, size); 400 naming the part otherwise."""
-    errors, found = {}, {}
-    for name in request.FILES:
-        uploads = request.FILES.getlist(name)
-        item = _question(version, FILE_PART.match(name))
-        if item is None:
-            errors[name] = [
-                _("This questionnaire has no file question “%(name)s”.") % {"name": name[:100]}
-            ]
-            continue
-        if len(uploads) > 1:
-            errors[name] = [_("Send one file per question.")]
-            continue
-        try:
-            django_field(item).clean(uploads[0])
-        except DjangoValidationError as error:
-            errors[name] = error.messages
-            continue
-        found[name] = uploads[0]
-    if errors:
-        raise ValidationError({"answers": errors})
-    return found
-
-
-def _keep_files(uploads: dict, answers: dict, subject) -> tuple[dict, list[str]]:
-    """The answers with each file saved where the web keeps a person's questionnaire files,
-    as the web's answer `{name, size, content_type, path}`; and the paths saved."""
-    answers = json.loads(json.dumps(answers))  # a copy: the request's answers stay as asked
-    folder = f"{documents_folder(subject.pk)}{uuid.uuid4()}/"
-    saved = []
-    for name, upload in uploads.items():
-        path = default_storage.save(f"{folder}{upload.name}", upload)
-        saved.append(path)
-        value = {
-            "name": upload.name,
-            "size": upload.size,
-            "content_type": upload.content_type or "",
-            "path": path,
-        }
-        match = FILE_PART.match(name)
-        if not match["child"]:
-            answers[match["key"]] = value
-            continue
-        rows = answers.get(match["key"])
-        rows = rows if isinstance(rows, list) else []
-        index = int(match["row"])
-        rows += [{} for _index in range(index + 1 - len(rows))]
-        if not isinstance(rows[index], dict):
-            rows[index] = {}
-        rows[index][match["child"]] = value
-        answers[match["key"]] = rows
-    return answers, saved
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -317,7 +232,7 @@ class SubmissionCreate(APIView):
         if subject is None:
             raise ValidationError({"person": [_("No such person among those you follow.")]})
         answers = incoming["answers"]
-        uploads = _uploads(request, version)
+        uploads = checked_uploads(request, version)
 
         def create():
             # checked here, after a retry's replay: answers already taken stay taken
@@ -329,20 +244,18 @@ class SubmissionCreate(APIView):
                     )
                     % {"title": version.definition.title}
                 )
-            given, saved = _keep_files(uploads, answers, subject)
-            try:
-                return submit(
-                    version,
-                    subject,
-                    given,
-                    user=request.user,
-                    channel=Submission.Channel.API,
-                    entered_via=entered_via(request),
-                )
-            except DjangoValidationError as error:
-                for path in saved:  # a refused submission keeps no file
-                    default_storage.delete(path)
-                raise ValidationError({"answers": error.message_dict}) from None
+            with kept_files(uploads, answers, subject.pk) as given:
+                try:
+                    return submit(
+                        version,
+                        subject,
+                        given,
+                        user=request.user,
+                        channel=Submission.Channel.API,
+                        entered_via=entered_via(request),
+                    )
+                except DjangoValidationError as error:
+                    raise ValidationError({"answers": error.message_dict}) from None
 
         asked = {"version": version, "person": subject, "answers": answers}
         if uploads:  # the files are part of what was asked: a retry must carry the same ones
