@@ -39,6 +39,7 @@ from workflows.host import WHOLE, host
 from workflows.models import WorkflowVersion
 
 from .common import ERRORS, IDEMPOTENCY_KEY, REPLAYED, entered_via, run_once
+from .uploads import FILE_PART_HELP, checked_uploads, is_multipart, kept_files, multipart_answers
 
 
 class Conflict(APIException):
@@ -304,6 +305,19 @@ class CompleteInSerializer(serializers.Serializer):
     )
 
 
+class CompleteUploadSerializer(serializers.Serializer):
+    """A form step's answers with files (multipart/form-data), as a questionnaire's submission
+    sends them: what the app sends when the step's questionnaire has a file or an image
+    answered."""
+
+    answers = serializers.CharField(
+        help_text="The answers keyed by field key, as a JSON object (without the files)."
+    )
+    file = serializers.FileField(
+        required=False, help_text=FILE_PART_HELP + " Only a form step takes files."
+    )
+
+
 # Reach
 
 
@@ -317,6 +331,20 @@ def _task_or_404(request, pk: int) -> Task:
 
 def _forbidden(error: DjangoPermissionDenied) -> PermissionDenied:
     return PermissionDenied(str(error) or None)
+
+
+def _uploads(request, task: Task) -> dict:
+    """The files sent with a form step's answers, checked against the questionnaire version
+    the step is filled in on; an approve/reject step takes none (400 naming each part)."""
+    if not request.FILES:
+        return {}
+    version = runtime.form_version_of(runtime.step_of(task))
+    if version is None:
+        message = _("This step asks for no questionnaire: it takes no file “%(name)s”.")
+        raise ValidationError(
+            {"answers": {name: [message % {"name": name[:100]}] for name in request.FILES}}
+        )
+    return checked_uploads(request, version)
 
 
 def _closed(message: str | None = None) -> Conflict:
@@ -444,11 +472,18 @@ class TaskRelease(APIView):
 
 class TaskComplete(APIView):
     @extend_schema(
-        request=CompleteInSerializer,
+        request={
+            "application/json": CompleteInSerializer,
+            "multipart/form-data": CompleteUploadSerializer,
+        },
         parameters=[IDEMPOTENCY_KEY, REPLAYED],
         responses={
             200: ProcessSerializer,
-            400: OpenApiResponse(ERRORS, description="Answer errors keyed `answers.<path>`."),
+            400: OpenApiResponse(
+                ERRORS,
+                description="Answer errors keyed `answers.<path>`; a file part refused (or "
+                "sent to an approve/reject step) is keyed `answers.<part>`.",
+            ),
             403: OpenApiResponse(ERRORS, description="The task is not yours."),
             404: ERRORS,
             409: OpenApiResponse(
@@ -461,9 +496,13 @@ class TaskComplete(APIView):
     )
     def post(self, request, pk):
         task = _task_or_404(request, pk)
-        incoming = CompleteInSerializer(data=request.data)
+        data = request.data
+        if is_multipart(request):
+            data = {"answers": multipart_answers(request)}
+        incoming = CompleteInSerializer(data=data)
         incoming.is_valid(raise_exception=True)
         answers = incoming.validated_data["answers"]
+        uploads = _uploads(request, task)
 
         def complete():
             if task.status not in runtime.WORKING and task.status != STATUS.NEW:
@@ -471,9 +510,12 @@ class TaskComplete(APIView):
             if task.status == STATUS.NEW:
                 raise _closed(_("Claim the task before completing it."))
             try:
-                runtime.complete(
-                    task, request.user, answers=answers, entered_via=entered_via(request)
-                )
+                # the files go to the process's person's folder, as the web wizard's would
+                subject = runtime.form_subject(request.user, task.process) if uploads else None
+                with kept_files(uploads, answers, getattr(subject, "pk", None)) as given:
+                    runtime.complete(
+                        task, request.user, answers=given, entered_via=entered_via(request)
+                    )
             except DjangoValidationError as error:
                 raise ValidationError({"answers": error.message_dict}) from None
             except DjangoPermissionDenied as error:
@@ -484,9 +526,10 @@ class TaskComplete(APIView):
 
         # a retry of a completion that went through answers with the process, not "you
         # already completed this task"
-        _task, created = run_once(
-            request, "task-complete", {"task": task.pk, "answers": answers}, complete
-        )
+        asked = {"task": task.pk, "answers": answers}
+        if uploads:  # the files are part of what was asked: a retry must carry the same ones
+            asked["files"] = uploads
+        _task, created = run_once(request, "task-complete", asked, complete)
         process = Process.objects.get(pk=task.process_id)
         response = Response(ProcessSerializer(process, context={"request": request}).data)
         return _replayed(response, created)
