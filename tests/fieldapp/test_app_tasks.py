@@ -3,9 +3,12 @@ completed through the outbox; a task completed meanwhile by someone else is refu
 server's reason, in Italian."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forms.models import Submission
+from forms.wizard import documents_folder
 from siso_platform.accounts.models import Role
 from siso_platform.casework.procedures import seed
 from tests.api.conftest import (  # noqa: F401 (fixtures)
@@ -21,8 +24,12 @@ from tests.api.conftest import (  # noqa: F401 (fixtures)
     report_review,
     social_worker,
 )
+from tests.api.test_form_files import PDF
+from tests.api.test_task_files import STARTER, publish_visit_form
 from tests.browser import axe_violations
+from tests.workflows.conftest import end, make_definition, task
 from workflows import runtime
+from workflows.publishing import publish
 
 from .conftest import DESKTOP, PHONE
 from .test_app_browser import (
@@ -214,3 +221,53 @@ def test_a_form_step_is_completed_offline_with_the_questionnaire_of_the_step(
     assert task.data["answers"] == {"channel": "phone", "reason": "Chiede un aiuto per l'affitto"}
     # the procedure moved on to the intake, in the operator's queue or tasks
     assert "scheda" in {t.flow_task.name for t in runtime.tasks().filter(process=process)}
+
+
+def test_a_form_step_with_a_file_question_is_completed_offline_with_its_file(
+    open_app,
+    operator,  # noqa: F811
+    case,  # noqa: F811
+):
+    """The step's questionnaire asks for the signed visit report: the operator attaches the PDF
+    on the device offline, and once online the answers and the file complete the task as one
+    request, the file kept where the web keeps the person's questionnaire files."""
+    publish_visit_form()
+    version = publish(
+        make_definition(
+            [task("visit", "done", form="verbale-visita", assignee=STARTER), end()],
+            slug="visita-domiciliare",
+        )
+    )
+    person = case.person
+    runtime.start(version, user=operator, subject=person)
+    (step,) = runtime.my_tasks(operator)
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, {"user": operator, "person": person})
+    app.set_offline(True)
+    page.click(f"#home-tasks a[href='#task/{step.pk}']")
+    page.get_by_role("link", name=_("Fill in the questionnaire")).click()
+    page.wait_for_selector("#screen-questionnaire", state="visible")
+    assert page.input_value("#questionnaire-person") == str(person.pk)
+    page.set_input_files(
+        "#q-signed_report",
+        files=[{"name": "verbale.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.fill("#q-remarks", "Visita svolta")
+    assert axe_violations(page) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("#questionnaire-send")
+    page.wait_for_selector("#screen-outbox", state="visible")
+    assert outbox(page) == [_("pending")]
+    assert not Submission.objects.exists()
+
+    app.set_offline(False)
+    wait_for_states(page, _("sent"))
+    step = runtime.tasks().get(pk=step.pk)
+    assert step.status == "DONE" and step.owner == operator
+    answer = step.data["answers"]["signed_report"]
+    assert (answer["name"], answer["size"]) == ("verbale.pdf", len(PDF))
+    assert answer["path"].startswith(documents_folder(person.pk))
+    assert default_storage.open(answer["path"]).read() == PDF
+    assert step.data["answers"]["remarks"] == "Visita svolta"
+    assert Submission.objects.get().entered_via == "app"

@@ -239,13 +239,13 @@
       state: "pending",
     };
     if (quest.task) {
-      // A task's form step: the answers complete the task (its person is the process's).
+      // A task's form step: the answers complete the task (its person is the process's), with
+      // their files as a submission's, one multipart request (sync.js `payload`).
       Object.assign(entry, {
         task: quest.task,
         person: Number(quest.person),
         endpoint: `${CONFIG.api}tasks/${quest.task}/complete/`,
         body: { answers: entry.body.answers },
-        files: [], // completing a task takes JSON: its file questions are answered on the web
       });
     }
     const database = await db();
