@@ -119,6 +119,7 @@ RULES = [
     rule(r"^admin/snippets/choose/monitoring/", "scoped", {RA, ZA}),
     rule(r"^admin/snippets/$", "roles", {RA, ZA}),
     rule(r"^admin/(need_categories|catalogue_items)/", "roles", {RA, ZA, OP, SW}),
+    rule(r"^admin/inps_benefits/", "roles", {RA}, why="INPS's benefit table: the region's"),
     # --- personal data in the admin ---
     rule(r"^admin/(persons|households)/", "scoped", {ZA, OP, SW, DS}),
     rule(r"^admin/imports/profiles/", "roles", {RA, ZA, DS}),

@@ -33,6 +33,8 @@ _CATALOGUES = ("needcategory", "catalogueitem")
 _CATALOGUE_KEEPING = [
     f"casework.{action}_{model}" for model in _CATALOGUES for action in ("add", "change", "view")
 ]
+# INPS's table of social benefits, which catalogue items are mapped to: the region's alone.
+_INPS_TABLE = [f"casework.{action}_inpsbenefit" for action in ("add", "change", "view")]
 _CASEWORK = [f"casework.view_{model}" for model in _CATALOGUES] + [
     f"casework.{action}_{model}"
     for model in (
@@ -120,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FORM_DESIGN,
         *_WORKFLOW_DESIGN,
         *_CATALOGUE_KEEPING,
+        *_INPS_TABLE,
         *_IMPORT_PROFILES,
         *_MONITORING_CONFIG,
         *_REPORTING,

@@ -13,6 +13,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,8 @@ from django.utils.translation import pgettext_lazy
 
 from siso_platform.periods import DatesQuerySet
 from siso_platform.sync.channels import entered_via_field
+
+from . import rules
 
 
 class Area(models.TextChoices):
@@ -99,6 +102,38 @@ class NeedCategory(models.Model):
         return self.name
 
 
+class InpsBenefit(models.Model):
+    """A row of INPS's table of social benefits (SIUSS `CodicePrestazione`), which the region
+    keeps as INPS publishes it; catalogue items are mapped to its codes. Seeded from
+    `data/inps_benefits.csv` (its source: `data/SOURCES.md`)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[MinLengthValidator(5)],
+        help_text=_("As INPS's table writes it, e.g. A2.07 (5 to 10 characters)."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("As INPS's table names it."))
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "A code no longer in use is not offered to catalogue items; those that have it keep it."
+        ),
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("INPS benefit")
+        verbose_name_plural = _("INPS benefits")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
 class CatalogueItem(models.Model):
     """An intervention or service of the regional catalogue."""
 
@@ -131,17 +166,18 @@ class CatalogueItem(models.Model):
         blank=True,
         validators=[MinLengthValidator(5)],
         help_text=_(
-            "The code of the benefit in INPS's nomenclature of social benefits (SIUSS), e.g. "
-            "A1.01. Without it, the item's benefits are not sent to INPS and wait on the "
+            "The benefit's code in INPS's table of social benefits (Catalogues > INPS "
+            "benefits). Without it, the item's benefits are not sent to INPS and wait on the "
             "SIUSS worklist."
         ),
     )
+    # Follows the INPS table (`clean`, `catalogues.follow_inps_table`): never typed.
     inps_name = models.CharField(
         _("INPS benefit name"),
         max_length=200,
         blank=True,
-        validators=[MinLengthValidator(10)],
-        help_text=_("As INPS's nomenclature names it; when empty, the item's name is sent."),
+        validators=[MinLengthValidator(rules.INPS_NAME_MIN_LENGTH)],
+        help_text=_("As INPS's table names it; when empty, the item's name is sent."),
     )
     means_test = models.CharField(
         _("means test"), max_length=10, choices=MeansTest.choices, blank=True
@@ -188,6 +224,16 @@ class CatalogueItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        # The code must be one of INPS's table (a typo would reach INPS as a benefit nobody
+        # knows); the name comes with it.
+        super().clean()
+        benefit = InpsBenefit.objects.filter(code=self.inps_code).first()
+        problems = rules.inps_code_problems(self.inps_code, in_table=benefit is not None)
+        if problems:
+            raise ValidationError(problems)
+        self.inps_name = rules.inps_name_of(benefit.name) if benefit else ""
 
 
 class Channel(models.TextChoices):

@@ -10,8 +10,17 @@ import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 Problems = dict[str, str]
+
+# INPS's `DenominazionePrestazione` has at least 10 characters: a shorter name in INPS's table
+# (Z9.99 "Altro") leaves the catalogue item's own name to be sent.
+INPS_NAME_MIN_LENGTH = 10
+UNKNOWN_INPS_CODE = gettext_lazy(
+    "INPS benefit code: %(value)s is not in INPS's benefit table (Catalogues > INPS benefits); "
+    "the regional administrator adds it there first."
+)
 
 # What must agree when a tax code typed at the office is already on record.
 IDENTITY_FIELDS = ("last_name", "first_name", "sex", "birth_date")
@@ -253,3 +262,17 @@ def delivery_problems(
     elif unit == "days" and quantity > 1:
         problems["quantity"] = _("At most one day on one date.")
     return problems
+
+
+def inps_name_of(table_name: str) -> str:
+    """The INPS name a catalogue item takes from its row of INPS's benefit table."""
+    return table_name if len(table_name) >= INPS_NAME_MIN_LENGTH else ""
+
+
+def inps_code_problems(code: str, *, in_table: bool) -> Problems:
+    """A catalogue item's INPS benefit code must be one of INPS's table, or empty (the item's
+    benefits then wait on the SIUSS worklist): a typo would reach INPS as a benefit nobody
+    knows."""
+    if code and not in_table:
+        return {"inps_code": UNKNOWN_INPS_CODE % {"value": code}}
+    return {}

@@ -2,7 +2,8 @@
 
 Entries are never deleted: past records point at them (PROTECT), so the region retires an entry
 by unticking "in use". Nobody gets a delete action, not even a superuser, and there is no delete
-URL at all.
+URL at all. INPS's table of social benefits is kept the same way, by the region alone: catalogue
+items pick their INPS code from it.
 """
 
 from django import forms
@@ -21,7 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import CatalogueItem, NeedCategory
+from . import catalogues, rules
+from .models import CatalogueItem, InpsBenefit, NeedCategory
 
 DELETE = "delete"  # the action nobody has on a catalogue
 
@@ -45,6 +47,7 @@ class CataloguePermissionPolicy(ModelPermissionPolicy):
 # policy, or wagtail has already made (and refuses to replace) a fallback one.
 register_permission_policy(NeedCategory, CataloguePermissionPolicy(NeedCategory))
 register_permission_policy(CatalogueItem, CataloguePermissionPolicy(CatalogueItem))
+register_permission_policy(InpsBenefit, CataloguePermissionPolicy(InpsBenefit))
 
 
 def _in_use():
@@ -81,14 +84,61 @@ class NeedCategoryViewSet(CatalogueViewSet):
     export_filename = "need-categories"
 
 
+class InpsBenefitForm(forms.ModelForm):
+    """The catalogue items mapped to a row follow it: a corrected code or name reaches them,
+    so nobody types it twice."""
+
+    def save(self, commit=True):
+        old_code = self.instance.pk and self.initial.get("code")
+        benefit = super().save(commit=commit)
+        if commit:
+            if old_code and old_code != benefit.code:
+                CatalogueItem.objects.filter(inps_code=old_code).update(inps_code=benefit.code)
+            catalogues.follow_inps_table(CatalogueItem, InpsBenefit, codes=[benefit.code])
+        return benefit
+
+
+class InpsBenefitViewSet(CatalogueViewSet):
+    model = InpsBenefit
+    icon = "list-ol"
+    menu_label = _("INPS benefits")
+    list_display = ["code", "name", _in_use()]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+    list_per_page = 100  # INPS's whole table on one page
+    form_fields = ["code", "name", "active"]
+    list_export = ["code", "name", "active"]
+    export_filename = "inps-benefits"
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=InpsBenefitForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
 class CatalogueItemForm(forms.ModelForm):
-    """New items answer a category in use; an item keeps its category once that is retired."""
+    """New items answer a category in use; an item keeps its category once that is retired.
+    The INPS code is picked from INPS's table (codes in use, and the item's own), never typed;
+    its name comes with it (`CatalogueItem.clean`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.need_category_id
         self.fields["need_category"].queryset = NeedCategory.objects.filter(
             Q(active=True) | Q(pk=current)
+        )
+        typed = self.fields["inps_code"]
+        benefits = InpsBenefit.objects.filter(Q(active=True) | Q(code=self.instance.inps_code))
+        self.fields["inps_code"] = forms.ChoiceField(
+            label=typed.label,
+            help_text=typed.help_text,
+            required=False,
+            choices=[("", _("None: not sent to INPS, the benefits wait on the SIUSS worklist"))]
+            + [(benefit.code, str(benefit)) for benefit in benefits],
+            error_messages={"invalid_choice": rules.UNKNOWN_INPS_CODE},
         )
 
 
@@ -109,9 +159,8 @@ class CatalogueItemViewSet(CatalogueViewSet):
         "need_category",
         "description",
         "active",
-        # the national feed (SIUSS): docs/siuss.md
+        # the national feed (SIUSS): docs/siuss.md; the INPS name follows the INPS code
         "inps_code",
-        "inps_name",
         "means_test",
         "benefit_character",
         "user_area",
@@ -129,6 +178,7 @@ class CatalogueItemViewSet(CatalogueViewSet):
         "description",
         "active",
         "inps_code",
+        "inps_name",
         "get_means_test_display",
         "get_benefit_character_display",
     ]
@@ -164,6 +214,7 @@ class CataloguesGroup(ModelViewSetGroup):
     items = (
         NeedCategoryViewSet("need_categories"),
         CatalogueItemViewSet("catalogue_items"),
+        InpsBenefitViewSet("inps_benefits"),
     )
 
 

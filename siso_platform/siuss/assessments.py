@@ -507,17 +507,18 @@ DESCRIPTIONS = {
 
 
 def _catalogue_choices() -> list[dict]:
-    """NecessitaInterventiSociali: the catalogue's INPS benefit codes, named as the catalogue
+    """NecessitaInterventiSociali: the catalogue's INPS benefit codes, named as INPS's table
     names them (codes of 5 to 10 characters, as the XSD requires)."""
-    from siso_platform.casework.models import CatalogueItem
+    from siso_platform.casework.models import CatalogueItem, InpsBenefit
 
+    table = dict(InpsBenefit.objects.values_list("code", "name"))
     choices, seen = [], set()
     for item in CatalogueItem.objects.exclude(inps_code="").order_by("inps_code", "code"):
         code = item.inps_code
         if code in seen or not 5 <= len(code) <= 10:
             continue
         seen.add(code)
-        name = item.inps_name or item.name
+        name = table.get(code) or item.inps_name or item.name
         choices.append({"value": code, "label": _text(name, name)})
     return choices
 

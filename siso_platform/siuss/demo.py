@@ -106,7 +106,7 @@ SINA_ANSWERS = {
     "AreaSupporto": "2",
     "InvCiv": ["1", "6"],
     "FonteDerivazioneInvalidita": "1",
-    "NecessitaInterventiSociali": ["B1.01", "B4.01"],
+    "NecessitaInterventiSociali": ["A2.07", "A2.08"],  # home care, integrated home care
     "FonteDerivazioneValutazione": "1",  # UVM
     "StrumentoValutazione": "1",  # SVAMA
 }

@@ -5,7 +5,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from siso_platform.accounts.models import Role
-from siso_platform.casework.models import CatalogueItem, NeedCategory
+from siso_platform.casework.models import CatalogueItem, InpsBenefit, NeedCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +112,15 @@ def test_operator_reads_the_catalogue_but_cannot_add(english_client, make_member
     assert item.active
 
 
-@pytest.mark.parametrize("viewset", ["catalogue_items", "need_categories"])
+@pytest.mark.parametrize("viewset", ["catalogue_items", "need_categories", "inps_benefits"])
 def test_catalogue_entries_cannot_be_deleted(english_client, regional_admin, viewset):
     with pytest.raises(NoReverseMatch):
         reverse(f"{viewset}:delete", args=[1])
-    model = CatalogueItem if viewset == "catalogue_items" else NeedCategory
+    model = {
+        "catalogue_items": CatalogueItem,
+        "need_categories": NeedCategory,
+        "inps_benefits": InpsBenefit,
+    }[viewset]
     entry = model.objects.first()
     english_client.force_login(regional_admin)
 

@@ -157,7 +157,13 @@ def test_lists_are_multiple_choices_and_labels_are_italian_words(db):
     sina = _fields(assessments.schema(rules.SINA_FORM))
     assert sina["InvCiv"]["kind"] == sina["NecessitaInterventiSociali"]["kind"] == "multichoice"
     needs = [choice["value"] for choice in sina["NecessitaInterventiSociali"]["choices"]]
-    assert "B1.03" in needs and all(5 <= len(code) <= 10 for code in needs)
+    assert "A2.07" in needs and all(5 <= len(code) <= 10 for code in needs)
+    assert "B1.03" not in needs  # the catalogue's own code is no INPS code
+    named = {
+        choice["value"]: choice["label"]["it"]
+        for choice in sina["NecessitaInterventiSociali"]["choices"]
+    }
+    assert named["A2.07"] == "Assistenza domiciliare socio-assistenziale"  # INPS's table's name
     labels = [choice["label"]["it"] for choice in sina["InvCiv"]["choices"]]
     assert labels[1] == (
         "Certificazione Invalidità Civile Totale (100%) Con Indennità di accompagnamento"
@@ -181,7 +187,7 @@ SINA = {
     "AreaSupporto": "3",
     "InvCiv": ["2", "6"],
     "FonteDerivazioneInvalidita": "1",
-    "NecessitaInterventiSociali": ["B1.03", "B4.01"],
+    "NecessitaInterventiSociali": ["A2.07", "A2.08"],  # home care, integrated home care
     "FonteDerivazioneValutazione": "1",
     "StrumentoValutazione": "1",
 }
@@ -261,7 +267,7 @@ def test_a_sina_assessment_gives_the_benefit_its_sina_block(
     assert (sina.get("Mobilita"), sina.get("AttivitaVitaQuotidiana")) == ("2", "3")
     assert sina.get("StrumentoValutazione") == "1" and sina.get("NecessitaCureSanitarie") is None
     needs = sina.findall("c:NecessitaInterventiSociali/c:CodicePrestazione", NS)
-    assert [code.text for code in needs] == ["B1.03", "B4.01"]
+    assert [code.text for code in needs] == ["A2.07", "A2.08"]
     assert [code.text for code in sina.findall("c:InvaliditaCivile/c:InvCiv", NS)] == ["2", "6"]
 
 

@@ -90,7 +90,7 @@ def zone2(make_member):
     ready = _build(_benefit(worker, last_name="Pronti"), DAY_ONE)
     CatalogueItem.objects.filter(code="E1.02").update(inps_code="")
     blocked = _build(_benefit(worker, code="E1.02", last_name="Bloccati"), DAY_ONE)
-    rejected = _build(_benefit(worker, code="E1.03", last_name="Respinti"), DAY_ONE)
+    rejected = _build(_benefit(worker, code="E2.01", last_name="Respinti"), DAY_ONE)
     actions.record_outcome(rejected, "RICHIESTA_INVALIDA", description="Codice fiscale errato")
     # another municipality (ente) of zone 2, its flow built on another day
     other = (
@@ -264,7 +264,7 @@ def test_retry_a_blocked_flow_once_fixed(client, zone2):
     assert response.status_code == 302 and response["Location"].startswith(DESK)
     blocked.refresh_from_db()
     assert blocked.state == FlowState.BLOCKED
-    CatalogueItem.objects.filter(code="E1.02").update(inps_code="E1.02")
+    CatalogueItem.objects.filter(code="E1.02").update(inps_code="A1.05")
     client.post(_retry(blocked))
     blocked.refresh_from_db()
     assert blocked.state == FlowState.READY and blocked.id_flusso

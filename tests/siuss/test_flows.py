@@ -104,7 +104,11 @@ def test_a_benefit_builds_a_valid_insert_flow(benefit):
     assert person.find("c:Indirizzo", ns).get("CodiceComune") == "054039"
     given = person.find("c:PrestazioniSociali", ns)
     assert given.get("TipoOperazione") == "I"
-    assert given.get("CodicePrestazione") == "E1.01"
+    # the item's code in INPS's table, named as the table names it (not the catalogue's E1.01)
+    assert given.get("CodicePrestazione") == "A1.04"
+    assert given.get("DenominazionePrestazione") == (
+        "Contributi economici a integrazione del reddito Familiare"
+    )
     assert given.get("PresenzaProvaMezzi") == "1"  # subject to ISEE
     assert given.get("CaratterePrestazione") == "1"
     assert (given.get("PresaCarico"), given.get("AreaUtenza")) == ("1", "3")
@@ -188,10 +192,41 @@ def test_a_missing_inps_code_blocks_the_flow_with_an_italian_reason(benefit):
     assert expected in flow.blocked_reason and record in flow.blocked_reason
     assert "Traceback" not in flow.blocked_reason
     # fixed, then retried: the same flow leaves the worklist, numbered
-    CatalogueItem.objects.filter(code="E1.01").update(inps_code="E1.01")
+    CatalogueItem.objects.filter(code="E1.01").update(inps_code="A1.04")
     assert actions.retry_blocked(today=TODAY) == 1
     flow.refresh_from_db()
     assert flow.state == FlowState.READY and flow.id_flusso and _valid(flow)
+
+
+@pytest.mark.parametrize(
+    ("code", "recorded"),
+    [
+        ("E1.03", {"amount": Decimal("150.00")}),  # utility bills: no clear match at INPS
+        # Segretariato sociale, which INPS's A1.01 (Assegno per il nucleo familiare) is not
+        ("A1.01", {"quantity": Decimal("6")}),
+    ],
+)
+def test_a_benefit_of_an_item_without_an_inps_match_waits_on_the_worklist(
+    worker, provider, code, recorded
+):
+    item = CatalogueItem.objects.get(code=code)
+    assert item.inps_code == ""  # the seed maps only clear matches
+    person = PersonFactory()
+    intervention = casework.record_intervention(
+        by=worker,
+        case=_case(worker, person),
+        person=person,
+        item=item,
+        provider=provider,
+        starts_on=datetime.date(2026, 2, 1),
+        status="active",
+        **recorded,
+    )
+    flow = actions.build_for_intervention(intervention, today=TODAY)
+    assert flow.state == FlowState.BLOCKED and flow.xml == ""
+    with translation.override("it"):
+        expected = translation.gettext("the catalogue item %(code)s has no INPS benefit code")
+    assert expected % {"code": code} in flow.blocked_reason
 
 
 def test_recording_a_benefit_queues_its_flow(worker, provider, django_capture_on_commit_callbacks):
@@ -291,7 +326,7 @@ def test_a_minors_sinba_flow_is_pseudonymous_and_valid(perugia, worker, provider
     )
     assert key == rules.beneficiary_id(child) and len(key) == 20
     assert "<ComposizioneFamiglia>1</ComposizioneFamiglia>" in flow.xml  # mother
-    assert "<CodicePrestazione>B2.01</CodicePrestazione>" in flow.xml
+    assert "<CodicePrestazione>A2.02</CodicePrestazione>" in flow.xml  # B2.01's INPS code
 
 
 def test_every_demo_flow_validates_or_waits_with_its_reason(db, perugia):
@@ -302,13 +337,20 @@ def test_every_demo_flow_validates_or_waits_with_its_reason(db, perugia):
     casework_demo.populate()
     counts = siuss_demo.populate()
     assert counts["ready"] >= 5 and counts["blocked"] >= 1
-    for flow in Flow.objects.all():
+    unmapped = 0
+    for flow in Flow.objects.select_related("intervention__item"):
+        item = flow.intervention.item if flow.intervention else None
         if flow.state == FlowState.BLOCKED:
             assert flow.blocked_reason and not flow.xml and flow.id_flusso is None
             assert "Traceback" not in flow.blocked_reason
+            unmapped += item is not None and item.inps_code == ""
         else:
             assert _valid(flow), flow.id_flusso
             assert ID_FORMAT.match(flow.id_flusso)
+            if item is not None:  # sent with a code of INPS's table, never the item's own
+                assert item.inps_code and item.inps_code != item.code
+                assert f'CodicePrestazione="{item.inps_code}"' in flow.xml
+    assert unmapped >= 1  # an item without an INPS code: its benefit waits on the worklist
     assert Flow.objects.filter(kind=FlowKind.SINBA).exists()
     assert siuss_demo.populate() == counts  # again: nothing more
     get_user_model()  # the demo logins stay
