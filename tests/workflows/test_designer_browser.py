@@ -43,7 +43,8 @@ def click_on_nothing(page):
     """Click a point of the canvas that no shape, label or open context pad covers (the
     diagram grows as steps are added: no fixed corner stays empty)."""
     # a panel field filled may have scrolled the admin's content, and the canvas with it, partly
-    # out of the window: back to the top, where the whole canvas shows (see the note there)
+    # out of the window, and there an arrow dragged from the context pad is not drawn (noticed
+    # in bpmn-js, not yet understood): back to the top, where the whole canvas shows
     page.evaluate("() => { document.querySelector('main').scrollTop = 0; }")
     canvas = page.locator("#designer-canvas").bounding_box()
     taken = page.eval_on_selector_all(
