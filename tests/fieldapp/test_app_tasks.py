@@ -186,6 +186,26 @@ def test_the_new_screens_at_desktop_size_have_no_serious_accessibility_violation
     assert page.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
 
 
+def step_questionnaire_offline(open_app, user, person, step):
+    """The operator, signed in on the device and then offline, opens the questionnaire of the
+    task's form step: the task's person is the subject, nothing to choose."""
+    app = open_app()
+    page = first_visit(app)
+    sign_in(page, {"user": user, "person": person})
+    app.set_offline(True)
+    page.click(f"#home-tasks a[href='#task/{step.pk}']")
+    page.get_by_role("link", name=_("Fill in the questionnaire")).click()
+    page.wait_for_selector("#screen-questionnaire", state="visible")
+    assert page.input_value("#questionnaire-person") == str(person.pk)
+    return app, page
+
+
+def send_and_wait_offline(page):
+    page.click("#questionnaire-send")
+    page.wait_for_selector("#screen-outbox", state="visible")
+    assert outbox(page) == [_("pending")]
+
+
 def test_a_form_step_is_completed_offline_with_the_questionnaire_of_the_step(
     open_app,
     operator,  # noqa: F811
@@ -198,21 +218,11 @@ def test_a_form_step_is_completed_offline_with_the_questionnaire_of_the_step(
     process = runtime.start(templates["accesso-accoglienza"], user=operator, subject=person)
     (task,) = runtime.my_tasks(operator)
     assert task.flow_task.name == "registrazione"
-    app = open_app()
-    page = first_visit(app)
-    sign_in(page, {"user": operator, "person": person})
-    app.set_offline(True)
-    page.click(f"#home-tasks a[href='#task/{task.pk}']")
-    page.get_by_role("link", name=_("Fill in the questionnaire")).click()
-    page.wait_for_selector("#screen-questionnaire", state="visible")
-    # the task's person is the subject: nothing to choose
-    assert page.input_value("#questionnaire-person") == str(person.pk)
+    app, page = step_questionnaire_offline(open_app, operator, person, task)
     page.select_option("#q-channel", "phone")
     page.fill("#q-reason", "Chiede un aiuto per l'affitto")
     assert axe_violations(page) == []
-    page.click("#questionnaire-send")
-    page.wait_for_selector("#screen-outbox", state="visible")
-    assert outbox(page) == [_("pending")]
+    send_and_wait_offline(page)
 
     app.set_offline(False)
     wait_for_states(page, _("sent"))
@@ -241,14 +251,7 @@ def test_a_form_step_with_a_file_question_is_completed_offline_with_its_file(
     person = case.person
     runtime.start(version, user=operator, subject=person)
     (step,) = runtime.my_tasks(operator)
-    app = open_app()
-    page = first_visit(app)
-    sign_in(page, {"user": operator, "person": person})
-    app.set_offline(True)
-    page.click(f"#home-tasks a[href='#task/{step.pk}']")
-    page.get_by_role("link", name=_("Fill in the questionnaire")).click()
-    page.wait_for_selector("#screen-questionnaire", state="visible")
-    assert page.input_value("#questionnaire-person") == str(person.pk)
+    app, page = step_questionnaire_offline(open_app, operator, person, step)
     page.set_input_files(
         "#q-signed_report",
         files=[{"name": "verbale.pdf", "mimeType": "application/pdf", "buffer": PDF}],
@@ -256,9 +259,7 @@ def test_a_form_step_with_a_file_question_is_completed_offline_with_its_file(
     page.fill("#q-remarks", "Visita svolta")
     assert axe_violations(page) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-    page.click("#questionnaire-send")
-    page.wait_for_selector("#screen-outbox", state="visible")
-    assert outbox(page) == [_("pending")]
+    send_and_wait_offline(page)
     assert not Submission.objects.exists()
 
     app.set_offline(False)
