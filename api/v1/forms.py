@@ -37,7 +37,14 @@ from .common import (
     requires,
     run_once,
 )
-from .uploads import FILE_PART_HELP, checked_uploads, is_multipart, kept_files, multipart_answers
+from .uploads import (
+    AnswersWithFilesSerializer,
+    checked_uploads,
+    is_multipart,
+    kept_files,
+    multipart_answers,
+    with_files,
+)
 
 
 class FormSummarySerializer(serializers.Serializer):
@@ -73,15 +80,8 @@ class SubmissionInSerializer(serializers.Serializer):
     answers = serializers.DictField(help_text="Answers keyed by field key.")
 
 
-class SubmissionUploadSerializer(serializers.Serializer):
-    """The answers with files (multipart/form-data): what the app sends when a questionnaire
-    has a file or an image answered."""
-
+class SubmissionUploadSerializer(AnswersWithFilesSerializer):
     person = serializers.IntegerField(help_text="The id of the person the answers are about.")
-    answers = serializers.CharField(
-        help_text="The answers keyed by field key, as a JSON object (without the files)."
-    )
-    file = serializers.FileField(required=False, help_text=FILE_PART_HELP)
 
 
 def _incoming(request) -> dict:
@@ -257,8 +257,6 @@ class SubmissionCreate(APIView):
                 except DjangoValidationError as error:
                     raise ValidationError({"answers": error.message_dict}) from None
 
-        asked = {"version": version, "person": subject, "answers": answers}
-        if uploads:  # the files are part of what was asked: a retry must carry the same ones
-            asked["files"] = uploads
+        asked = with_files({"version": version, "person": subject, "answers": answers}, uploads)
         submission, created = run_once(request, "form-submission", asked, create)
         return created_response(SubmissionSerializer(submission).data, created)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from forms.models import FormVersion
@@ -30,6 +31,22 @@ FILE_PART_HELP = (
     "a row's question. Checked by content and size as the web's (docs/files.md, "
     "SISO_UPLOAD_MAX_MB), then by the question's extensions and size."
 )
+
+
+class AnswersWithFilesSerializer(serializers.Serializer):
+    """Answers with files (multipart/form-data): what the app sends when a questionnaire, or a
+    form step's, has a file or an image answered."""
+
+    answers = serializers.CharField(
+        help_text="The answers keyed by field key, as a JSON object (without the files)."
+    )
+    file = serializers.FileField(required=False, help_text=FILE_PART_HELP)
+
+
+def with_files(asked: dict, uploads: dict) -> dict:
+    """What a request asked, for its idempotency fingerprint: the files are part of it, so a
+    retry must carry the same ones."""
+    return {**asked, "files": uploads} if uploads else asked
 
 
 def is_multipart(request) -> bool:

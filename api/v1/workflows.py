@@ -39,7 +39,15 @@ from workflows.host import WHOLE, host
 from workflows.models import WorkflowVersion
 
 from .common import ERRORS, IDEMPOTENCY_KEY, REPLAYED, entered_via, run_once
-from .uploads import FILE_PART_HELP, checked_uploads, is_multipart, kept_files, multipart_answers
+from .uploads import (
+    FILE_PART_HELP,
+    AnswersWithFilesSerializer,
+    checked_uploads,
+    is_multipart,
+    kept_files,
+    multipart_answers,
+    with_files,
+)
 
 
 class Conflict(APIException):
@@ -305,14 +313,7 @@ class CompleteInSerializer(serializers.Serializer):
     )
 
 
-class CompleteUploadSerializer(serializers.Serializer):
-    """A form step's answers with files (multipart/form-data), as a questionnaire's submission
-    sends them: what the app sends when the step's questionnaire has a file or an image
-    answered."""
-
-    answers = serializers.CharField(
-        help_text="The answers keyed by field key, as a JSON object (without the files)."
-    )
+class CompleteUploadSerializer(AnswersWithFilesSerializer):
     file = serializers.FileField(
         required=False, help_text=FILE_PART_HELP + " Only a form step takes files."
     )
@@ -526,9 +527,7 @@ class TaskComplete(APIView):
 
         # a retry of a completion that went through answers with the process, not "you
         # already completed this task"
-        asked = {"task": task.pk, "answers": answers}
-        if uploads:  # the files are part of what was asked: a retry must carry the same ones
-            asked["files"] = uploads
+        asked = with_files({"task": task.pk, "answers": answers}, uploads)
         _task, created = run_once(request, "task-complete", asked, complete)
         process = Process.objects.get(pk=task.process_id)
         response = Response(ProcessSerializer(process, context={"request": request}).data)
