@@ -134,7 +134,10 @@ def open_app(app_chromium):
     contexts = []
 
     def open_for(viewport=PHONE):
-        context = app_chromium.new_context(base_url=ORIGIN, locale="it-IT", viewport=viewport)
+        # a device in Umbria: Rome's clock, so that its "today" is the server's
+        context = app_chromium.new_context(
+            base_url=ORIGIN, locale="it-IT", timezone_id="Europe/Rome", viewport=viewport
+        )
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=ORIGIN)
         app = App(context=context, client=Client())
         contexts.append(context)

@@ -18,7 +18,12 @@
     return node;
   };
   const choices = (pairs) => [option("", text("choose")), ...pairs.map(([value, label]) => option(value, label))];
-  const today = () => new Date().toISOString().slice(0, 10);
+  // the device's own day: toISOString() is UTC's, which in Italy is still yesterday until 1 or 2
+  const today = () => {
+    const now = new Date();
+    const two = (n) => String(n).padStart(2, "0");
+    return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+  };
 
   // A list of the chosen person's rows (their interventions, their cases), filled again when
   // another person is chosen; renderForm calls what this returns once the person is set.
